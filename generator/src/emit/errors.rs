@@ -1,0 +1,225 @@
+//! Error types: for every operation an enum with one variant per declared error status, and for
+//! every status whose body is a tagged union an enum with one variant per declared code plus
+//! `Other` for codes the spec does not list.
+
+use super::docs;
+use super::types::{rust_type, TypeIndex};
+use crate::ir::{Api, ErrorBody, ErrorCase, Operation, StatusMatch, TaggedError, TypeKind, TypeRef, Wrapper};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+pub fn emit_errors(api: &Api, index: &TypeIndex<'_>) -> TokenStream {
+    let items = api.operations.iter().map(|op| emit_operation_errors(op, index));
+    quote! {
+        //! Typed errors, one enum per operation.
+        //!
+        //! An operation's error enum has a variant per error status the spec declares. Where the
+        //! body of a status is a union told apart by a code, that variant holds an enum with a variant
+        //! per code and an `Other` variant for codes this version of the client does not know.
+        //! Statuses the spec does not declare, and bodies that do not decode, surface as
+        //! [`crate::runtime::Error::UnexpectedResponse`] with the raw status, headers and body.
+        #![allow(clippy::large_enum_variant)]
+
+        use crate::runtime::ErrorDetails;
+
+        #(#items)*
+    }
+}
+
+pub fn status_doc(status: &StatusMatch) -> String {
+    match status {
+        StatusMatch::Code(c) => format!("HTTP {c}"),
+        StatusMatch::Range(r) => format!("HTTP {r}xx"),
+        StatusMatch::Default => "Any other status (the spec's `default` response)".into(),
+    }
+}
+
+fn emit_operation_errors(op: &Operation, index: &TypeIndex<'_>) -> TokenStream {
+    let name = format_ident!("{}", op.error_type);
+    let doc = format!(" Errors of `{}` (`{} {}`).", op.id, op.http_method, op.path);
+    let tagged: Vec<TokenStream> = op.errors.iter().filter_map(|e| match &e.body {
+        ErrorBody::Tagged(t) => Some(emit_tagged(t, e, index)),
+        _ => None,
+    }).collect();
+    let variants = op.errors.iter().map(|e| {
+        let ident = format_ident!("{}", e.variant);
+        let d = docs([Some(status_doc(&e.status).as_str()), e.description.as_deref().filter(|d| !d.chars().all(|c| c.is_ascii_digit()))]);
+        match body_type(e) {
+            Some(ty) => quote! { #d #ident(#ty), },
+            None => quote! { #d #ident, },
+        }
+    });
+    let code_arms = op.errors.iter().map(|e| {
+        let ident = format_ident!("{}", e.variant);
+        match &e.body {
+            ErrorBody::Tagged(_) => quote! { Self::#ident(e) => ErrorDetails::code(e), },
+            ErrorBody::Typed { ty, .. } => match string_field(ty, &["code", "error", "error_code", "errorCode"], index) {
+                Some(access) => quote! { Self::#ident(body) => #access, },
+                None => quote! { Self::#ident(..) => None, },
+            },
+            ErrorBody::None => quote! { Self::#ident => None, },
+        }
+    });
+    let message_arms = op.errors.iter().map(|e| {
+        let ident = format_ident!("{}", e.variant);
+        let ty = match &e.body {
+            ErrorBody::Tagged(t) => Some(&t.body),
+            ErrorBody::Typed { ty, .. } => Some(ty),
+            ErrorBody::None => None,
+        };
+        let access = ty.and_then(|ty| string_field(ty, &["message", "detail", "error_description", "title"], index));
+        match (&e.body, access) {
+            (ErrorBody::Tagged(_), _) => quote! { Self::#ident(e) => ErrorDetails::message(e), },
+            (ErrorBody::Typed { ty: TypeRef::String, .. }, _) => quote! { Self::#ident(text) => Some(text.as_str()), },
+            (ErrorBody::Typed { .. }, Some(access)) => quote! { Self::#ident(body) => #access, },
+            (ErrorBody::None, _) => quote! { Self::#ident => None, },
+            _ => quote! { Self::#ident(..) => None, },
+        }
+    });
+    let names = op.errors.iter().map(|e| {
+        let ident = format_ident!("{}", e.variant);
+        let label = &e.variant;
+        match &e.body {
+            ErrorBody::None => quote! { Self::#ident => #label, },
+            _ => quote! { Self::#ident(..) => #label, },
+        }
+    });
+    let has_variants = !op.errors.is_empty();
+    let (code_body, message_body, name_body) = if has_variants {
+        (quote!(match self { #(#code_arms)* }), quote!(match self { #(#message_arms)* }), quote!(match self { #(#names)* }))
+    } else {
+        (quote!(match *self {}), quote!(match *self {}), quote!(match *self {}))
+    };
+    quote! {
+        #(#tagged)*
+
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl #name {
+            /// The variant's name, e.g. `NotFound`.
+            pub fn kind(&self) -> &'static str {
+                #name_body
+            }
+        }
+
+        impl ErrorDetails for #name {
+            fn code(&self) -> Option<&str> {
+                #code_body
+            }
+            fn message(&self) -> Option<&str> {
+                #message_body
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.kind())?;
+                if let Some(code) = self.code() {
+                    write!(f, " ({code})")?;
+                }
+                if let Some(message) = self.message() {
+                    write!(f, ": {message}")?;
+                }
+                Ok(())
+            }
+        }
+
+        impl ::std::error::Error for #name {}
+    }
+}
+
+/// The payload type of an operation error variant.
+fn body_type(e: &ErrorCase) -> Option<TokenStream> {
+    match &e.body {
+        ErrorBody::None => None,
+        ErrorBody::Typed { ty, .. } => Some(rust_type(ty)),
+        ErrorBody::Tagged(t) => {
+            let ident = format_ident!("{}", t.type_name);
+            Some(quote!(#ident))
+        }
+    }
+}
+
+/// An expression of type `Option<&str>` reading the first of `names` that is a string field of
+/// the struct `ty`, from a binding `body: &Struct`.
+fn string_field(ty: &TypeRef, names: &[&str], index: &TypeIndex<'_>) -> Option<TokenStream> {
+    let TypeRef::Named(n) = ty else { return None };
+    let TypeKind::Struct(s) = &index.get(n)?.kind else { return None };
+    let f = names.iter().find_map(|name| s.fields.iter().find(|f| f.name == *name && f.ty == TypeRef::String && !f.boxed))?;
+    let ident = format_ident!("{}", f.rust_name);
+    Some(match f.wrapper() {
+        Wrapper::Plain => quote!(Some(body.#ident.as_str())),
+        Wrapper::Option => quote!(body.#ident.as_deref()),
+        Wrapper::Nullable => quote!(body.#ident.as_ref().into_option().map(|s| s.as_str())),
+    })
+}
+
+fn emit_tagged(t: &TaggedError, case: &ErrorCase, index: &TypeIndex<'_>) -> TokenStream {
+    let name = format_ident!("{}", t.type_name);
+    let body = rust_type(&t.body);
+    let field = format_ident!("{}", t.tag_field);
+    let doc = format!(" {} errors, told apart by `{}`.", status_doc(&case.status), t.tag);
+    let variants: Vec<syn::Ident> = t.codes.iter().map(|c| format_ident!("{}", c.variant)).collect();
+    let values: Vec<&str> = t.codes.iter().map(|c| c.value.as_str()).collect();
+    let variant_docs = t.codes.iter().map(|c| {
+        let head = format!("`{}`", c.value);
+        docs([Some(head.as_str()), c.doc.as_deref()])
+    });
+    let (tag_expr, code_ret, code_expr) = if t.tag_required {
+        (quote!(body.#field.as_str()), quote!(&str), quote!(self.body().#field.as_str()))
+    } else {
+        (quote!(body.#field.as_deref().unwrap_or_default()), quote!(Option<&str>), quote!(self.body().#field.as_deref()))
+    };
+    let from_body_doc = format!(" Picks the variant from the body's `{}` value.", t.tag);
+    let code_for_details = if t.tag_required { quote!(Some(self.code())) } else { quote!(self.code()) };
+    let message = match string_field(&t.body, &["message", "detail", "error_description", "title"], index) {
+        Some(access) => quote! { let body = self.body(); #access },
+        None => quote!(None),
+    };
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #( #variant_docs #variants(#body), )*
+            /// A code the spec does not list for this status.
+            Other(#body),
+        }
+
+        impl #name {
+            #[doc = #from_body_doc]
+            pub fn from_body(body: #body) -> Self {
+                match #tag_expr {
+                    #( #values => Self::#variants(body), )*
+                    _ => Self::Other(body),
+                }
+            }
+
+            /// The decoded body, whatever the variant.
+            pub fn body(&self) -> &#body {
+                match self {
+                    #( Self::#variants(body) )|* | Self::Other(body) => body,
+                }
+            }
+
+            /// The error code as sent by the server.
+            pub fn code(&self) -> #code_ret {
+                #code_expr
+            }
+        }
+
+        impl ErrorDetails for #name {
+            fn code(&self) -> Option<&str> {
+                #code_for_details
+            }
+            fn message(&self) -> Option<&str> {
+                #message
+            }
+        }
+    }
+}

@@ -1,0 +1,392 @@
+//! Named types: structs, open string enums, unions, aliases, each with a `Validate` impl that
+//! checks the spec's constraints before a request is sent.
+
+use super::docs;
+use super::types::{rust_type, TypeIndex};
+use crate::ir::{Api, Checks, EnumValue, Field, Struct, TypeDef, TypeKind, TypeRef, Union, Wrapper};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+pub fn emit_models(api: &Api, index: &TypeIndex<'_>) -> TokenStream {
+    let items = api.types.iter().map(|t| emit_type(t, index));
+    let needs_tagged = api.types.iter().any(|t| matches!(&t.kind, TypeKind::Union(u) if u.variants.iter().any(|v| v.inject_tag)));
+    let helper = needs_tagged.then(|| {
+        quote! {
+            /// Serialises `inner` and adds the union's tag property, which the variant type does not carry.
+            fn serialize_tagged<S: serde::Serializer, T: serde::Serialize>(
+                serializer: S,
+                tag: &str,
+                value: &str,
+                inner: &T,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                use serde::ser::Error as _;
+                let mut json = ::serde_json::to_value(inner).map_err(S::Error::custom)?;
+                if let ::serde_json::Value::Object(map) = &mut json {
+                    map.insert(tag.to_owned(), ::serde_json::Value::String(value.to_owned()));
+                }
+                serde::Serialize::serialize(&json, serializer)
+            }
+        }
+    });
+    quote! {
+        //! Request and response types of the API.
+        //!
+        //! Response types accept fields the spec does not list (servers add fields over time), and
+        //! string enums keep values they do not know in an `Unknown` variant.
+        #![allow(clippy::large_enum_variant, clippy::too_many_lines, deprecated)]
+
+        use crate::runtime::{InvalidRequest, Validate};
+
+        #(#items)*
+        #helper
+    }
+}
+
+fn emit_type(t: &TypeDef, index: &TypeIndex<'_>) -> TokenStream {
+    let name = format_ident!("{}", t.name);
+    let doc = docs([t.description.as_deref()]);
+    let deprecated = t.deprecated.then(|| quote!(#[deprecated]));
+    match &t.kind {
+        TypeKind::Struct(s) => emit_struct(&name, doc, deprecated, s, index),
+        TypeKind::Enum(values) => emit_enum(&name, doc, deprecated, values),
+        TypeKind::Union(u) => emit_union(&name, doc, deprecated, u, index),
+        TypeKind::Alias(ty) => {
+            let ty = rust_type(ty);
+            quote! { #doc #deprecated pub type #name = #ty; }
+        }
+    }
+}
+
+fn field_type(f: &Field) -> TokenStream {
+    let mut ty = rust_type(&f.ty);
+    if f.boxed {
+        ty = quote!(::std::boxed::Box<#ty>);
+    }
+    match f.wrapper() {
+        Wrapper::Plain => ty,
+        Wrapper::Option => quote!(::std::option::Option<#ty>),
+        Wrapper::Nullable => quote!(crate::runtime::Nullable<#ty>),
+    }
+}
+
+fn emit_struct(name: &syn::Ident, doc: TokenStream, deprecated: Option<TokenStream>, s: &Struct, index: &TypeIndex<'_>) -> TokenStream {
+    let fields = s.fields.iter().map(|f| {
+        let ident = format_ident!("{}", f.rust_name);
+        let ty = field_type(f);
+        let doc = docs([f.description.as_deref()]);
+        let mut serde_args = Vec::new();
+        if f.rust_name != f.name {
+            let json = &f.name;
+            serde_args.push(quote!(rename = #json));
+        }
+        match f.wrapper() {
+            Wrapper::Plain => {}
+            Wrapper::Option if f.required => serde_args.push(quote!(default)),
+            Wrapper::Option => serde_args.push(quote!(default, skip_serializing_if = "Option::is_none")),
+            Wrapper::Nullable => serde_args.push(quote!(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")),
+        }
+        let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
+        let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
+        quote! { #doc #deprecated #serde_attr pub #ident: #ty, }
+    });
+    let extra = s.extra.as_ref().map(|ty| {
+        let ty = rust_type(ty);
+        quote! {
+            /// Properties beyond the declared ones (`additionalProperties`).
+            #[serde(flatten)]
+            pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #ty>,
+        }
+    });
+    let all_optional = s.fields.iter().all(|f| f.wrapper() != Wrapper::Plain);
+    let default = all_optional.then(|| quote!(Default,));
+    let checks: Vec<TokenStream> = s
+        .fields
+        .iter()
+        .filter_map(|f| {
+            let ident = format_ident!("{}", f.rust_name);
+            let json = &f.name;
+            let body = check_value(&quote!(value), &f.ty, &f.checks, index)?;
+            let path = quote!(let path = crate::runtime::join_path(path, #json););
+            Some(match f.wrapper() {
+                Wrapper::Plain => quote! { { let value = &self.#ident; #path #body } },
+                Wrapper::Option => quote! { if let Some(value) = &self.#ident { #path #body } },
+                Wrapper::Nullable => quote! { if let crate::runtime::Nullable::Value(value) = &self.#ident { #path #body } },
+            })
+        })
+        .collect();
+    let validate = validate_impl(name, checks);
+    quote! {
+        #doc
+        #deprecated
+        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        pub struct #name {
+            #(#fields)*
+            #extra
+        }
+        #validate
+    }
+}
+
+fn validate_impl(name: &syn::Ident, checks: Vec<TokenStream>) -> TokenStream {
+    if checks.is_empty() {
+        return quote! { impl Validate for #name {} };
+    }
+    quote! {
+        impl Validate for #name {
+            fn validate(&self, path: &str) -> ::std::result::Result<(), InvalidRequest> {
+                #(#checks)*
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Statements checking `value` (a reference to a value of `ty`) against `checks` and, for named
+/// types, their own constraints. `None` when there is nothing to check. Expects `path: String` or
+/// `&str` in scope naming the value.
+pub fn check_value(value: &TokenStream, ty: &TypeRef, checks: &Checks, index: &TypeIndex<'_>) -> Option<TokenStream> {
+    let mut out = Vec::new();
+    let path = quote!(&path);
+    if let Some(n) = checks.min_length {
+        let n = n as usize;
+        out.push(quote!(crate::runtime::check_min_length(#path, #value, #n)?;));
+    }
+    if let Some(n) = checks.max_length {
+        let n = n as usize;
+        out.push(quote!(crate::runtime::check_max_length(#path, #value, #n)?;));
+    }
+    if let Some(n) = checks.min_items {
+        let n = n as usize;
+        out.push(quote!(crate::runtime::check_min_items(#path, #value.len(), #n)?;));
+    }
+    if let Some(n) = checks.max_items {
+        let n = n as usize;
+        out.push(quote!(crate::runtime::check_max_items(#path, #value.len(), #n)?;));
+    }
+    let numeric = matches!(ty, TypeRef::Int(_) | TypeRef::Float(_));
+    if numeric {
+        for (bound, f) in [
+            (checks.minimum, quote!(check_minimum)),
+            (checks.maximum, quote!(check_maximum)),
+            (checks.exclusive_minimum, quote!(check_exclusive_minimum)),
+            (checks.exclusive_maximum, quote!(check_exclusive_maximum)),
+        ] {
+            if let Some(b) = bound {
+                out.push(quote!(crate::runtime::#f(#path, *#value as f64, #b)?;));
+            }
+        }
+    }
+    match ty {
+        TypeRef::Named(n) if index.is_generated(n) && needs_validation(n, index, 0) => {
+            out.push(quote!(Validate::validate(#value, #path)?;));
+        }
+        TypeRef::Array(inner) | TypeRef::Map(inner) => {
+            let inner_checks = checks.inner.as_deref().cloned().unwrap_or_default();
+            if let Some(body) = check_value(&quote!(item), inner, &inner_checks, index) {
+                let is_map = matches!(ty, TypeRef::Map(_));
+                out.push(if is_map {
+                    quote! { for (key, item) in #value.iter() { let path = crate::runtime::join_path(&path, key); #body } }
+                } else {
+                    quote! { for (i, item) in #value.iter().enumerate() { let path = crate::runtime::join_index(&path, i); #body } }
+                });
+            }
+        }
+        TypeRef::Option(inner) => {
+            if let Some(body) = check_value(&quote!(item), inner, checks, index) {
+                out.push(quote! { if let Some(item) = #value { #body } });
+            }
+        }
+        _ => {}
+    }
+    (!out.is_empty()).then(|| quote!(#(#out)*))
+}
+
+/// Whether a named type (or anything it contains) has a constraint to check. Enums always do:
+/// an `Unknown` value cannot be sent.
+fn needs_validation(name: &str, index: &TypeIndex<'_>, depth: usize) -> bool {
+    if depth > 6 {
+        return true;
+    }
+    let Some(t) = index.get(name) else { return false };
+    let ty_needs = |ty: &TypeRef, checks: &Checks| -> bool {
+        !checks.is_empty() || refs(ty).iter().any(|n| needs_validation(n, index, depth + 1))
+    };
+    match &t.kind {
+        TypeKind::Enum(_) => true,
+        TypeKind::Struct(s) => s.fields.iter().any(|f| ty_needs(&f.ty, &f.checks)),
+        TypeKind::Union(u) => u.variants.iter().any(|v| ty_needs(&v.ty, &Checks::default())),
+        TypeKind::Alias(ty) => ty_needs(ty, &Checks::default()),
+    }
+}
+
+fn refs(ty: &TypeRef) -> Vec<&str> {
+    match ty {
+        TypeRef::Named(n) => vec![n.as_str()],
+        TypeRef::Array(i) | TypeRef::Map(i) | TypeRef::Option(i) => refs(i),
+        _ => vec![],
+    }
+}
+
+fn emit_enum(name: &syn::Ident, doc: TokenStream, deprecated: Option<TokenStream>, values: &[EnumValue]) -> TokenStream {
+    let variants: Vec<syn::Ident> = values.iter().map(|v| format_ident!("{}", v.variant)).collect();
+    let strings: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
+    let variant_docs = strings.iter().map(|s| {
+        let d = format!(" `{s}`");
+        quote!(#[doc = #d])
+    });
+    let allowed = strings.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
+    let reason = format!("value not allowed by the spec (expected one of {allowed})");
+    quote! {
+        #doc
+        #deprecated
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #name {
+            #( #variant_docs #variants, )*
+            /// A value this version of the client does not know (servers may add values).
+            Unknown(::std::string::String),
+        }
+
+        impl #name {
+            /// The value as it appears on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#variants => #strings, )*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::convert::From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #( #strings => Self::#variants, )*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+                Ok(Self::from(value.as_ref()))
+            }
+        }
+
+        impl Validate for #name {
+            fn validate(&self, path: &str) -> ::std::result::Result<(), InvalidRequest> {
+                match self {
+                    Self::Unknown(_) => Err(InvalidRequest::new(path, #reason)),
+                    _ => Ok(()),
+                }
+            }
+        }
+    }
+}
+
+fn emit_union(name: &syn::Ident, doc: TokenStream, deprecated: Option<TokenStream>, u: &Union, index: &TypeIndex<'_>) -> TokenStream {
+    let variants: Vec<syn::Ident> = u.variants.iter().map(|v| format_ident!("{}", v.name)).collect();
+    let types: Vec<TokenStream> = u.variants.iter().map(|v| rust_type(&v.ty)).collect();
+    let variant_docs = u.variants.iter().map(|v| {
+        if v.tag_values.is_empty() {
+            if u.tag.is_some() {
+                quote!(#[doc = " Any other tag value."])
+            } else {
+                TokenStream::new()
+            }
+        } else {
+            let d = format!(" `{}`", v.tag_values.join("`, `"));
+            quote!(#[doc = #d])
+        }
+    });
+    let validate_arms = u.variants.iter().zip(&variants).map(|(v, ident)| match check_value(&quote!(value), &v.ty, &Checks::default(), index) {
+        Some(body) => quote! { Self::#ident(value) => { let path = path.to_owned(); #body } },
+        None => quote! { Self::#ident(_) => {} },
+    });
+    let validate = quote! {
+        impl Validate for #name {
+            fn validate(&self, path: &str) -> ::std::result::Result<(), InvalidRequest> {
+                #[allow(unused_variables)]
+                match self { #(#validate_arms)* }
+                Ok(())
+            }
+        }
+    };
+    let Some(tag) = &u.tag else {
+        return quote! {
+            #doc
+            #deprecated
+            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+            #[serde(untagged)]
+            pub enum #name {
+                #( #variant_docs #variants(#types), )*
+            }
+            #validate
+        };
+    };
+    let ser_arms = u.variants.iter().zip(&variants).map(|(v, ident)| match (v.inject_tag, v.tag_values.first()) {
+        (true, Some(value)) => quote! { Self::#ident(inner) => serialize_tagged(serializer, #tag, #value, inner), },
+        _ => quote! { Self::#ident(inner) => serde::Serialize::serialize(inner, serializer), },
+    });
+    let mut de_arms = Vec::new();
+    let mut fallback = None;
+    for (v, ident) in u.variants.iter().zip(&variants) {
+        if v.tag_values.is_empty() {
+            fallback = Some(ident.clone());
+            continue;
+        }
+        let values = &v.tag_values;
+        de_arms.push(quote! { Some(#(#values)|*) => ::serde_json::from_value(value).map(Self::#ident).map_err(D::Error::custom), });
+    }
+    let unknown = format!("unknown `{tag}` value");
+    let fallback_arm = match fallback {
+        Some(ident) => quote! { _ => ::serde_json::from_value(value).map(Self::#ident).map_err(D::Error::custom), },
+        None => quote! { other => Err(D::Error::custom(format!("{}: {:?}", #unknown, other))), },
+    };
+    quote! {
+        #doc
+        #deprecated
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #( #variant_docs #variants(#types), )*
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                match self { #(#ser_arms)* }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                use serde::de::Error as _;
+                let value = <::serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                let tag = value.get(#tag).and_then(::serde_json::Value::as_str).map(::std::borrow::ToOwned::to_owned);
+                match tag.as_deref() {
+                    #(#de_arms)*
+                    #fallback_arm
+                }
+            }
+        }
+        #validate
+    }
+}

@@ -1,0 +1,623 @@
+//! The client surface: accessors for operation groups (`client.links()`), one method per
+//! operation, parameter structs, and for each operation a request builder and a response decoder.
+
+use super::docs;
+use super::errors::status_doc;
+use super::models::check_value;
+use super::types::{rust_type, TypeIndex};
+use crate::ir::{
+    Api, Body, ErrorBody, FieldStep, Media, Operation, PageKind, Param, ParamLocation, ParamStyle, StatusMatch, TypeKind, TypeRef, Wrapper,
+};
+use crate::ir::naming::{pascal, snake, Namespace};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use std::collections::BTreeMap;
+
+pub fn emit_operations(api: &Api, index: &TypeIndex<'_>) -> TokenStream {
+    // Group tree: group path -> operations. BTreeMap keeps output order stable.
+    let mut groups: BTreeMap<Vec<String>, Vec<&Operation>> = BTreeMap::new();
+    groups.entry(vec![]).or_default();
+    for op in &api.operations {
+        for depth in 1..=op.group.len() {
+            groups.entry(op.group[..depth].to_vec()).or_default();
+        }
+        groups.entry(op.group.clone()).or_default().push(op);
+    }
+    let mut fn_names = Namespace::default();
+    let taken: Vec<String> = api.types.iter().map(|t| t.name.clone()).collect();
+    let mut struct_names = Namespace::default();
+    for t in &taken {
+        struct_names.reserve(t);
+    }
+    for op in &api.operations {
+        struct_names.reserve(&op.error_type);
+    }
+    let group_idents: BTreeMap<Vec<String>, String> = groups
+        .keys()
+        .filter(|g| !g.is_empty())
+        .map(|g| (g.clone(), struct_names.claim([format!("{}Api", pascal(&g.join("_"))).as_str()])))
+        .collect();
+
+    let mut items = Vec::new();
+    for (group, ops) in &groups {
+        let children: Vec<(&String, &String)> = group_idents
+            .iter()
+            .filter(|(g, _)| g.len() == group.len() + 1 && g.starts_with(group))
+            .map(|(g, name)| (g.last().expect("non-empty group"), name))
+            .collect();
+        let accessors = children.iter().map(|(last, name)| {
+            let method = format_ident!("{}", snake(last));
+            let ty = format_ident!("{}", name);
+            let doc = format!(" Operations under `{}`.", group.iter().chain([*last]).cloned().collect::<Vec<_>>().join("."));
+            quote! {
+                #[doc = #doc]
+                pub fn #method(&self) -> #ty<'_> {
+                    #ty { client: self.client() }
+                }
+            }
+        });
+        let mut methods = Vec::new();
+        for op in ops {
+            let base = fn_names.claim([snake(&op.type_prefix).as_str()]);
+            let (method, support) = emit_operation(op, &base, index);
+            methods.push(method);
+            items.push(support);
+        }
+        if group.is_empty() {
+            items.push(quote! {
+                impl crate::runtime::Client {
+                    fn client(&self) -> &crate::runtime::Client {
+                        self
+                    }
+                    #(#accessors)*
+                    #(#methods)*
+                }
+            });
+        } else {
+            let ty = format_ident!("{}", group_idents[group]);
+            let doc = format!(" Operations under `{}`; get one with `client.{}()`.", group.join("."), group.join("().") );
+            items.push(quote! {
+                #[doc = #doc]
+                #[derive(Debug, Clone, Copy)]
+                pub struct #ty<'a> {
+                    client: &'a crate::runtime::Client,
+                }
+
+                impl<'a> #ty<'a> {
+                    fn client(&self) -> &'a crate::runtime::Client {
+                        self.client
+                    }
+                    #(#accessors)*
+                    #(#methods)*
+                }
+            });
+        }
+    }
+    let params_structs = api.operations.iter().filter_map(|op| emit_params_struct(op, index));
+    quote! {
+        //! One method per operation, grouped as the operation ids are (`links.update` ->
+        //! `client.links().update(..)`).
+        #![allow(clippy::too_many_arguments, clippy::needless_borrow, deprecated, unused_mut)]
+
+        use crate::errors::*;
+        use crate::runtime::{InvalidRequest, Outcome, RawResponse, RequestBody, RequestParts, Validate};
+
+        #(#params_structs)*
+        #(#items)*
+    }
+}
+
+/// The argument type of a parameter: `&str` for strings, the value itself for everything else.
+fn arg_type(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(&str),
+        TypeRef::Named(_) | TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Any => {
+            let t = rust_type(ty);
+            quote!(&#t)
+        }
+        other => rust_type(other),
+    }
+}
+
+fn emit_params_struct(op: &Operation, index: &TypeIndex<'_>) -> Option<TokenStream> {
+    let name = format_ident!("{}", op.params_type.as_ref()?);
+    let fields = op.params.iter().filter(|p| p.location != ParamLocation::Path).map(|p| {
+        let ident = format_ident!("{}", p.rust_name);
+        let ty = rust_type(&p.ty);
+        let ty = if p.required { ty } else { quote!(::std::option::Option<#ty>) };
+        let loc = match p.location {
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+            ParamLocation::Cookie => "cookie",
+            ParamLocation::Path => "path",
+        };
+        let head = format!("`{}` ({loc} parameter{})", p.name, if p.required { ", required" } else { "" });
+        let doc = docs([Some(head.as_str()), p.description.as_deref()]);
+        let deprecated = p.deprecated.then(|| quote!(#[deprecated]));
+        quote! { #doc #deprecated pub #ident: #ty, }
+    });
+    let all_optional = op.params.iter().filter(|p| p.location != ParamLocation::Path).all(|p| !p.required);
+    let default = all_optional.then(|| quote!(Default,));
+    let doc = format!(" Query, header and cookie parameters of `{}`.", op.id);
+    let _ = index;
+    Some(quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq, #default)]
+        pub struct #name {
+            #(#fields)*
+        }
+    })
+}
+
+/// Returns the public method and its private support functions (request builder and decoder).
+fn emit_operation(op: &Operation, base: &str, index: &TypeIndex<'_>) -> (TokenStream, TokenStream) {
+    let method = format_ident!("{}", op.method_name);
+    let request_fn = format_ident!("{}_request", base);
+    let decode_fn = format_ident!("{}_decode", base);
+    let error = format_ident!("{}", op.error_type);
+    let success = success_type(op);
+    let path_params: Vec<&Param> = op.params.iter().filter(|p| p.location == ParamLocation::Path).collect();
+
+    // Signature pieces shared by the method and the request builder.
+    let mut args = Vec::new();
+    let mut arg_names = Vec::new();
+    for p in &path_params {
+        let ident = format_ident!("{}", p.rust_name);
+        let ty = arg_type(&p.ty);
+        args.push(quote!(#ident: #ty));
+        arg_names.push(quote!(#ident));
+    }
+    if let Some(params_ty) = &op.params_type {
+        let ty = format_ident!("{}", params_ty);
+        args.push(quote!(params: &#ty));
+        arg_names.push(quote!(params));
+    }
+    if let Some(body) = &op.body {
+        let ty = body_arg_type(body);
+        args.push(quote!(body: #ty));
+        arg_names.push(quote!(body));
+    }
+
+    let endpoint = format!("`{} {}` (`{}`)", op.http_method, op.path, op.id);
+    let mut doc_parts: Vec<Option<&str>> = vec![op.summary.as_deref(), op.description.as_deref().filter(|d| Some(*d) != op.summary.as_deref())];
+    doc_parts.push(Some(endpoint.as_str()));
+    let errors_doc = errors_summary(op);
+    doc_parts.push(Some(errors_doc.as_str()));
+    let doc = docs(doc_parts);
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+
+    let public = {
+        let pagination = emit_pagination(op, &request_fn, &decode_fn, &error);
+        quote! {
+            #doc
+            #deprecated
+            pub fn #method(&self, #(#args),*) -> crate::runtime::Call<#success, #error> {
+                crate::runtime::Call::new(self.client().clone(), #request_fn(#(#arg_names),*), #decode_fn)
+            }
+            #pagination
+        }
+    };
+
+    let request = emit_request_fn(op, &request_fn, &args, index);
+    let decode = emit_decode_fn(op, &decode_fn, &success, &error);
+    (public, quote! { #request #decode })
+}
+
+fn errors_summary(op: &Operation) -> String {
+    if op.errors.is_empty() {
+        return format!("Errors: see [`{}`].", op.error_type);
+    }
+    let list: Vec<String> = op.errors.iter().map(|e| match &e.status {
+        StatusMatch::Code(c) => format!("{c} `{}`", e.variant),
+        StatusMatch::Range(r) => format!("{r}xx `{}`", e.variant),
+        StatusMatch::Default => format!("other `{}`", e.variant),
+    }).collect();
+    format!("Errors ([`{}`]): {}.", op.error_type, list.join(", "))
+}
+
+fn success_type(op: &Operation) -> TokenStream {
+    match (&op.success.ty, &op.success.media) {
+        (Some(TypeRef::Bytes), _) | (_, Some(Media::Binary(_))) => quote!(::bytes::Bytes),
+        (Some(ty), _) => rust_type(ty),
+        (None, _) => quote!(()),
+    }
+}
+
+fn body_arg_type(body: &Body) -> TokenStream {
+    match &body.media {
+        Media::Binary(_) => quote!(::std::vec::Vec<u8>),
+        Media::Text => quote!(&str),
+        _ => {
+            let t = rust_type(&body.ty);
+            quote!(&#t)
+        }
+    }
+}
+
+/// How a scalar parameter value becomes text.
+fn to_text(value: TokenStream, ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(::std::string::String::from(#value)),
+        TypeRef::Named(_) => quote!(crate::runtime::param_text(#value)),
+        TypeRef::DateTime => quote!(#value.to_rfc3339_opts(::chrono::SecondsFormat::AutoSi, true)),
+        TypeRef::Any | TypeRef::Map(_) | TypeRef::Array(_) => quote!(::serde_json::to_string(#value).unwrap_or_default()),
+        _ => quote!(#value.to_string()),
+    }
+}
+
+fn emit_request_fn(op: &Operation, name: &syn::Ident, args: &[TokenStream], index: &TypeIndex<'_>) -> TokenStream {
+    let mut checks = Vec::new();
+    for p in &op.params {
+        let ident = format_ident!("{}", p.rust_name);
+        let json = &p.name;
+        let value = match p.location {
+            ParamLocation::Path => quote!(#ident),
+            _ => quote!(&params.#ident),
+        };
+        let by_ref = matches!(p.ty, TypeRef::String | TypeRef::Named(_) | TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Any) || p.location != ParamLocation::Path;
+        let value = if by_ref { value } else { quote!(&#value) };
+        if let Some(body) = check_value(&quote!(value), &p.ty, &p.checks, index) {
+            checks.push(if p.required || p.location == ParamLocation::Path {
+                quote! { { let value = #value; let path = #json; #body } }
+            } else {
+                quote! { if let Some(value) = #value { let path = #json; #body } }
+            });
+        }
+    }
+    if let Some(body) = &op.body {
+        if matches!(body.media, Media::Json | Media::Form | Media::Multipart) {
+            if let Some(b) = check_value(&quote!(body), &body.ty, &Default::default(), index) {
+                checks.push(quote! { { let path = "body"; #b } });
+            }
+        }
+    }
+
+    // The path, segment by segment: literal parts as they are, parameters percent-encoded.
+    let mut path_stmts = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(start) = rest.find('{') {
+        let literal = &rest[..start];
+        if !literal.is_empty() {
+            path_stmts.push(quote!(path.push_str(#literal);));
+        }
+        let Some(end) = rest[start..].find('}') else { break };
+        let name = &rest[start + 1..start + end];
+        match op.params.iter().find(|p| p.location == ParamLocation::Path && p.name == name) {
+            Some(p) => {
+                let ident = format_ident!("{}", p.rust_name);
+                let text = to_text(quote!(#ident), &p.ty);
+                path_stmts.push(quote!(path.push_str(&crate::runtime::encode_path_segment(&#text));));
+            }
+            None => {
+                let literal = &rest[start..start + end + 1];
+                path_stmts.push(quote!(path.push_str(#literal);));
+            }
+        }
+        rest = &rest[start + end + 1..];
+    }
+    if !rest.is_empty() {
+        path_stmts.push(quote!(path.push_str(#rest);));
+    }
+
+    let mut query = Vec::new();
+    let mut headers = Vec::new();
+    let mut cookies = Vec::new();
+    for p in op.params.iter().filter(|p| p.location != ParamLocation::Path) {
+        let ident = format_ident!("{}", p.rust_name);
+        let json = &p.name;
+        let stmt = match p.location {
+            ParamLocation::Query => query_stmt(p),
+            ParamLocation::Header => {
+                let text = to_text(quote!(value), &p.ty);
+                quote! { headers.push((#json, #text)); }
+            }
+            ParamLocation::Cookie => {
+                let text = to_text(quote!(value), &p.ty);
+                quote! { cookies.push((#json, #text)); }
+            }
+            ParamLocation::Path => unreachable!("filtered above"),
+        };
+        let target = match p.location {
+            ParamLocation::Query => &mut query,
+            ParamLocation::Header => &mut headers,
+            _ => &mut cookies,
+        };
+        target.push(if p.required {
+            quote! { { let value = &params.#ident; #stmt } }
+        } else {
+            quote! { if let Some(value) = &params.#ident { #stmt } }
+        });
+    }
+
+    let body_expr = match &op.body {
+        None => quote!(RequestBody::None),
+        Some(b) => match &b.media {
+            Media::Json => quote!(RequestBody::json(body)?),
+            Media::Form => quote!(RequestBody::form(body)?),
+            Media::Text => quote!(RequestBody::Text(body.to_owned())),
+            Media::Binary(ct) => quote!(RequestBody::Bytes { data: body, content_type: #ct }),
+            Media::Multipart => multipart_expr(b, index),
+        },
+    };
+    let op_id = &op.id;
+    let template = &op.path;
+    let http_method = format_ident!("{}", op.http_method);
+    let path_len = op.path.len() + 16;
+    quote! {
+        fn #name(#(#args),*) -> ::std::result::Result<RequestParts, InvalidRequest> {
+            #(#checks)*
+            let mut path = ::std::string::String::with_capacity(#path_len);
+            #(#path_stmts)*
+            let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
+            #(#query)*
+            let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+            #(#headers)*
+            let mut cookies: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+            #(#cookies)*
+            Ok(RequestParts {
+                operation_id: #op_id,
+                method: ::reqwest::Method::#http_method,
+                path_template: #template,
+                path,
+                query,
+                headers,
+                cookies,
+                body: #body_expr,
+            })
+        }
+    }
+}
+
+fn query_stmt(p: &Param) -> TokenStream {
+    let json = &p.name;
+    match &p.ty {
+        TypeRef::Array(inner) => {
+            let text = to_text(quote!(item), inner);
+            if p.explode && p.style != ParamStyle::DeepObject {
+                quote! { for item in value.iter() { query.push((#json.to_owned(), #text)); } }
+            } else {
+                let sep = match p.style {
+                    ParamStyle::SpaceDelimited => " ",
+                    ParamStyle::PipeDelimited => "|",
+                    _ => ",",
+                };
+                quote! {
+                    let joined: ::std::vec::Vec<::std::string::String> = value.iter().map(|item| #text).collect();
+                    query.push((#json.to_owned(), joined.join(#sep)));
+                }
+            }
+        }
+        TypeRef::Map(inner) => {
+            let text = to_text(quote!(item), inner);
+            if p.style == ParamStyle::DeepObject {
+                quote! { for (key, item) in value.iter() { query.push((format!("{}[{}]", #json, key), #text)); } }
+            } else if p.explode {
+                quote! { for (key, item) in value.iter() { query.push((key.clone(), #text)); } }
+            } else {
+                quote! {
+                    let joined: ::std::vec::Vec<::std::string::String> = value.iter().flat_map(|(key, item)| [key.clone(), #text]).collect();
+                    query.push((#json.to_owned(), joined.join(",")));
+                }
+            }
+        }
+        other => {
+            let text = to_text(quote!(value), other);
+            quote! { query.push((#json.to_owned(), #text)); }
+        }
+    }
+}
+
+fn multipart_expr(b: &Body, index: &TypeIndex<'_>) -> TokenStream {
+    let TypeRef::Named(n) = &b.ty else {
+        return quote!(RequestBody::Multipart(vec![crate::runtime::MultipartField::text("body", ::serde_json::to_string(body).unwrap_or_default())]));
+    };
+    let Some(TypeKind::Struct(s)) = index.get(n).map(|t| &t.kind) else {
+        return quote!(RequestBody::Multipart(vec![crate::runtime::MultipartField::text("body", ::serde_json::to_string(body).unwrap_or_default())]));
+    };
+    let parts = s.fields.iter().map(|f| {
+        let ident = format_ident!("{}", f.rust_name);
+        let json = &f.name;
+        let part = match &f.ty {
+            TypeRef::Bytes => quote!(crate::runtime::MultipartField::file(#json, value.clone(), #json)),
+            TypeRef::String => quote!(crate::runtime::MultipartField::text(#json, value.clone())),
+            TypeRef::Named(_) | TypeRef::Any | TypeRef::Array(_) | TypeRef::Map(_) => {
+                quote!(crate::runtime::MultipartField::text(#json, ::serde_json::to_string(value).unwrap_or_default()))
+            }
+            _ => quote!(crate::runtime::MultipartField::text(#json, value.to_string())),
+        };
+        match f.wrapper() {
+            Wrapper::Plain => quote! { { let value = &body.#ident; fields.push(#part); } },
+            Wrapper::Option => quote! { if let Some(value) = &body.#ident { fields.push(#part); } },
+            Wrapper::Nullable => quote! { if let crate::runtime::Nullable::Value(value) = &body.#ident { fields.push(#part); } },
+        }
+    });
+    quote! {{
+        let mut fields = ::std::vec::Vec::new();
+        #(#parts)*
+        RequestBody::Multipart(fields)
+    }}
+}
+
+fn status_pattern(status: &StatusMatch) -> TokenStream {
+    match status {
+        StatusMatch::Code(c) => quote!(#c),
+        StatusMatch::Range(r) => {
+            let lo = *r as u16 * 100;
+            let hi = lo + 99;
+            quote!(#lo..=#hi)
+        }
+        StatusMatch::Default => quote!(_),
+    }
+}
+
+fn emit_decode_fn(op: &Operation, name: &syn::Ident, success: &TokenStream, error: &syn::Ident) -> TokenStream {
+    let success_value = match (&op.success.ty, &op.success.media) {
+        (None, _) => quote!(Outcome::Success(())),
+        (_, Some(Media::Binary(_))) | (Some(TypeRef::Bytes), _) => quote!(Outcome::Success(response.body.clone())),
+        (_, Some(Media::Text)) => quote!(match crate::runtime::decode_text(&response.body) {
+            Ok(value) => Outcome::Success(value),
+            Err(reason) => Outcome::Unexpected(reason),
+        }),
+        _ => quote!(match crate::runtime::decode_json::<#success>(&response.body) {
+            Ok(value) => Outcome::Success(value),
+            Err(reason) => Outcome::Unexpected(reason),
+        }),
+    };
+    let success_patterns: Vec<TokenStream> = if op.success.statuses.is_empty() {
+        vec![quote!(200..=299)]
+    } else {
+        op.success.statuses.iter().map(status_pattern).collect()
+    };
+    let mut arms = vec![quote! { #(#success_patterns)|* => #success_value, }];
+    let mut has_default = false;
+    for e in &op.errors {
+        let pattern = status_pattern(&e.status);
+        has_default |= e.status == StatusMatch::Default;
+        let variant = format_ident!("{}", e.variant);
+        let value = match &e.body {
+            ErrorBody::None => quote!(Outcome::ApiError(#error::#variant)),
+            ErrorBody::Typed { media: Media::Text, .. } | ErrorBody::Typed { ty: TypeRef::String, .. } => quote! {
+                match crate::runtime::decode_text(&response.body) {
+                    Ok(text) => Outcome::ApiError(#error::#variant(text)),
+                    Err(reason) => Outcome::Unexpected(reason),
+                }
+            },
+            ErrorBody::Typed { media: Media::Binary(_), .. } | ErrorBody::Typed { ty: TypeRef::Bytes, .. } => {
+                quote!(Outcome::ApiError(#error::#variant(response.body.to_vec())))
+            }
+            ErrorBody::Typed { ty, .. } => {
+                let t = rust_type(ty);
+                quote! {
+                    match crate::runtime::decode_json::<#t>(&response.body) {
+                        Ok(body) => Outcome::ApiError(#error::#variant(body)),
+                        Err(reason) => Outcome::Unexpected(reason),
+                    }
+                }
+            }
+            ErrorBody::Tagged(t) => {
+                let body = rust_type(&t.body);
+                let enum_ty = format_ident!("{}", t.type_name);
+                quote! {
+                    match crate::runtime::decode_json::<#body>(&response.body) {
+                        Ok(body) => Outcome::ApiError(#error::#variant(#enum_ty::from_body(body))),
+                        Err(reason) => Outcome::Unexpected(reason),
+                    }
+                }
+            }
+        };
+        arms.push(quote! { #pattern => #value, });
+    }
+    if !has_default {
+        arms.push(quote! { status => Outcome::Unexpected(format!("status {status} is not declared for this operation")), });
+    }
+    let _ = status_doc;
+    quote! {
+        fn #name(response: &RawResponse) -> Outcome<#success, #error> {
+            #[allow(unreachable_patterns)]
+            match response.status.as_u16() {
+                #(#arms)*
+            }
+        }
+    }
+}
+
+/// A path through optional fields. `owned`: moves out of `root` (`Option<leaf>`); otherwise
+/// borrows (`Option<&leaf>`).
+fn walk_steps(root: TokenStream, steps: &[FieldStep], owned: bool) -> TokenStream {
+    let mut expr = quote!(Some(#root));
+    for step in steps {
+        let f = format_ident!("{}", step.rust_name);
+        expr = match (step.wrapper, owned) {
+            (Wrapper::Plain, true) => quote!(#expr.map(|v| v.#f)),
+            (Wrapper::Option, true) => quote!(#expr.and_then(|v| v.#f)),
+            (Wrapper::Nullable, true) => quote!(#expr.and_then(|v| v.#f.into_option())),
+            (Wrapper::Plain, false) => quote!(#expr.map(|v| &v.#f)),
+            (Wrapper::Option, false) => quote!(#expr.and_then(|v| v.#f.as_ref())),
+            (Wrapper::Nullable, false) => quote!(#expr.and_then(|v| v.#f.as_ref().into_option())),
+        };
+    }
+    expr
+}
+
+/// `<method>_stream`: a `Stream` of every item across pages, for operations `ir::pagination` recognised.
+fn emit_pagination(op: &Operation, request_fn: &syn::Ident, decode_fn: &syn::Ident, error: &syn::Ident) -> Option<TokenStream> {
+    let pagination = op.pagination.as_ref()?;
+    if op.body.is_some() {
+        return None;
+    }
+    op.params_type.as_ref()?;
+    let stream_fn = format_ident!("{}_stream", op.method_name);
+    let method = format_ident!("{}", op.method_name);
+    let item = rust_type(&pagination.item_ty);
+    let param = format_ident!("{}", pagination.param);
+    let param_def = op.params.iter().find(|p| p.rust_name == pagination.param)?;
+    let params_ty = format_ident!("{}", op.params_type.as_ref()?);
+
+    let mut args = Vec::new();
+    let mut owned = Vec::new();
+    let mut rebind = Vec::new();
+    let mut call_args = Vec::new();
+    for p in op.params.iter().filter(|p| p.location == ParamLocation::Path) {
+        let ident = format_ident!("{}", p.rust_name);
+        let ty = arg_type(&p.ty);
+        args.push(quote!(#ident: #ty));
+        match &p.ty {
+            TypeRef::String => {
+                owned.push(quote!(let #ident: ::std::string::String = #ident.to_owned();));
+                call_args.push(quote!(&#ident));
+            }
+            TypeRef::Named(_) | TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Any => {
+                owned.push(quote!(let #ident = #ident.clone();));
+                call_args.push(quote!(&#ident));
+            }
+            _ => call_args.push(quote!(#ident)),
+        }
+        rebind.push(quote!(let #ident = #ident.clone();));
+    }
+    args.push(quote!(params: &#params_ty));
+    call_args.push(quote!(&params));
+
+    let (initial, set_param, next) = match &pagination.kind {
+        PageKind::PageNumber { has_more } => {
+            let flag = walk_steps(quote!(&response), has_more, false);
+            let initial = if param_def.required { quote!(params.#param) } else { quote!(params.#param.unwrap_or(1)) };
+            let set = if param_def.required { quote!(params.#param = page;) } else { quote!(params.#param = Some(page);) };
+            (initial, set, quote! { let next = #flag.copied().unwrap_or(false).then(|| page + 1); })
+        }
+        PageKind::Token { next: steps } => {
+            let token = walk_steps(quote!(&response), steps, false);
+            let initial = if param_def.required { quote!(Some(params.#param.clone())) } else { quote!(params.#param.clone()) };
+            let set = if param_def.required {
+                quote!(params.#param = page.clone().unwrap_or_default();)
+            } else {
+                quote!(params.#param = page.clone();)
+            };
+            (initial, set, quote! { let next = #token.filter(|t| !t.is_empty()).cloned().map(Some); })
+        }
+    };
+    let items = walk_steps(quote!(response), &pagination.items, true);
+    let doc = format!(
+        " Every item of [`Self::{method}`], page after page, as a stream. It ends when the server says there is no more, on an empty page, on the first error, or after [`crate::runtime::DEFAULT_MAX_PAGES`] pages."
+    );
+    Some(quote! {
+        #[doc = #doc]
+        pub fn #stream_fn(&self, #(#args),*) -> impl ::futures_core::Stream<Item = ::std::result::Result<#item, crate::runtime::Error<#error>>> + Send + 'static {
+            let client = self.client().clone();
+            let params = params.clone();
+            #(#owned)*
+            let initial = #initial;
+            crate::runtime::paginate(initial, crate::runtime::DEFAULT_MAX_PAGES, move |page| {
+                let client = client.clone();
+                let mut params = params.clone();
+                #set_param
+                #(#rebind)*
+                async move {
+                    let response = crate::runtime::Call::new(client, #request_fn(#(#call_args),*), #decode_fn).send().await?;
+                    #next
+                    let items = #items.unwrap_or_default();
+                    Ok(crate::runtime::Page { items, next })
+                }
+            })
+        }
+    })
+}

@@ -1,0 +1,346 @@
+//! The intermediate representation: what the generator understood of a spec, with Rust names
+//! already chosen. No code is generated here; `emit` turns an [`Api`] into files.
+//!
+//! - `naming`: case conversion, keyword escaping, collision-free names.
+//! - `schema`: JSON Schema -> [`TypeDef`]s / [`TypeRef`]s (hoisting, dedup, refs, cycles).
+//! - `operation`: paths -> [`Operation`]s, with one [`ErrorCase`] per declared error status.
+
+pub mod naming;
+mod operation;
+mod pagination;
+mod schema;
+
+use serde::Serialize;
+
+pub use operation::build;
+
+/// Everything the emitter needs to know about one spec.
+#[derive(Debug, Clone, Serialize)]
+pub struct Api {
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    /// `servers[0].url`, if the spec has one with no unfilled variables.
+    pub base_url: Option<String>,
+    pub auth: Auth,
+    pub operations: Vec<Operation>,
+    pub types: Vec<TypeDef>,
+}
+
+/// How the API key travels, from the first security scheme the spec applies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Auth {
+    None,
+    Bearer,
+    Basic,
+    Header(String),
+    Query(String),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Operation {
+    /// `operationId`, or one derived from method and path.
+    pub id: String,
+    /// Accessor path on the client: `links.update` -> `["links"]`; empty for top-level methods.
+    pub group: Vec<String>,
+    pub method_name: String,
+    /// Prefix of the types named after this operation (`UpdateLink` -> `UpdateLinkError`).
+    pub type_prefix: String,
+    pub http_method: String,
+    pub path: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub params: Vec<Param>,
+    /// Name of the generated struct holding the query/header/cookie parameters, if any.
+    pub params_type: Option<String>,
+    pub body: Option<Body>,
+    pub success: Success,
+    /// One per declared non-2xx status (and status range), in status order.
+    pub errors: Vec<ErrorCase>,
+    /// Name of the generated per-operation error enum.
+    pub error_type: String,
+    pub pagination: Option<Pagination>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ParamStyle {
+    Form,
+    Simple,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Param {
+    pub name: String,
+    pub rust_name: String,
+    pub location: ParamLocation,
+    pub required: bool,
+    pub ty: TypeRef,
+    pub checks: Checks,
+    pub style: ParamStyle,
+    pub explode: bool,
+    pub description: Option<String>,
+    pub deprecated: bool,
+}
+
+/// Media types the client knows how to send or read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Media {
+    Json,
+    Text,
+    /// Raw bytes with this content type (`application/octet-stream`, images, ...).
+    Binary(String),
+    Form,
+    Multipart,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Body {
+    pub media: Media,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum StatusMatch {
+    Code(u16),
+    /// `2XX`..`5XX`: the first digit.
+    Range(u8),
+    Default,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Success {
+    /// Declared success statuses; empty means "any 2xx".
+    pub statuses: Vec<StatusMatch>,
+    pub media: Option<Media>,
+    /// `None`: no body (unit).
+    pub ty: Option<TypeRef>,
+    pub description: Option<String>,
+}
+
+/// The typed error for one declared status (or range, or `default`).
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorCase {
+    pub status: StatusMatch,
+    /// Variant name in the operation's error enum (`NotFound`).
+    pub variant: String,
+    pub description: Option<String>,
+    pub body: ErrorBody,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub enum ErrorBody {
+    None,
+    /// A body of one type (a plain schema or an untagged union).
+    Typed { media: Media, ty: TypeRef },
+    /// A `oneOf` told apart by a constant property (`code: const LINK_NOT_FOUND`): one variant
+    /// per constant, plus `Other` for codes the spec does not list.
+    Tagged(TaggedError),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TaggedError {
+    /// Name of the generated per-status enum (`UpdateLinkNotFound`).
+    pub type_name: String,
+    /// The property whose constant tells the variants apart (`code`).
+    pub tag: String,
+    /// Rust field of `body` holding the tag.
+    pub tag_field: String,
+    /// Whether the tag field is required in the merged body (`String`) or optional.
+    pub tag_required: bool,
+    /// The merged body type every variant carries.
+    pub body: TypeRef,
+    pub codes: Vec<ErrorCode>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorCode {
+    pub value: String,
+    pub variant: String,
+    pub doc: Option<String>,
+}
+
+/// A list operation the client can walk page by page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Pagination {
+    pub kind: PageKind,
+    /// Rust name of the query parameter that selects the page.
+    pub param: String,
+    /// Path of struct fields from the response to the item array.
+    pub items: Vec<FieldStep>,
+    pub item_ty: TypeRef,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub enum PageKind {
+    /// Integer `page` parameter; the response's boolean `hasMore` says whether to go on.
+    PageNumber { has_more: Vec<FieldStep> },
+    /// Token parameter (`page_token`); the response's `next_page` token, when present, is the next value.
+    Token { next: Vec<FieldStep> },
+}
+
+/// One struct field on a path through a response.
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldStep {
+    pub rust_name: String,
+    pub wrapper: Wrapper,
+}
+
+/// How a struct field wraps its type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Wrapper {
+    /// Required, not nullable: `T`.
+    Plain,
+    /// Optional or nullable: `Option<T>`.
+    Option,
+    /// Optional and nullable: `Nullable<T>` (absent, null or a value).
+    Nullable,
+}
+
+impl Field {
+    pub fn wrapper(&self) -> Wrapper {
+        match (self.required, self.nullable) {
+            (true, false) => Wrapper::Plain,
+            (false, true) => Wrapper::Nullable,
+            _ => Wrapper::Option,
+        }
+    }
+}
+
+/// Constraints a value must meet before it is sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Checks {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_items: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minimum: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maximum: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exclusive_minimum: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exclusive_maximum: Option<f64>,
+    /// Checks on each array item or map value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inner: Option<Box<Checks>>,
+}
+
+impl Checks {
+    pub fn is_empty(&self) -> bool {
+        *self == Checks::default()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub enum IntKind {
+    I8,
+    I16,
+    I32,
+    I64,
+    U8,
+    U16,
+    U32,
+    U64,
+}
+
+/// A use of a type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub enum TypeRef {
+    Named(String),
+    String,
+    Bool,
+    Int(IntKind),
+    /// `true`: f32.
+    Float(bool),
+    DateTime,
+    Date,
+    Uuid,
+    Bytes,
+    Any,
+    Array(Box<TypeRef>),
+    Map(Box<TypeRef>),
+    /// A nullable array item or map value.
+    Option(Box<TypeRef>),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TypeDef {
+    pub name: String,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    /// Where the schema was found.
+    pub origin: String,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub enum TypeKind {
+    Struct(Struct),
+    /// String enum; always gets an `Unknown(String)` fallback so servers can add values.
+    Enum(Vec<EnumValue>),
+    Union(Union),
+    Alias(TypeRef),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    /// `additionalProperties` schema next to declared properties.
+    pub extra: Option<TypeRef>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Field {
+    pub name: String,
+    pub rust_name: String,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub nullable: bool,
+    /// Set for fields that close a cycle of types.
+    pub boxed: bool,
+    pub checks: Checks,
+    pub description: Option<String>,
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EnumValue {
+    pub value: String,
+    pub variant: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Union {
+    /// Property telling the variants apart; `None`: untagged (tried in order).
+    pub tag: Option<String>,
+    pub variants: Vec<UnionVariant>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnionVariant {
+    pub name: String,
+    pub ty: TypeRef,
+    /// Tag values selecting this variant; empty for the catch-all of a tagged union.
+    pub tag_values: Vec<String>,
+    /// The variant's type lacks the tag property, so serialisation adds it.
+    pub inject_tag: bool,
+}

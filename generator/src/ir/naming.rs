@@ -1,0 +1,187 @@
+//! Rust names for spec names: case conversion (heck), keyword escaping, and collision-free
+//! allocation within one namespace.
+
+use heck::{ToPascalCase, ToSnakeCase};
+use std::collections::HashSet;
+
+/// Strict and reserved keywords of Rust 2021, plus names that would shadow what generated code uses.
+const KEYWORDS: &[&str] = &[
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in",
+    "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super",
+    "trait", "true", "type", "unsafe", "use", "where", "while", "async", "await", "dyn", "abstract", "become", "box",
+    "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
+];
+
+/// Type names the generated crate itself defines or imports; a schema with one of these names gets a suffix.
+const RESERVED_TYPES: &[&str] = &[
+    "Client", "ClientBuilder", "Error", "Result", "Option", "Some", "None", "Ok", "Err", "Vec", "String", "Box",
+    "Call", "Response", "Nullable", "Value", "BTreeMap", "HashMap", "ApiError", "ApiKey", "Self", "Default",
+    "Serialize", "Deserialize", "Validate", "InvalidRequest", "RequestOptions", "Outcome", "RawResponse",
+];
+
+/// Spells out punctuation so enum values such as `"."`, `"-"` or `"+1"` still get readable names.
+fn spell_symbols(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let word = match c {
+            '.' => " dot ",
+            '-' if s.len() == 1 => " minus ",
+            '+' => " plus ",
+            '*' => " star ",
+            '/' if s.len() == 1 => " slash ",
+            '#' => " hash ",
+            '@' => " at ",
+            '%' => " percent ",
+            '&' => " and ",
+            '=' => " eq ",
+            '<' => " lt ",
+            '>' => " gt ",
+            '!' => " not ",
+            '?' => " question ",
+            '~' => " tilde ",
+            '$' => " dollar ",
+            _ => {
+                out.push(c);
+                continue;
+            }
+        };
+        out.push_str(word);
+    }
+    out
+}
+
+fn ascii_ident(s: &str) -> String {
+    s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { ' ' }).collect()
+}
+
+/// `UpperCamelCase` name for a type or variant. Never empty, never starts with a digit.
+pub fn pascal(raw: &str) -> String {
+    let mut s = ascii_ident(&spell_symbols(raw)).to_pascal_case();
+    if s.is_empty() {
+        s = "Empty".into();
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert(0, 'V');
+    }
+    s
+}
+
+/// A type name: PascalCase, not a keyword or a name the generated crate reserves.
+pub fn type_name(raw: &str) -> String {
+    let s = pascal(raw);
+    if RESERVED_TYPES.contains(&s.as_str()) {
+        format!("{s}Model")
+    } else {
+        s
+    }
+}
+
+/// `snake_case` name for a field, parameter or method; keywords get a trailing underscore.
+pub fn snake(raw: &str) -> String {
+    // heck splits `linkURL` into `link_url`, `IPv4` into `i_pv4`; both acceptable and stable.
+    let mut s = ascii_ident(&spell_symbols(raw)).to_snake_case();
+    if s.is_empty() {
+        s = "value".into();
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert(0, '_');
+    }
+    if KEYWORDS.contains(&s.as_str()) || s == "_" {
+        s.push('_');
+    }
+    s
+}
+
+/// Naive English singular, used only to build type-name prefixes (`links.update` -> `UpdateLink`).
+pub fn singular(word: &str) -> String {
+    if let Some(stem) = word.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if word.ends_with("sses") || word.ends_with("xes") || word.ends_with("ches") || word.ends_with("shes") {
+        word[..word.len() - 2].to_owned()
+    } else if word.ends_with('s') && !word.ends_with("ss") && !word.ends_with("us") && word.len() > 3 {
+        word[..word.len() - 1].to_owned()
+    } else {
+        word.to_owned()
+    }
+}
+
+/// A set of names in use; `claim` hands out the first free candidate, or the last one with a
+/// numeric suffix.
+#[derive(Debug, Default, Clone)]
+pub struct Namespace {
+    taken: HashSet<String>,
+}
+
+impl Namespace {
+    pub fn is_taken(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+
+    pub fn reserve(&mut self, name: &str) {
+        self.taken.insert(name.to_owned());
+    }
+
+    pub fn release(&mut self, name: &str) {
+        self.taken.remove(name);
+    }
+
+    pub fn claim<'a>(&mut self, candidates: impl IntoIterator<Item = &'a str>) -> String {
+        let mut last = None;
+        for c in candidates {
+            if !self.taken.contains(c) {
+                self.taken.insert(c.to_owned());
+                return c.to_owned();
+            }
+            last = Some(c);
+        }
+        let base = last.unwrap_or("Unnamed");
+        let mut n = 2;
+        loop {
+            let candidate = format!("{base}{n}");
+            if !self.taken.contains(&candidate) {
+                self.taken.insert(candidate.clone());
+                return candidate;
+            }
+            n += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn odd_enum_values_get_distinct_names() {
+        assert_eq!(pascal("."), "Dot");
+        assert_eq!(pascal("X"), "X");
+        assert_eq!(pascal(""), "Empty");
+        assert_eq!(pascal("1xx"), "V1xx");
+        assert_eq!(pascal("jira_service_management"), "JiraServiceManagement");
+    }
+
+    #[test]
+    fn keywords_and_digits_are_escaped() {
+        assert_eq!(snake("type"), "type_");
+        assert_eq!(snake("self"), "self_");
+        assert_eq!(snake("linkURL"), "link_url");
+        assert_eq!(snake("2fa"), "_2fa");
+        assert_eq!(type_name("Error"), "ErrorModel");
+    }
+
+    #[test]
+    fn claim_suffixes_collisions() {
+        let mut ns = Namespace::default();
+        assert_eq!(ns.claim(["A"]), "A");
+        assert_eq!(ns.claim(["A"]), "A2");
+        assert_eq!(ns.claim(["A", "B"]), "B");
+    }
+
+    #[test]
+    fn singular_forms() {
+        assert_eq!(singular("links"), "link");
+        assert_eq!(singular("policies"), "policy");
+        assert_eq!(singular("status"), "status");
+        assert_eq!(singular("me"), "me");
+    }
+}

@@ -1,0 +1,41 @@
+//! OpenAPI 3.0/3.1 -> typed async Rust client.
+//!
+//! Three stages with narrow interfaces, each in its own module:
+//! [`load`] (text -> checked document), [`ir`] (document -> [`ir::Api`]), [`emit`] (API -> files).
+//! [`generate`] runs all three.
+
+pub mod config;
+pub mod diagnostic;
+pub mod emit;
+pub mod ir;
+pub mod load;
+
+pub use config::Config;
+pub use diagnostic::{Diagnostic, Diagnostics, Severity};
+pub use emit::{GeneratedCrate, GeneratedFile};
+
+/// The result of a successful run: the crate and the warnings found on the way.
+#[derive(Debug)]
+pub struct Generation {
+    pub krate: GeneratedCrate,
+    pub api: ir::Api,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Loads `spec_text`, builds the IR and emits the client crate.
+pub fn generate(spec_text: &str, config: &Config) -> Result<Generation, Diagnostics> {
+    let doc = load::load_str(spec_text)?;
+    let (api, ir_warnings) = ir::build(&doc, config).map_err(|mut e| {
+        for d in &mut e.0 {
+            d.line = d.line.or_else(|| doc.lines.find(&d.pointer));
+        }
+        e
+    })?;
+    let mut warnings = doc.warnings.clone();
+    warnings.extend(ir_warnings.into_iter().map(|mut d| {
+        d.line = d.line.or_else(|| doc.lines.find(&d.pointer));
+        d
+    }));
+    let krate = emit::emit(&api, config, &doc.sha256);
+    Ok(Generation { krate, api, warnings })
+}

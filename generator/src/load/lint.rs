@@ -1,0 +1,97 @@
+//! Checks on the raw document for what the typed model would silently lose.
+//!
+//! `oas3` drops keywords it does not model (`not`, `patternProperties`, `$defs`, ...). Generating
+//! from it without a word would quietly ignore a constraint, so each one found is reported here
+//! with its pointer. `$ref`s are checked too: external references are refused, and local ones must
+//! point at something.
+
+use crate::diagnostic::Diagnostic;
+use serde_json::Value;
+
+/// Keywords `oas3` 0.22 does not keep, and what ignoring them means for the generated code.
+const DROPPED: &[(&str, &str)] = &[
+    ("not", "`not` is not enforced: the generated type accepts values the spec excludes"),
+    ("patternProperties", "`patternProperties` is not modelled: matching properties are kept as untyped extra fields"),
+    ("propertyNames", "`propertyNames` is not enforced"),
+    ("unevaluatedProperties", "`unevaluatedProperties` is not enforced"),
+    ("unevaluatedItems", "`unevaluatedItems` is not enforced"),
+    ("if", "`if`/`then`/`else` are not enforced"),
+    ("dependentSchemas", "`dependentSchemas` is not enforced"),
+    ("dependentRequired", "`dependentRequired` is not enforced"),
+    ("contains", "`contains` is not enforced"),
+    ("$defs", "`$defs` is not read; a `$ref` into it still resolves through the raw document"),
+    ("definitions", "`definitions` inside a schema is not read; a `$ref` into it still resolves"),
+    ("$dynamicRef", "`$dynamicRef` is not supported"),
+];
+
+pub fn check(raw: &Value, warnings: &mut Vec<Diagnostic>, errors: &mut Vec<Diagnostic>) {
+    let mut doc = raw.clone();
+    super::walk::for_each_schema(&mut doc, &mut |pointer, map| {
+        for (keyword, what) in DROPPED {
+            if map.contains_key(*keyword) {
+                warnings.push(
+                    Diagnostic::warning(crate::diagnostic::join(pointer, keyword), *what)
+                        .with_hint("the rest of the schema is generated; check the constraint yourself if it matters"),
+                );
+            }
+        }
+    });
+    check_refs(raw, raw, "", errors);
+}
+
+fn check_refs(root: &Value, value: &Value, pointer: &str, errors: &mut Vec<Diagnostic>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(target)) = map.get("$ref") {
+                let at = crate::diagnostic::join(pointer, "$ref");
+                match target.strip_prefix('#') {
+                    Some(local) => {
+                        let decoded = percent_decode(local);
+                        if root.pointer(&decoded).is_none() {
+                            errors.push(
+                                Diagnostic::error(at, format!("`$ref: {target}` points at nothing in this document"))
+                                    .with_hint("fix the reference or add the missing component"),
+                            );
+                        }
+                    }
+                    None => errors.push(
+                        Diagnostic::error(at, format!("external `$ref: {target}` is not supported"))
+                            .with_hint("bundle the spec into one file first (for example `redocly bundle`)"),
+                    ),
+                }
+            }
+            for (k, v) in map {
+                if matches!(k.as_str(), "example" | "examples" | "default" | "enum" | "const") {
+                    continue;
+                }
+                check_refs(root, v, &crate::diagnostic::join(pointer, k), errors);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                check_refs(root, v, &format!("{pointer}/{i}"), errors);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `$ref` fragments are URI-encoded (`#/paths/~1pets%7Bid%7D`); JSON pointers are not.
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = |b: u8| (b as char).to_digit(16);
+            if let (Some(hi), Some(lo)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((hi * 16 + lo) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

@@ -1,0 +1,51 @@
+//! Best-effort mapping from a JSON pointer to a line of the source text.
+//!
+//! Neither YAML nor JSON parser used here keeps positions, so the line is found by scanning: each
+//! pointer token is looked for as a mapping key after the line where the previous one was found.
+//! It is a hint for humans reading diagnostics, so a miss yields no line rather than a wrong guess
+//! about structure (array indices are skipped: their items are on later lines anyway).
+
+#[derive(Debug, Default)]
+pub struct LineIndex {
+    lines: Vec<String>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        Self { lines: text.lines().map(str::to_owned).collect() }
+    }
+
+    pub fn find(&self, pointer: &str) -> Option<usize> {
+        if pointer.is_empty() || self.lines.len() < 3 {
+            // A one-line JSON document has no useful line to show.
+            return None;
+        }
+        let mut line = 0usize;
+        let mut found_any = false;
+        for raw in pointer.split('/').skip(1) {
+            let token = raw.replace("~1", "/").replace("~0", "~");
+            if token.parse::<usize>().is_ok() {
+                continue;
+            }
+            let yaml_plain = format!("{token}:");
+            let yaml_single = format!("'{token}':");
+            let quoted = format!("\"{token}\"");
+            let flow_key = format!("{{{token}:");
+            let hit = self.lines[line..].iter().position(|l| {
+                let t = l.trim_start().trim_start_matches("- ");
+                t.starts_with(&yaml_plain) || t.starts_with(&yaml_single) || (t.starts_with(&quoted) && t[quoted.len()..].trim_start().starts_with(':'))
+            });
+            match hit {
+                Some(hit) => {
+                    line += hit;
+                    found_any = true;
+                }
+                // A key inside a flow mapping (`{$ref: ...}`) on the line found so far.
+                None if found_any && (self.lines[line].contains(&flow_key) || self.lines[line].contains(&format!(" {token}:"))) => {}
+                // Not found: the enclosing line is still the best hint there is.
+                None => break,
+            }
+        }
+        found_any.then_some(line + 1)
+    }
+}

@@ -1,0 +1,65 @@
+//! OpenAPI 3.0 -> 3.1 upgrade on the raw JSON value, before the typed model sees it.
+//!
+//! `oas3` models 3.1 only. The 3.0 dialect differs in a few schema keywords, rewritten here:
+//! - `nullable: true` -> `null` added to `type` (or `anyOf [.., {type: null}]` for `$ref`/composed
+//!   schemas, where there is no `type` to extend);
+//! - boolean `exclusiveMinimum`/`exclusiveMaximum` -> the numeric 3.1 form;
+//! - `example` is kept as is (3.1 still allows it on schemas, `oas3` reads it).
+
+use crate::diagnostic::{join, Diagnostic};
+use serde_json::{json, Map, Value};
+
+pub fn upgrade_30_to_31(doc: &mut Value, warnings: &mut Vec<Diagnostic>) {
+    super::walk::for_each_schema(doc, &mut |pointer, map| upgrade_schema_object(map, pointer, warnings));
+    if let Some(v) = doc.get_mut("openapi") {
+        *v = Value::String("3.1.0".into());
+    }
+}
+
+fn upgrade_schema_object(map: &mut Map<String, Value>, pointer: &str, warnings: &mut Vec<Diagnostic>) {
+    for (flag, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+        if let Some(Value::Bool(exclusive)) = map.get(flag).cloned() {
+            map.remove(flag);
+            if exclusive {
+                match map.remove(bound) {
+                    Some(b @ Value::Number(_)) => {
+                        map.insert(flag.to_owned(), b);
+                    }
+                    _ => warnings.push(Diagnostic::warning(
+                        join(pointer, flag),
+                        format!("`{flag}: true` without a numeric `{bound}` has no meaning; ignored"),
+                    )),
+                }
+            }
+        }
+    }
+    match map.remove("nullable") {
+        Some(Value::Bool(true)) => make_nullable(map),
+        Some(Value::Bool(false)) | None => {}
+        Some(_) => warnings.push(Diagnostic::warning(join(pointer, "nullable"), "`nullable` is not a boolean; ignored")),
+    }
+}
+
+fn make_nullable(map: &mut Map<String, Value>) {
+    match map.get_mut("type") {
+        Some(Value::String(t)) => {
+            let t = t.clone();
+            map.insert("type".into(), json!([t, "null"]));
+        }
+        Some(Value::Array(types)) => {
+            if !types.iter().any(|t| t == "null") {
+                types.push(json!("null"));
+            }
+        }
+        _ => {
+            // `$ref` + nullable, or a composed schema: wrap.
+            let inner = std::mem::take(map);
+            map.insert("anyOf".into(), json!([Value::Object(inner), {"type": "null"}]));
+        }
+    }
+    if let Some(Value::Array(values)) = map.get_mut("enum") {
+        if !values.contains(&Value::Null) {
+            values.push(Value::Null);
+        }
+    }
+}

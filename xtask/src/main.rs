@@ -1,0 +1,37 @@
+//! Project automation, run as `cargo xtask <command>` (see `.cargo/config.toml`).
+//!
+//! - `codegen`: regenerate `generated-client/` from `spec/userplane.yaml` (`--check`: fail if stale);
+//!   with `--spec FILE --out DIR`, generate a standalone crate from any OpenAPI 3.0/3.1 file.
+//! - `test`: the whole test suite, including the Prism contract tests (installs Prism if missing).
+
+mod codegen;
+mod test;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("codegen") => codegen::run(&args[1..]),
+        Some("test") => test::run(&args[1..]),
+        _ => Err(USAGE.to_owned()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+const USAGE: &str = "usage:
+  cargo xtask codegen [--check]                       regenerate generated-client/ from spec/userplane.yaml
+  cargo xtask codegen --spec FILE --out DIR [--crate-name NAME] [--config FILE]
+                                                      generate a standalone client crate from any OpenAPI 3.0/3.1 spec
+  cargo xtask test                                    run the whole test suite (installs and starts Prism)";
+
+/// The repository root (the parent of `xtask/`).
+pub fn project_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the repository").to_path_buf()
+}
