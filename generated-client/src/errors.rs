@@ -9,7 +9,6 @@
 //! Statuses the spec does not declare, and bodies that do not decode, surface as
 //! [`crate::runtime::Error::UnexpectedResponse`] with the raw status, headers and body.
 #![allow(clippy::large_enum_variant)]
-use crate::runtime::ErrorDetails;
 /// HTTP 400 errors, told apart by `code`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -22,10 +21,10 @@ pub enum UpdateLinkBadRequest {
     Other(crate::models::ErrorBody),
 }
 impl UpdateLinkBadRequest {
-    /// Picks the variant from the body's `#tag` value.
+    /// Picks the variant from the body's `code` value.
     pub fn from_body(body: crate::models::ErrorBody) -> Self {
-        match Some(body.code.as_str()) {
-            Some("BAD_REQUEST") => Self::BadRequest(body),
+        match body.code.as_str() {
+            "BAD_REQUEST" => Self::BadRequest(body),
             _ => Self::Other(body),
         }
     }
@@ -40,7 +39,7 @@ impl UpdateLinkBadRequest {
         self.body().code.as_str()
     }
 }
-impl ErrorDetails for UpdateLinkBadRequest {
+impl crate::runtime::ErrorDetails for UpdateLinkBadRequest {
     fn code(&self) -> Option<&str> {
         Some(self.code())
     }
@@ -69,12 +68,12 @@ pub enum UpdateLinkUnauthorized {
     Other(crate::models::ErrorBody),
 }
 impl UpdateLinkUnauthorized {
-    /// Picks the variant from the body's `#tag` value.
+    /// Picks the variant from the body's `code` value.
     pub fn from_body(body: crate::models::ErrorBody) -> Self {
-        match Some(body.code.as_str()) {
-            Some("API_KEY_REQUIRED") => Self::ApiKeyRequired(body),
-            Some("API_KEY_INVALID") => Self::ApiKeyInvalid(body),
-            Some("API_KEY_EXPIRED") => Self::ApiKeyExpired(body),
+        match body.code.as_str() {
+            "API_KEY_REQUIRED" => Self::ApiKeyRequired(body),
+            "API_KEY_INVALID" => Self::ApiKeyInvalid(body),
+            "API_KEY_EXPIRED" => Self::ApiKeyExpired(body),
             _ => Self::Other(body),
         }
     }
@@ -92,7 +91,7 @@ impl UpdateLinkUnauthorized {
         self.body().code.as_str()
     }
 }
-impl ErrorDetails for UpdateLinkUnauthorized {
+impl crate::runtime::ErrorDetails for UpdateLinkUnauthorized {
     fn code(&self) -> Option<&str> {
         Some(self.code())
     }
@@ -121,12 +120,12 @@ pub enum UpdateLinkForbidden {
     Other(crate::models::ErrorBody),
 }
 impl UpdateLinkForbidden {
-    /// Picks the variant from the body's `#tag` value.
+    /// Picks the variant from the body's `code` value.
     pub fn from_body(body: crate::models::ErrorBody) -> Self {
-        match Some(body.code.as_str()) {
-            Some("API_KEY_DISABLED") => Self::ApiKeyDisabled(body),
-            Some("NOT_A_MEMBER") => Self::NotAMember(body),
-            Some("LINK_WORKSPACE_MISMATCH") => Self::LinkWorkspaceMismatch(body),
+        match body.code.as_str() {
+            "API_KEY_DISABLED" => Self::ApiKeyDisabled(body),
+            "NOT_A_MEMBER" => Self::NotAMember(body),
+            "LINK_WORKSPACE_MISMATCH" => Self::LinkWorkspaceMismatch(body),
             _ => Self::Other(body),
         }
     }
@@ -144,7 +143,7 @@ impl UpdateLinkForbidden {
         self.body().code.as_str()
     }
 }
-impl ErrorDetails for UpdateLinkForbidden {
+impl crate::runtime::ErrorDetails for UpdateLinkForbidden {
     fn code(&self) -> Option<&str> {
         Some(self.code())
     }
@@ -169,11 +168,11 @@ pub enum UpdateLinkNotFound {
     Other(crate::models::ErrorBody),
 }
 impl UpdateLinkNotFound {
-    /// Picks the variant from the body's `#tag` value.
+    /// Picks the variant from the body's `code` value.
     pub fn from_body(body: crate::models::ErrorBody) -> Self {
-        match Some(body.code.as_str()) {
-            Some("WORKSPACE_NOT_FOUND") => Self::WorkspaceNotFound(body),
-            Some("LINK_NOT_FOUND") => Self::LinkNotFound(body),
+        match body.code.as_str() {
+            "WORKSPACE_NOT_FOUND" => Self::WorkspaceNotFound(body),
+            "LINK_NOT_FOUND" => Self::LinkNotFound(body),
             _ => Self::Other(body),
         }
     }
@@ -190,7 +189,7 @@ impl UpdateLinkNotFound {
         self.body().code.as_str()
     }
 }
-impl ErrorDetails for UpdateLinkNotFound {
+impl crate::runtime::ErrorDetails for UpdateLinkNotFound {
     fn code(&self) -> Option<&str> {
         Some(self.code())
     }
@@ -215,11 +214,11 @@ pub enum UpdateLinkGone {
     Other(crate::models::ErrorBody),
 }
 impl UpdateLinkGone {
-    /// Picks the variant from the body's `#tag` value.
+    /// Picks the variant from the body's `code` value.
     pub fn from_body(body: crate::models::ErrorBody) -> Self {
-        match Some(body.code.as_str()) {
-            Some("WORKSPACE_GONE") => Self::WorkspaceGone(body),
-            Some("LINK_GONE") => Self::LinkGone(body),
+        match body.code.as_str() {
+            "WORKSPACE_GONE" => Self::WorkspaceGone(body),
+            "LINK_GONE" => Self::LinkGone(body),
             _ => Self::Other(body),
         }
     }
@@ -234,7 +233,7 @@ impl UpdateLinkGone {
         self.body().code.as_str()
     }
 }
-impl ErrorDetails for UpdateLinkGone {
+impl crate::runtime::ErrorDetails for UpdateLinkGone {
     fn code(&self) -> Option<&str> {
         Some(self.code())
     }
@@ -255,10 +254,10 @@ pub enum UpdateLinkTooManyRequests {
     Other(crate::models::ErrorBody),
 }
 impl UpdateLinkTooManyRequests {
-    /// Picks the variant from the body's `#tag` value.
+    /// Picks the variant from the body's `code` value.
     pub fn from_body(body: crate::models::ErrorBody) -> Self {
-        match Some(body.code.as_str()) {
-            Some("RATE_LIMITED") => Self::RateLimited(body),
+        match body.code.as_str() {
+            "RATE_LIMITED" => Self::RateLimited(body),
             _ => Self::Other(body),
         }
     }
@@ -273,7 +272,7 @@ impl UpdateLinkTooManyRequests {
         self.body().code.as_str()
     }
 }
-impl ErrorDetails for UpdateLinkTooManyRequests {
+impl crate::runtime::ErrorDetails for UpdateLinkTooManyRequests {
     fn code(&self) -> Option<&str> {
         Some(self.code())
     }
@@ -294,10 +293,10 @@ pub enum UpdateLinkInternalServerError {
     Other(crate::models::ErrorBody),
 }
 impl UpdateLinkInternalServerError {
-    /// Picks the variant from the body's `#tag` value.
+    /// Picks the variant from the body's `code` value.
     pub fn from_body(body: crate::models::ErrorBody) -> Self {
-        match Some(body.code.as_str()) {
-            Some("LINK_UPDATE_FAILED") => Self::LinkUpdateFailed(body),
+        match body.code.as_str() {
+            "LINK_UPDATE_FAILED" => Self::LinkUpdateFailed(body),
             _ => Self::Other(body),
         }
     }
@@ -312,7 +311,7 @@ impl UpdateLinkInternalServerError {
         self.body().code.as_str()
     }
 }
-impl ErrorDetails for UpdateLinkInternalServerError {
+impl crate::runtime::ErrorDetails for UpdateLinkInternalServerError {
     fn code(&self) -> Option<&str> {
         Some(self.code())
     }
@@ -333,10 +332,10 @@ pub enum UpdateLinkServiceUnavailable {
     Other(crate::models::ErrorBody),
 }
 impl UpdateLinkServiceUnavailable {
-    /// Picks the variant from the body's `#tag` value.
+    /// Picks the variant from the body's `code` value.
     pub fn from_body(body: crate::models::ErrorBody) -> Self {
-        match Some(body.code.as_str()) {
-            Some("SERVICE_UNAVAILABLE") => Self::ServiceUnavailable(body),
+        match body.code.as_str() {
+            "SERVICE_UNAVAILABLE" => Self::ServiceUnavailable(body),
             _ => Self::Other(body),
         }
     }
@@ -351,7 +350,7 @@ impl UpdateLinkServiceUnavailable {
         self.body().code.as_str()
     }
 }
-impl ErrorDetails for UpdateLinkServiceUnavailable {
+impl crate::runtime::ErrorDetails for UpdateLinkServiceUnavailable {
     fn code(&self) -> Option<&str> {
         Some(self.code())
     }
@@ -396,39 +395,39 @@ impl UpdateLinkError {
         }
     }
 }
-impl ErrorDetails for UpdateLinkError {
+impl crate::runtime::ErrorDetails for UpdateLinkError {
     fn code(&self) -> Option<&str> {
         match self {
-            Self::BadRequest(e) => ErrorDetails::code(e),
-            Self::Unauthorized(e) => ErrorDetails::code(e),
-            Self::Forbidden(e) => ErrorDetails::code(e),
-            Self::NotFound(e) => ErrorDetails::code(e),
-            Self::Gone(e) => ErrorDetails::code(e),
-            Self::TooManyRequests(e) => ErrorDetails::code(e),
-            Self::InternalServerError(e) => ErrorDetails::code(e),
-            Self::ServiceUnavailable(e) => ErrorDetails::code(e),
+            Self::BadRequest(e) => crate::runtime::ErrorDetails::code(e),
+            Self::Unauthorized(e) => crate::runtime::ErrorDetails::code(e),
+            Self::Forbidden(e) => crate::runtime::ErrorDetails::code(e),
+            Self::NotFound(e) => crate::runtime::ErrorDetails::code(e),
+            Self::Gone(e) => crate::runtime::ErrorDetails::code(e),
+            Self::TooManyRequests(e) => crate::runtime::ErrorDetails::code(e),
+            Self::InternalServerError(e) => crate::runtime::ErrorDetails::code(e),
+            Self::ServiceUnavailable(e) => crate::runtime::ErrorDetails::code(e),
         }
     }
     fn message(&self) -> Option<&str> {
         match self {
-            Self::BadRequest(e) => ErrorDetails::message(e),
-            Self::Unauthorized(e) => ErrorDetails::message(e),
-            Self::Forbidden(e) => ErrorDetails::message(e),
-            Self::NotFound(e) => ErrorDetails::message(e),
-            Self::Gone(e) => ErrorDetails::message(e),
-            Self::TooManyRequests(e) => ErrorDetails::message(e),
-            Self::InternalServerError(e) => ErrorDetails::message(e),
-            Self::ServiceUnavailable(e) => ErrorDetails::message(e),
+            Self::BadRequest(e) => crate::runtime::ErrorDetails::message(e),
+            Self::Unauthorized(e) => crate::runtime::ErrorDetails::message(e),
+            Self::Forbidden(e) => crate::runtime::ErrorDetails::message(e),
+            Self::NotFound(e) => crate::runtime::ErrorDetails::message(e),
+            Self::Gone(e) => crate::runtime::ErrorDetails::message(e),
+            Self::TooManyRequests(e) => crate::runtime::ErrorDetails::message(e),
+            Self::InternalServerError(e) => crate::runtime::ErrorDetails::message(e),
+            Self::ServiceUnavailable(e) => crate::runtime::ErrorDetails::message(e),
         }
     }
 }
 impl ::std::fmt::Display for UpdateLinkError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.kind())?;
-        if let Some(code) = self.code() {
+        if let Some(code) = crate::runtime::ErrorDetails::code(self) {
             write!(f, " ({code})")?;
         }
-        if let Some(message) = self.message() {
+        if let Some(message) = crate::runtime::ErrorDetails::message(self) {
             write!(f, ": {message}")?;
         }
         Ok(())

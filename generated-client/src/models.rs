@@ -6,7 +6,6 @@
 //! Response types accept fields the spec does not list (servers add fields over time), and
 //! string enums keep values they do not know in an `Unknown` variant.
 #![allow(clippy::large_enum_variant, clippy::too_many_lines, deprecated)]
-use crate::runtime::{InvalidRequest, Validate};
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum LinkProviderType {
@@ -170,12 +169,15 @@ impl<'de> serde::Deserialize<'de> for LinkProviderType {
         Ok(Self::from(value.as_ref()))
     }
 }
-impl Validate for LinkProviderType {
-    fn validate(&self, path: &str) -> ::std::result::Result<(), InvalidRequest> {
+impl crate::runtime::Validate for LinkProviderType {
+    fn validate(
+        &self,
+        path: &str,
+    ) -> ::std::result::Result<(), crate::runtime::InvalidRequest> {
         match self {
             Self::Unknown(_) => {
                 Err(
-                    InvalidRequest::new(
+                    crate::runtime::InvalidRequest::new(
                         path,
                         "value not allowed by the spec (expected one of `intercom`, `zendesk`, `hubspot`, `freshdesk`, `freshchat`, `jira_service_management`, `helpscout`, `happyfox`, `ada`, `forethought`, `servicenow`, `front`, `zoho_desk`, `crisp`, `pylon`, `plain`, `asana`, `azure_devops`, `clickup`, `github`, `gitlab`, `jira`, `linear`, `notion`, `sentry`, `slack`, `web`, `others`)",
                     ),
@@ -218,15 +220,18 @@ pub struct UpdateLinkRequest {
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
 }
-impl Validate for UpdateLinkRequest {
-    fn validate(&self, path: &str) -> ::std::result::Result<(), InvalidRequest> {
+impl crate::runtime::Validate for UpdateLinkRequest {
+    fn validate(
+        &self,
+        path: &str,
+    ) -> ::std::result::Result<(), crate::runtime::InvalidRequest> {
         if let crate::runtime::Nullable::Value(value) = &self.link_title {
             let path = crate::runtime::join_path(path, "linkTitle");
             crate::runtime::check_max_length(&path, value, 255usize)?;
         }
         if let Some(value) = &self.link_provider_type {
             let path = crate::runtime::join_path(path, "linkProviderType");
-            Validate::validate(value, &path)?;
+            crate::runtime::Validate::validate(value, &path)?;
         }
         if let crate::runtime::Nullable::Value(value) = &self.link_provider_id {
             let path = crate::runtime::join_path(path, "linkProviderId");
@@ -313,12 +318,15 @@ impl<'de> serde::Deserialize<'de> for LinkType {
         Ok(Self::from(value.as_ref()))
     }
 }
-impl Validate for LinkType {
-    fn validate(&self, path: &str) -> ::std::result::Result<(), InvalidRequest> {
+impl crate::runtime::Validate for LinkType {
+    fn validate(
+        &self,
+        path: &str,
+    ) -> ::std::result::Result<(), crate::runtime::InvalidRequest> {
         match self {
             Self::Unknown(_) => {
                 Err(
-                    InvalidRequest::new(
+                    crate::runtime::InvalidRequest::new(
                         path,
                         "value not allowed by the spec (expected one of `file`, `recording`, `session`, `screenshot`)",
                     ),
@@ -335,8 +343,11 @@ pub struct Project {
     #[serde(default)]
     pub title: ::std::option::Option<::std::string::String>,
 }
-impl Validate for Project {
-    fn validate(&self, path: &str) -> ::std::result::Result<(), InvalidRequest> {
+impl crate::runtime::Validate for Project {
+    fn validate(
+        &self,
+        path: &str,
+    ) -> ::std::result::Result<(), crate::runtime::InvalidRequest> {
         {
             let value = &self.project_id;
             let path = crate::runtime::join_path(path, "projectId");
@@ -351,8 +362,11 @@ pub struct Creator {
     pub workspace_member_id: ::std::string::String,
     pub name: ::std::string::String,
 }
-impl Validate for Creator {
-    fn validate(&self, path: &str) -> ::std::result::Result<(), InvalidRequest> {
+impl crate::runtime::Validate for Creator {
+    fn validate(
+        &self,
+        path: &str,
+    ) -> ::std::result::Result<(), crate::runtime::InvalidRequest> {
         {
             let value = &self.workspace_member_id;
             let path = crate::runtime::join_path(path, "workspaceMemberId");
@@ -424,12 +438,15 @@ impl<'de> serde::Deserialize<'de> for DomainStatus {
         Ok(Self::from(value.as_ref()))
     }
 }
-impl Validate for DomainStatus {
-    fn validate(&self, path: &str) -> ::std::result::Result<(), InvalidRequest> {
+impl crate::runtime::Validate for DomainStatus {
+    fn validate(
+        &self,
+        path: &str,
+    ) -> ::std::result::Result<(), crate::runtime::InvalidRequest> {
         match self {
             Self::Unknown(_) => {
                 Err(
-                    InvalidRequest::new(
+                    crate::runtime::InvalidRequest::new(
                         path,
                         "value not allowed by the spec (expected one of `pending`, `verified`, `revoked`)",
                     ),
@@ -446,8 +463,11 @@ pub struct Domain {
     pub url: ::std::string::String,
     pub status: crate::models::DomainStatus,
 }
-impl Validate for Domain {
-    fn validate(&self, path: &str) -> ::std::result::Result<(), InvalidRequest> {
+impl crate::runtime::Validate for Domain {
+    fn validate(
+        &self,
+        path: &str,
+    ) -> ::std::result::Result<(), crate::runtime::InvalidRequest> {
         {
             let value = &self.domain_id;
             let path = crate::runtime::join_path(path, "domainId");
@@ -456,7 +476,7 @@ impl Validate for Domain {
         {
             let value = &self.status;
             let path = crate::runtime::join_path(path, "status");
-            Validate::validate(value, &path)?;
+            crate::runtime::Validate::validate(value, &path)?;
         }
         Ok(())
     }
@@ -489,8 +509,11 @@ pub struct Link {
     pub creator: crate::models::Creator,
     pub domain: crate::models::Domain,
 }
-impl Validate for Link {
-    fn validate(&self, path: &str) -> ::std::result::Result<(), InvalidRequest> {
+impl crate::runtime::Validate for Link {
+    fn validate(
+        &self,
+        path: &str,
+    ) -> ::std::result::Result<(), crate::runtime::InvalidRequest> {
         {
             let value = &self.link_id;
             let path = crate::runtime::join_path(path, "linkId");
@@ -499,27 +522,27 @@ impl Validate for Link {
         {
             let value = &self.link_type;
             let path = crate::runtime::join_path(path, "linkType");
-            Validate::validate(value, &path)?;
+            crate::runtime::Validate::validate(value, &path)?;
         }
         {
             let value = &self.link_provider_type;
             let path = crate::runtime::join_path(path, "linkProviderType");
-            Validate::validate(value, &path)?;
+            crate::runtime::Validate::validate(value, &path)?;
         }
         {
             let value = &self.project;
             let path = crate::runtime::join_path(path, "project");
-            Validate::validate(value, &path)?;
+            crate::runtime::Validate::validate(value, &path)?;
         }
         {
             let value = &self.creator;
             let path = crate::runtime::join_path(path, "creator");
-            Validate::validate(value, &path)?;
+            crate::runtime::Validate::validate(value, &path)?;
         }
         {
             let value = &self.domain;
             let path = crate::runtime::join_path(path, "domain");
-            Validate::validate(value, &path)?;
+            crate::runtime::Validate::validate(value, &path)?;
         }
         Ok(())
     }
@@ -530,8 +553,11 @@ pub struct UpdateLinkResponseData {
     pub workspace_id: ::std::string::String,
     pub link: crate::models::Link,
 }
-impl Validate for UpdateLinkResponseData {
-    fn validate(&self, path: &str) -> ::std::result::Result<(), InvalidRequest> {
+impl crate::runtime::Validate for UpdateLinkResponseData {
+    fn validate(
+        &self,
+        path: &str,
+    ) -> ::std::result::Result<(), crate::runtime::InvalidRequest> {
         {
             let value = &self.workspace_id;
             let path = crate::runtime::join_path(path, "workspaceId");
@@ -540,7 +566,7 @@ impl Validate for UpdateLinkResponseData {
         {
             let value = &self.link;
             let path = crate::runtime::join_path(path, "link");
-            Validate::validate(value, &path)?;
+            crate::runtime::Validate::validate(value, &path)?;
         }
         Ok(())
     }
@@ -550,12 +576,15 @@ pub struct UpdateLinkResponse {
     pub message: ::std::string::String,
     pub data: crate::models::UpdateLinkResponseData,
 }
-impl Validate for UpdateLinkResponse {
-    fn validate(&self, path: &str) -> ::std::result::Result<(), InvalidRequest> {
+impl crate::runtime::Validate for UpdateLinkResponse {
+    fn validate(
+        &self,
+        path: &str,
+    ) -> ::std::result::Result<(), crate::runtime::InvalidRequest> {
         {
             let value = &self.data;
             let path = crate::runtime::join_path(path, "data");
-            Validate::validate(value, &path)?;
+            crate::runtime::Validate::validate(value, &path)?;
         }
         Ok(())
     }
@@ -569,4 +598,4 @@ pub struct ErrorBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: ::std::option::Option<::serde_json::Value>,
 }
-impl Validate for ErrorBody {}
+impl crate::runtime::Validate for ErrorBody {}

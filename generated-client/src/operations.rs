@@ -5,9 +5,7 @@
 //! `client.links().update(..)`).
 #![allow(clippy::too_many_arguments, clippy::needless_borrow, deprecated, unused_mut)]
 use crate::errors::*;
-use crate::runtime::{
-    InvalidRequest, Outcome, RawResponse, RequestBody, RequestParts, Validate,
-};
+use crate::runtime::{Outcome, RawResponse, RequestBody};
 impl crate::runtime::Client {
     fn client(&self) -> &crate::runtime::Client {
         self
@@ -21,7 +19,10 @@ fn update_link_request(
     workspace_id: &str,
     link_id: &str,
     body: &crate::models::UpdateLinkRequest,
-) -> ::std::result::Result<RequestParts, InvalidRequest> {
+) -> ::std::result::Result<
+    crate::runtime::RequestParts,
+    crate::runtime::InvalidRequest,
+> {
     {
         let value = workspace_id;
         let path = "workspaceId";
@@ -34,21 +35,21 @@ fn update_link_request(
     }
     {
         let path = "body";
-        Validate::validate(body, &path)?;
+        crate::runtime::Validate::validate(body, &path)?;
     }
     let mut path = ::std::string::String::with_capacity(62usize);
     path.push_str("/public/workspace/");
-    path.push_str(
-        &crate::runtime::encode_path_segment(&::std::string::String::from(workspace_id)),
-    );
+    let text = ::std::string::String::from(workspace_id);
+    crate::runtime::check_path_param("workspaceId", &text)?;
+    path.push_str(&crate::runtime::encode_path_segment(&text));
     path.push_str("/links/");
-    path.push_str(
-        &crate::runtime::encode_path_segment(&::std::string::String::from(link_id)),
-    );
+    let text = ::std::string::String::from(link_id);
+    crate::runtime::check_path_param("linkId", &text)?;
+    path.push_str(&crate::runtime::encode_path_segment(&text));
     let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
     let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
     let mut cookies: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-    Ok(RequestParts {
+    Ok(crate::runtime::RequestParts {
         operation_id: "links.update",
         method: ::reqwest::Method::PUT,
         path_template: "/public/workspace/{workspaceId}/links/{linkId}",
@@ -208,7 +209,7 @@ impl<'a> LinksApi<'a> {
         body: &crate::models::UpdateLinkRequest,
     ) -> crate::runtime::Call<crate::models::UpdateLinkResponse, UpdateLinkError> {
         crate::runtime::Call::new(
-            self.client().clone(),
+            self.client(),
             update_link_request(workspace_id, link_id, body),
             update_link_decode,
         )

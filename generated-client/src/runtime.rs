@@ -3,47 +3,49 @@
 
 //! Runtime support shared by every operation of this client.
 //!
-//! This module is generic: it is copied verbatim into every generated client crate and only relies on five
-//! items defined by the crate root (`DEFAULT_BASE_URL`, `ENV_API_KEY`, `ENV_BASE_URL`, `DEFAULT_USER_AGENT` and
-//! `AUTH`). It provides:
+//! This module is generic: it is copied verbatim into every generated client crate and only relies
+//! on five items defined by the crate root (`DEFAULT_BASE_URL`, `ENV_API_KEY`, `ENV_BASE_URL`,
+//! `DEFAULT_USER_AGENT` and `AUTH`). It provides:
 //!
-//! * [`Client`] and [`ClientBuilder`]: connection settings (base URL, API key, timeouts, retries, default
-//!   headers). A `Client` is cheap to clone and is meant to be shared.
-//! * [`Call`]: one pending API operation. Await it directly (`client.links().update(..).await`) or use
-//!   [`Call::send_with_response`] to also get the status and headers. Per-call settings (timeout, retries,
-//!   extra headers) are set with builder methods before awaiting.
-//! * [`Error`]: everything that can go wrong, with [`ApiError`] for error responses documented by the API and
-//!   [`UnexpectedResponse`] for anything else the server answered.
+//! * [`Client`] and [`ClientBuilder`]: connection settings (base URL, API key, timeouts, retries,
+//!   default headers). A `Client` is cheap to clone and is meant to be shared.
+//! * [`Call`]: one pending API operation. Await it directly (`client.links().update(..).await`) or
+//!   use [`Call::send_with_response`] to also get the status and headers. Per-call settings
+//!   (timeout, retries, extra headers) are set with builder methods before awaiting.
+//! * [`Error`]: everything that can go wrong, with [`ApiError`] for error responses documented by
+//!   the API and [`UnexpectedResponse`] for anything else the server answered.
 //! * [`Nullable`]: a tri-state field type (absent / `null` / value) for partial updates.
-//! * [`Validate`] and the `check_*` functions: client-side checks of the constraints declared in the API
-//!   description. A request that fails them is never sent.
+//! * [`Validate`] and the `check_*` functions: client-side checks of the constraints declared in
+//!   the API description. A request that fails them is never sent.
 //! * [`paginate`]: turns a page-fetching closure into a [`Stream`] of items.
 //!
 //! # Retries
 //!
-//! Failed attempts are retried up to [`ClientBuilder::max_retries`] times (2 by default) with exponential
-//! backoff and full jitter (see [`RetryPolicy`]):
+//! Failed attempts are retried up to [`ClientBuilder::max_retries`] times (2 by default) with
+//! exponential backoff and full jitter (see [`RetryPolicy`]):
 //!
-//! * `408`, `429` and `5xx` responses, timeouts and connection errors are retried for idempotent methods
-//!   (`GET`, `HEAD`, `PUT`, `DELETE`, `OPTIONS`, `TRACE`);
-//! * `POST` and `PATCH` are retried only when the server cannot have acted on the request: on `429`, on `503`
-//!   and when the connection could not be established;
+//! * `408`, `429` and `5xx` responses, timeouts and connection errors are retried for idempotent
+//!   methods (`GET`, `HEAD`, `PUT`, `DELETE`, `OPTIONS`, `TRACE`);
+//! * `POST` and `PATCH` are retried only when the server cannot have acted on the request: on
+//!   `429`, on `503` and when the connection could not be established;
 //! * other `4xx` responses are never retried.
 //!
-//! A `Retry-After` (seconds or HTTP date) or `retry-after-ms` response header replaces the computed backoff. If
-//! it asks for a longer wait than [`RetryPolicy::max_retry_after`], the response is returned at once instead of
-//! being retried early.
+//! A `Retry-After` (seconds or HTTP date) or `retry-after-ms` response header replaces the computed
+//! backoff. If it asks for a longer wait than [`RetryPolicy::max_retry_after`], the response is
+//! returned at once instead of being retried early.
 //!
 //! # Security
 //!
-//! The API key is never part of any `Debug` or `Display` output, error message or tracing field, and the header
-//! that carries it is marked sensitive.
+//! The API key is never part of any `Debug` or `Display` output, error message or tracing field,
+//! and the header that carries it is marked sensitive.
 //!
 //! # Tracing
 //!
-//! Each call runs inside an `INFO` span named `request` with the fields `operation`, `method`, `path` (the path
-//! template, never the filled-in path), `attempt`, `status` and `duration_ms`. Retries emit a `DEBUG` event with
-//! the delay. Header values and bodies are never recorded.
+//! Each call runs inside an `INFO` span named `request` with the fields `operation`, `method` and
+//! `path` (the path template, never the filled-in path); `attempts`, `status` and `duration_ms` are
+//! recorded when the call ends. Each attempt runs in a nested `DEBUG` span `attempt` (field
+//! `number`), and each retry emits a `DEBUG` event with its delay. Header values, parameters and
+//! bodies are never recorded.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -83,7 +85,8 @@ const REQUEST_ID_HEADERS: &[&str] = &[
     "x-trace-id",
 ];
 
-/// Header names whose values are marked sensitive (hidden from `Debug` output, never HPACK-indexed).
+/// Header names whose values are marked sensitive (hidden from `Debug` output, never
+/// HPACK-indexed).
 const SENSITIVE_HEADERS: &[&str] = &[
     "authorization",
     "proxy-authorization",
@@ -95,7 +98,8 @@ const SENSITIVE_HEADERS: &[&str] = &[
 
 const REDACTED: &str = "[redacted]";
 
-/// RFC 3986 unreserved characters stay as they are; everything else in a path segment is percent-encoded.
+/// RFC 3986 unreserved characters stay as they are; everything else in a path segment is
+/// percent-encoded.
 const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
@@ -109,8 +113,8 @@ const FORM_URLENCODED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'_');
 
-/// Characters that cannot appear raw in a cookie value (RFC 6265 `cookie-octet`), plus `%` so that the
-/// encoding can be undone unambiguously.
+/// Characters that cannot appear raw in a cookie value (RFC 6265 `cookie-octet`), plus `%` so that
+/// the encoding can be undone unambiguously.
 const COOKIE_VALUE: &AsciiSet = &CONTROLS
     .add(b' ')
     .add(b'"')
@@ -119,9 +123,9 @@ const COOKIE_VALUE: &AsciiSet = &CONTROLS
     .add(b'\\')
     .add(b'%');
 
-// ---------------------------------------------------------------------------------------------------------------
+// -------------------------------------------------------------------------------------------------
 // Authentication
-// ---------------------------------------------------------------------------------------------------------------
+// -------------------------------------------------------------------------------------------------
 
 /// Where the API key is sent. The crate root's `AUTH` constant picks one for the whole API.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -131,8 +135,8 @@ pub enum AuthPlacement {
     None,
     /// `Authorization: Bearer <key>`.
     Bearer,
-    /// `Authorization: Basic <base64>`, with the key read as `username:password` (a key without `:` is the
-    /// user name with an empty password).
+    /// `Authorization: Basic <base64>`, with the key read as `username:password` (a key without `:`
+    /// is the user name with an empty password).
     Basic,
     /// The key as the value of the named header, e.g. `Header("X-API-Key")`.
     Header(&'static str),
@@ -223,13 +227,11 @@ impl PreparedAuth {
                 reason: "the API key contains non-ASCII characters".into(),
             });
         }
-        let not_header_safe = || BuildError::InvalidApiKey {
-            reason: "the API key contains characters that cannot be sent in an HTTP header \
-                     (only visible ASCII is allowed)"
-                .into(),
-        };
         let sensitive = |value: String| -> Result<HeaderValue, BuildError> {
-            let mut value = HeaderValue::from_str(&value).map_err(|_| not_header_safe())?;
+            let mut value =
+                HeaderValue::from_str(&value).map_err(|_| BuildError::InvalidApiKey {
+                    reason: "the API key cannot be sent in an HTTP header".into(),
+                })?;
             value.set_sensitive(true);
             Ok(value)
         };
@@ -241,7 +243,7 @@ impl PreparedAuth {
             ),
             AuthPlacement::Basic => Self::Header(
                 reqwest::header::AUTHORIZATION,
-                sensitive(format!("Basic {}", base64_encode(secret.as_bytes())))?,
+                sensitive(format!("Basic {}", basic_credentials(secret)))?,
             ),
             AuthPlacement::Header(name) => {
                 let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
@@ -267,21 +269,27 @@ impl PreparedAuth {
     }
 }
 
-// ---------------------------------------------------------------------------------------------------------------
+// -------------------------------------------------------------------------------------------------
 // Retry policy
-// ---------------------------------------------------------------------------------------------------------------
+// -------------------------------------------------------------------------------------------------
 
 /// How long to wait between attempts. The number of retries is set separately
 /// ([`ClientBuilder::max_retries`], [`Call::max_retries`]).
 ///
-/// The delay before retry `n` (1-based) is drawn uniformly from `[0, min(max_backoff, initial_backoff * 2^(n-1))]`
-/// ("full jitter"), unless the response carries `Retry-After` / `retry-after-ms`.
+/// The delay before retry `n` (1-based) is drawn uniformly from `[0, min(max_backoff,
+/// initial_backoff * 2^(n-1))]` ("full jitter"), unless the response carries `Retry-After` /
+/// `retry-after-ms`.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
-    initial_backoff: Duration,
-    max_backoff: Duration,
-    max_retry_after: Duration,
-    jitter: bool,
+    /// Backoff before the first retry (before jitter). Default 0.5 s.
+    pub initial_backoff: Duration,
+    /// Upper bound of the computed backoff. Default 8 s.
+    pub max_backoff: Duration,
+    /// Longest server-requested delay that is waited for. Default 60 s.
+    pub max_retry_after: Duration,
+    /// Whether delays are randomised ("full jitter"). Default `true`.
+    pub jitter: bool,
 }
 
 impl Default for RetryPolicy {
@@ -296,8 +304,8 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
-    /// The default policy: 0.5 s initial backoff, 8 s maximum backoff, `Retry-After` honoured up to 60 s,
-    /// full jitter.
+    /// The default policy: 0.5 s initial backoff, 8 s maximum backoff, `Retry-After` honoured up to
+    /// 60 s, full jitter.
     pub fn new() -> Self {
         Self::default()
     }
@@ -316,8 +324,8 @@ impl RetryPolicy {
         self
     }
 
-    /// Sets the longest server-requested delay (`Retry-After`) that is waited for. A response asking for a
-    /// longer wait is returned to the caller without retrying.
+    /// Sets the longest server-requested delay (`Retry-After`) that is waited for. A response
+    /// asking for a longer wait is returned to the caller without retrying.
     #[must_use]
     pub fn max_retry_after(mut self, delay: Duration) -> Self {
         self.max_retry_after = delay;
@@ -332,21 +340,6 @@ impl RetryPolicy {
         self
     }
 
-    /// The configured initial backoff.
-    pub fn get_initial_backoff(&self) -> Duration {
-        self.initial_backoff
-    }
-
-    /// The configured maximum backoff.
-    pub fn get_max_backoff(&self) -> Duration {
-        self.max_backoff
-    }
-
-    /// The configured maximum honoured `Retry-After` delay.
-    pub fn get_max_retry_after(&self) -> Duration {
-        self.max_retry_after
-    }
-
     /// The computed delay before retry number `retry` (1-based), ignoring any `Retry-After` header.
     pub fn backoff(&self, retry: u32) -> Duration {
         let exponent = retry.saturating_sub(1).min(31);
@@ -355,14 +348,14 @@ impl RetryPolicy {
             .saturating_mul(1u32 << exponent)
             .min(self.max_backoff);
         if self.jitter {
-            cap.mul_f64(fastrand::f64())
+            Duration::try_from_secs_f64(cap.as_secs_f64() * fastrand::f64()).unwrap_or(cap)
         } else {
             cap
         }
     }
 
-    /// The delay before retry number `retry` (1-based) after a response with these headers, or `None` if the
-    /// server asked for a longer wait than [`RetryPolicy::max_retry_after`].
+    /// The delay before retry number `retry` (1-based) after a response with these headers, or
+    /// `None` if the server asked for a longer wait than [`RetryPolicy::max_retry_after`].
     pub fn delay_for(&self, retry: u32, headers: Option<&HeaderMap>) -> Option<Duration> {
         match headers.and_then(|h| parse_retry_after(h, SystemTime::now())) {
             Some(wait) if wait > self.max_retry_after => None,
@@ -372,8 +365,9 @@ impl RetryPolicy {
     }
 }
 
-/// Reads the server-requested delay from `retry-after-ms` (milliseconds) or `Retry-After` (delay in seconds,
-/// or an HTTP date relative to `now`). Dates in the past give a zero delay; malformed values are ignored.
+/// Reads the server-requested delay from `retry-after-ms` (milliseconds) or `Retry-After` (delay in
+/// seconds, or an HTTP date relative to `now`). Dates in the past give a zero delay; malformed
+/// values are ignored.
 pub fn parse_retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     if let Some(ms) = headers
         .get("retry-after-ms")
@@ -431,9 +425,9 @@ fn should_retry_transport(method: &Method, err: &reqwest::Error) -> bool {
         || (is_idempotent(method) && (err.is_timeout() || err.is_request() || err.is_body()))
 }
 
-// ---------------------------------------------------------------------------------------------------------------
+// -------------------------------------------------------------------------------------------------
 // Client
-// ---------------------------------------------------------------------------------------------------------------
+// -------------------------------------------------------------------------------------------------
 
 /// Errors from [`ClientBuilder::build`] and [`Client::from_env`].
 #[derive(Debug, thiserror::Error)]
@@ -491,8 +485,8 @@ pub enum BuildError {
 
 /// Configures and builds a [`Client`].
 ///
-/// Every setting has a default: the base URL is the API's first server URL, requests time out after 60 s,
-/// connections after 10 s, and failed attempts are retried twice.
+/// Every setting has a default: the base URL is the API's first server URL, requests time out after
+/// 60 s, connections after 10 s, and failed attempts are retried twice.
 #[derive(Clone)]
 pub struct ClientBuilder {
     base_url: Option<String>,
@@ -551,21 +545,25 @@ impl ClientBuilder {
         }
     }
 
-    /// A builder preloaded from the environment: the API key from `ENV_API_KEY` (required) and the base URL from
-    /// `ENV_BASE_URL` (optional). Empty variables count as unset.
+    /// A builder preloaded from the environment: the API key from `ENV_API_KEY` (required) and the
+    /// base URL from `ENV_BASE_URL` (optional). Empty variables count as unset.
     pub fn from_env() -> Result<Self, BuildError> {
         let key = read_env(crate::ENV_API_KEY)?.ok_or(BuildError::MissingEnvVar {
             name: crate::ENV_API_KEY,
         })?;
         let mut builder = Self::new().api_key(key);
         if let Some(base_url) = read_env(crate::ENV_BASE_URL)? {
+            normalize_base_url(&base_url).map_err(|e| BuildError::InvalidEnvVar {
+                name: crate::ENV_BASE_URL,
+                reason: e.to_string(),
+            })?;
             builder = builder.base_url(base_url);
         }
         Ok(builder)
     }
 
-    /// Sets the base URL. It may carry a path prefix (`https://host/api/v1`), with or without a trailing slash;
-    /// operation paths are appended to it.
+    /// Sets the base URL. It may carry a path prefix (`https://host/api/v1`), with or without a
+    /// trailing slash; operation paths are appended to it.
     #[must_use]
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
@@ -579,7 +577,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Sets the timeout of each attempt, from connecting until the whole response body is read (default 60 s).
+    /// Sets the timeout of each attempt, from connecting until the whole response body is read
+    /// (default 60 s).
     #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
@@ -601,7 +600,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Adds a header sent with every request. Invalid names or values make [`ClientBuilder::build`] fail.
+    /// Adds a header sent with every request. Invalid names or values make [`ClientBuilder::build`]
+    /// fail.
     #[must_use]
     pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.default_headers.push((name.into(), value.into()));
@@ -622,8 +622,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses a pre-built `reqwest::Client` (to share a connection pool or configure proxies and TLS). The
-    /// per-request timeout, user agent, default headers and API key still apply; the connect timeout does not.
+    /// Uses a pre-built `reqwest::Client` (to share a connection pool or configure proxies and
+    /// TLS). The per-request timeout, user agent, default headers and API key still apply; the
+    /// connect timeout does not.
     #[must_use]
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
@@ -693,11 +694,11 @@ impl ClientBuilder {
     }
 }
 
-/// Follows at most 10 redirects; never downgrades from `https` to `http`, and with a custom auth header (which
-/// `reqwest` does not strip on cross-host redirects) never leaves the original host.
+/// Follows at most 10 redirects; never downgrades from `https` to `http`, and with a custom auth
+/// header (which `reqwest` does not strip on cross-host redirects) never leaves the original host.
 fn redirect_policy() -> reqwest::redirect::Policy {
     reqwest::redirect::Policy::custom(|attempt| {
-        if attempt.previous().len() > 10 {
+        if attempt.previous().len() >= 10 {
             return attempt.error("too many redirects");
         }
         let Some(previous) = attempt.previous().last() else {
@@ -758,8 +759,8 @@ fn normalize_base_url(raw: &str) -> Result<String, BuildError> {
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
-/// The API client. Cloning is cheap (the configuration and connection pool are shared), so create one and reuse
-/// it.
+/// The API client. Cloning is cheap (the configuration and connection pool are shared), so create
+/// one and reuse it.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<ClientInner>,
@@ -847,9 +848,9 @@ impl Client {
     }
 }
 
-// ---------------------------------------------------------------------------------------------------------------
+// -------------------------------------------------------------------------------------------------
 // Requests
-// ---------------------------------------------------------------------------------------------------------------
+// -------------------------------------------------------------------------------------------------
 
 /// Everything the generated code knows about one request, before the client adds its configuration.
 #[derive(Clone, Debug)]
@@ -860,7 +861,8 @@ pub struct RequestParts {
     pub method: Method,
     /// The path template, e.g. `/public/workspace/{workspaceId}/links/{linkId}` (for tracing).
     pub path_template: &'static str,
-    /// The filled-in path, relative to the base URL, with each parameter encoded by [`encode_path_segment`].
+    /// The filled-in path, relative to the base URL, with each parameter encoded by
+    /// [`encode_path_segment`].
     pub path: String,
     /// Query parameters, unencoded (see [`QueryWriter`]).
     pub query: Vec<(String, String)>,
@@ -1033,7 +1035,8 @@ impl MultipartField {
     }
 }
 
-/// Quotes a multipart name or file name as browsers do (WHATWG HTML: `"`, CR and LF percent-encoded).
+/// Quotes a multipart name or file name as browsers do (WHATWG HTML: `"`, CR and LF
+/// percent-encoded).
 fn push_quoted(out: &mut Vec<u8>, value: &str) {
     out.push(b'"');
     for b in value.bytes() {
@@ -1110,7 +1113,8 @@ fn form_urlencode(fields: &[(String, String)]) -> String {
     out
 }
 
-/// Per-call settings that override the client's. Build with the methods, or set them directly on a [`Call`].
+/// Per-call settings that override the client's. Build with the methods, or set them directly on a
+/// [`Call`].
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RequestOptions {
@@ -1199,7 +1203,8 @@ impl RawResponse {
         std::str::from_utf8(&self.body).ok()
     }
 
-    /// The error code of a JSON error body: its `code` member, or else its `error` member, if a string.
+    /// The error code of a JSON error body: its `code` member, or else its `error` member, if a
+    /// string.
     pub fn error_code(&self) -> Option<String> {
         let value: serde_json::Value = serde_json::from_slice(&self.body).ok()?;
         ["code", "error"]
@@ -1250,8 +1255,8 @@ pub enum Outcome<T, E> {
     Unexpected(String),
 }
 
-/// Turns a response into an [`Outcome`]. Generated code passes one per operation to [`Call::new`]. It must not
-/// panic on any input.
+/// Turns a response into an [`Outcome`]. Generated code passes one per operation to [`Call::new`].
+/// It must not panic on any input.
 pub type Decoder<T, E> = fn(&RawResponse) -> Outcome<T, E>;
 
 /// A successful response with its status and headers.
@@ -1293,8 +1298,8 @@ fn request_id(headers: &HeaderMap) -> Option<&str> {
         .find_map(|name| headers.get(*name)?.to_str().ok())
 }
 
-/// A pending API call. Nothing is sent until it is awaited (or [`Call::send`] / [`Call::send_with_response`]
-/// is awaited).
+/// A pending API call. Nothing is sent until it is awaited (or [`Call::send`] /
+/// [`Call::send_with_response`] is awaited).
 ///
 /// ```ignore
 /// let link = client
@@ -1312,6 +1317,17 @@ pub struct Call<T, E> {
     options: RequestOptions,
 }
 
+impl<T, E> Clone for Call<T, E> {
+    fn clone(&self) -> Self {
+        Self {
+            client: self.client.clone(),
+            parts: self.parts.clone(),
+            decode: self.decode,
+            options: self.options.clone(),
+        }
+    }
+}
+
 impl<T, E> fmt::Debug for Call<T, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut s = f.debug_struct("Call");
@@ -1327,7 +1343,8 @@ impl<T, E> fmt::Debug for Call<T, E> {
 }
 
 impl<T, E> Call<T, E> {
-    /// A call of `client` with the given request (or the validation error that prevents it) and decoder.
+    /// A call of `client` with the given request (or the validation error that prevents it) and
+    /// decoder.
     pub fn new(
         client: &Client,
         parts: Result<RequestParts, InvalidRequest>,
@@ -1353,8 +1370,8 @@ impl<T, E> Call<T, E> {
         self
     }
 
-    /// Adds a header to this call. An invalid name or value fails the call with [`Error::InvalidRequest`]
-    /// before anything is sent.
+    /// Adds a header to this call. An invalid name or value fails the call with
+    /// [`Error::InvalidRequest`] before anything is sent.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
         self
@@ -1394,7 +1411,7 @@ impl<T, E> Call<T, E> {
             operation = prepared.operation_id,
             method = prepared.method.as_str(),
             path = prepared.path_template,
-            attempt = tracing::field::Empty,
+            attempts = tracing::field::Empty,
             status = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
@@ -1435,7 +1452,9 @@ fn parse_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), St
     let name =
         HeaderName::from_bytes(name.as_bytes()).map_err(|_| "invalid header name".to_owned())?;
     let mut value = HeaderValue::from_str(value).map_err(|_| {
-        "the value contains characters not allowed in an HTTP header (control characters such as CR or LF)".to_owned()
+        "the value contains characters not allowed in an HTTP header \
+         (control characters such as CR or LF)"
+            .to_owned()
     })?;
     if SENSITIVE_HEADERS.contains(&name.as_str()) {
         value.set_sensitive(true);
@@ -1460,8 +1479,8 @@ impl ClientInner {
             body,
         } = parts;
 
-        // WHATWG URL parsing removes `.`/`..` segments (also when written `%2E`), which would silently send the
-        // request to another resource.
+        // WHATWG URL parsing removes `.`/`..` segments (also when written `%2E`), which would
+        // silently send the request to another resource.
         if path.split('/').any(is_dot_segment) {
             return Err(InvalidRequest::new(
                 "path",
@@ -1495,7 +1514,16 @@ impl ClientInner {
                 headers.insert(reqwest::header::CONTENT_TYPE, content_type);
                 Some(data)
             }
-            None => None,
+            None => {
+                if matches!(method, Method::POST | Method::PUT | Method::PATCH) {
+                    // Some proxies answer `411 Length Required` to a body-less POST without it.
+                    headers.insert(
+                        reqwest::header::CONTENT_LENGTH,
+                        HeaderValue::from_static("0"),
+                    );
+                }
+                None
+            }
         };
 
         for (name, value) in &header_params {
@@ -1588,22 +1616,30 @@ impl ClientInner {
     ) -> Result<Response<T>, Error<E>> {
         let started = Instant::now();
         let mut attempt: u32 = 0;
+        let finished = |attempt: u32, status: Option<StatusCode>| {
+            span.record("attempts", attempt);
+            if let Some(status) = status {
+                span.record("status", status.as_u16());
+            }
+            span.record("duration_ms", millis(started.elapsed()));
+        };
         loop {
             attempt += 1;
-            span.record("attempt", attempt);
             let attempt_started = Instant::now();
-            let result = self.send_once(&prepared, timeout).await;
+            let result = self
+                .send_once(&prepared, timeout)
+                .instrument(tracing::debug_span!("attempt", number = attempt))
+                .await;
             let can_retry = attempt <= max_retries;
             match result {
                 Ok(raw) => {
-                    span.record("status", raw.status.as_u16());
                     if can_retry && should_retry_status(&prepared.method, raw.status) {
                         match self.retry_policy.delay_for(attempt, Some(&raw.headers)) {
                             Some(delay) => {
                                 tracing::debug!(
                                     attempt,
                                     status = raw.status.as_u16(),
-                                    delay_ms = delay.as_millis() as u64,
+                                    delay_ms = millis(delay),
                                     "retrying after a retryable response"
                                 );
                                 tokio::time::sleep(delay).await;
@@ -1612,11 +1648,11 @@ impl ClientInner {
                             None => tracing::debug!(
                                 attempt,
                                 status = raw.status.as_u16(),
-                                "not retrying: the server asked for a longer wait than max_retry_after"
+                                "not retrying: Retry-After exceeds max_retry_after"
                             ),
                         }
                     }
-                    span.record("duration_ms", started.elapsed().as_millis() as u64);
+                    finished(attempt, Some(raw.status));
                     return finish(raw, decode);
                 }
                 Err(err) => {
@@ -1626,23 +1662,23 @@ impl ClientInner {
                             attempt,
                             timeout = err.is_timeout(),
                             connect = err.is_connect(),
-                            delay_ms = delay.as_millis() as u64,
+                            delay_ms = millis(delay),
                             "retrying after a transport error"
                         );
                         tokio::time::sleep(delay).await;
                         continue;
                     }
-                    span.record("duration_ms", started.elapsed().as_millis() as u64);
-                    return Err(self.transport_error(
-                        err,
-                        &prepared,
-                        timeout,
-                        attempt_started.elapsed(),
-                    ));
+                    finished(attempt, None);
+                    let elapsed = attempt_started.elapsed();
+                    return Err(self.transport_error(err, &prepared, timeout, elapsed));
                 }
             }
         }
     }
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
 fn finish<T, E>(raw: RawResponse, decode: Decoder<T, E>) -> Result<Response<T>, Error<E>> {
@@ -1669,9 +1705,9 @@ fn finish<T, E>(raw: RawResponse, decode: Decoder<T, E>) -> Result<Response<T>, 
     }
 }
 
-// ---------------------------------------------------------------------------------------------------------------
+// -------------------------------------------------------------------------------------------------
 // Errors
-// ---------------------------------------------------------------------------------------------------------------
+// -------------------------------------------------------------------------------------------------
 
 /// The code and message of a documented error; implemented by every generated error type.
 pub trait ErrorDetails {
@@ -1716,7 +1752,8 @@ impl ErrorDetails for serde_json::Value {
 pub enum Error<E> {
     /// The request failed client-side validation and was not sent.
     InvalidRequest(InvalidRequest),
-    /// The request could not be sent or the response could not be read (connection refused, TLS, reset...).
+    /// The request could not be sent or the response could not be read (connection refused, TLS,
+    /// reset...).
     Transport(reqwest::Error),
     /// An attempt did not complete in time (after any retries).
     Timeout {
@@ -1725,10 +1762,11 @@ pub enum Error<E> {
         /// How long the last attempt ran.
         elapsed: Duration,
     },
-    /// The server answered with an error response documented for this operation (boxed to keep `Error` small).
-    Api(Box<ApiError<E>>),
-    /// The server answered with a status or body that the API description does not document (boxed to keep
+    /// The server answered with an error response documented for this operation (boxed to keep
     /// `Error` small).
+    Api(Box<ApiError<E>>),
+    /// The server answered with a status or body that the API description does not document (boxed
+    /// to keep `Error` small).
     UnexpectedResponse(Box<UnexpectedResponse>),
 }
 
@@ -1830,8 +1868,8 @@ impl<E> Error<E> {
         matches!(self, Self::Timeout { .. })
     }
 
-    /// Whether trying again later may succeed: timeouts, connection failures, `408`, `429` and `5xx`.
-    /// (The automatic retries have already been used up when a call returns this error.)
+    /// Whether trying again later may succeed: timeouts, connection failures, `408`, `429` and
+    /// `5xx`. (The automatic retries have already been used up when a call returns this error.)
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::InvalidRequest(_) => false,
@@ -1891,8 +1929,8 @@ impl<E: ErrorDetails> fmt::Display for ApiError<E> {
 
 impl<E: ErrorDetails + fmt::Debug> std::error::Error for ApiError<E> {}
 
-/// A response the API description does not account for: an undocumented status, or a body that does not match
-/// the documented schema.
+/// A response the API description does not account for: an undocumented status, or a body that does
+/// not match the documented schema.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct UnexpectedResponse {
@@ -1929,15 +1967,16 @@ impl fmt::Display for UnexpectedResponse {
 
 impl std::error::Error for UnexpectedResponse {}
 
-// ---------------------------------------------------------------------------------------------------------------
+// -------------------------------------------------------------------------------------------------
 // Validation
-// ---------------------------------------------------------------------------------------------------------------
+// -------------------------------------------------------------------------------------------------
 
 /// A request that was rejected before being sent.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("invalid request: {field}: {reason}")]
 pub struct InvalidRequest {
-    /// The offending field, by its JSON name (`linkTitle`, `body.linkMeta.foo`), or a parameter name.
+    /// The offending field, by its JSON name (`linkTitle`, `body.linkMeta.foo`), or a parameter
+    /// name.
     pub field: String,
     /// What is wrong with it.
     pub reason: String,
@@ -1955,8 +1994,9 @@ impl InvalidRequest {
 
 /// Client-side validation of the constraints in the API description.
 ///
-/// `path` is the location of `self` in the request (e.g. `body` or `body.linkMeta`); implementations report
-/// errors for `join_path(path, "fieldName")`. The default method accepts everything.
+/// `path` is the location of `self` in the request (e.g. `body` or `body.linkMeta`);
+/// implementations report errors for `join_path(path, "fieldName")`. The default method accepts
+/// everything.
 pub trait Validate {
     /// Checks `self`, located at `path`.
     fn validate(&self, path: &str) -> Result<(), InvalidRequest> {
@@ -2203,13 +2243,14 @@ pub fn check_multiple_of(field: &str, value: f64, factor: f64) -> Result<(), Inv
     }
 }
 
-/// The value can be sent in an HTTP header: no CR, LF, NUL or other control characters except tab (bytes
-/// above 0x7F are sent as-is, as RFC 9110 `obs-text`).
+/// The value can be sent in an HTTP header: no CR, LF, NUL or other control characters except tab
+/// (bytes above 0x7F are sent as-is, as RFC 9110 `obs-text`).
 pub fn check_header_value(field: &str, value: &str) -> Result<(), InvalidRequest> {
     HeaderValue::from_str(value).map(drop).map_err(|_| {
         InvalidRequest::new(
             field,
-            "contains characters not allowed in an HTTP header (control characters such as CR or LF)",
+            "contains characters not allowed in an HTTP header \
+             (control characters such as CR or LF)",
         )
     })
 }
@@ -2237,12 +2278,12 @@ fn check_cookie_name(name: &str) -> Result<(), InvalidRequest> {
     }
 }
 
-// ---------------------------------------------------------------------------------------------------------------
+// -------------------------------------------------------------------------------------------------
 // Nullable
-// ---------------------------------------------------------------------------------------------------------------
+// -------------------------------------------------------------------------------------------------
 
-/// A field that can be absent, explicitly `null`, or a value: what a partial update needs to tell "leave
-/// unchanged" from "clear".
+/// A field that can be absent, explicitly `null`, or a value: what a partial update needs to tell
+/// "leave unchanged" from "clear".
 ///
 /// Declare fields as
 /// `#[serde(default, skip_serializing_if = "Nullable::is_absent")] field: Nullable<T>`.
@@ -2349,13 +2390,14 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
     }
 }
 
-// ---------------------------------------------------------------------------------------------------------------
+// -------------------------------------------------------------------------------------------------
 // Path and query encoding
-// ---------------------------------------------------------------------------------------------------------------
+// -------------------------------------------------------------------------------------------------
 
-/// Percent-encodes one path segment: everything except RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`),
-/// so `a/b` becomes `a%2Fb`. A segment that is exactly `.` or `..` is written `%2E` / `%2E%2E`; sending it is
-/// still refused (URL parsers treat it as a dot segment), see [`check_path_param`].
+/// Percent-encodes one path segment: everything except RFC 3986 unreserved characters (`A-Z a-z 0-9
+/// - . _ ~`), so `a/b` becomes `a%2Fb`. A segment that is exactly `.` or `..` is written `%2E` /
+/// `%2E%2E`; sending it is still refused (URL parsers treat it as a dot segment), see
+/// [`check_path_param`].
 pub fn encode_path_segment(value: &str) -> String {
     match value {
         "." => "%2E".to_owned(),
@@ -2386,7 +2428,10 @@ pub enum ArrayStyle {
 ///
 /// ```ignore
 /// let mut query = QueryWriter::new();
-/// query.push("page", 1).push_opt("per_page", per_page).push_array("id", &ids, ArrayStyle::FormExplode);
+/// query
+///     .push("page", 1)
+///     .push_opt("per_page", per_page)
+///     .push_array("id", &ids, ArrayStyle::FormExplode);
 /// let pairs = query.finish();
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -2488,9 +2533,9 @@ impl QueryWriter {
     }
 }
 
-// ---------------------------------------------------------------------------------------------------------------
+// -------------------------------------------------------------------------------------------------
 // Pagination
-// ---------------------------------------------------------------------------------------------------------------
+// -------------------------------------------------------------------------------------------------
 
 /// One page of results, and the state to fetch the next one (`None` on the last page).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -2516,11 +2561,13 @@ struct PageState<S, T, F> {
     max_pages: usize,
 }
 
-/// Streams the items of successive pages: `fetch(state)` returns a page and the state for the next one.
+/// Streams the items of successive pages: `fetch(state)` returns a page and the state for the next
+/// one.
 ///
-/// The stream ends after a page whose `next` is `None`, at an empty page, after yielding an error, or after
-/// `max_pages` pages (a safety bound against endless pagination; [`DEFAULT_MAX_PAGES`] is a sensible value).
-/// The stream is `Unpin`, so `stream.next().await` ([`StreamExt::next`]) works directly.
+/// The stream ends after a page whose `next` is `None`, at an empty page, after yielding an error,
+/// or after `max_pages` pages (a safety bound against endless pagination; [`DEFAULT_MAX_PAGES`] is
+/// a sensible value). The stream is `Unpin`, so `stream.next().await` ([`StreamExt::next`]) works
+/// directly.
 pub fn paginate<S, T, E, F, Fut>(
     initial: S,
     max_pages: usize,
@@ -2562,9 +2609,18 @@ where
     }))
 }
 
-// ---------------------------------------------------------------------------------------------------------------
+// -------------------------------------------------------------------------------------------------
 // Helpers
-// ---------------------------------------------------------------------------------------------------------------
+// -------------------------------------------------------------------------------------------------
+
+/// `user:password` in base64; a key without `:` is the user name with an empty password.
+fn basic_credentials(key: &str) -> String {
+    if key.contains(':') {
+        base64_encode(key.as_bytes())
+    } else {
+        base64_encode(format!("{key}:").as_bytes())
+    }
+}
 
 fn base64_encode(input: &[u8]) -> String {
     const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -2588,6 +2644,50 @@ fn base64_encode(input: &[u8]) -> String {
         });
     }
     out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Support for generated code: small helpers the emitted decoders and request builders call.
+// ---------------------------------------------------------------------------------------------
+
+/// Decodes a JSON body, or says why it could not be decoded (the reason ends up in
+/// [`UnexpectedResponse`], next to the raw body).
+pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, String> {
+    serde_json::from_slice(body).map_err(|e| format!("the body is not the JSON the spec describes: {e}"))
+}
+
+/// Decodes a `text/*` body.
+pub fn decode_text(body: &[u8]) -> Result<String, String> {
+    std::str::from_utf8(body)
+        .map(str::to_owned)
+        .map_err(|e| format!("the body is not UTF-8 text: {e}"))
+}
+
+impl RequestBody {
+    /// An `application/x-www-form-urlencoded` body from any serialisable struct or map: strings as
+    /// they are, other scalars as JSON text, arrays as repeated keys, nested objects as JSON.
+    pub fn form<T: Serialize + ?Sized>(value: &T) -> Result<Self, InvalidRequest> {
+        let json = serde_json::to_value(value)
+            .map_err(|e| InvalidRequest::new("body", format!("cannot be serialised: {e}")))?;
+        let serde_json::Value::Object(map) = json else {
+            return Err(InvalidRequest::new("body", "a form body must be an object"));
+        };
+        let text = |v: &serde_json::Value| match v {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let mut fields = Vec::with_capacity(map.len());
+        for (key, value) in &map {
+            match value {
+                serde_json::Value::Null => {}
+                serde_json::Value::Array(items) => {
+                    fields.extend(items.iter().map(|item| (key.clone(), text(item))));
+                }
+                other => fields.push((key.clone(), text(other))),
+            }
+        }
+        Ok(Self::Form(fields))
+    }
 }
 
 #[cfg(test)]
@@ -2642,7 +2742,8 @@ mod tests {
             .unwrap();
         let expected = format!(
             "--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nhi\r\n\
-             --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a%22b.txt\"\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; \
+             filename=\"a%22b.txt\"\r\n\
              Content-Type: text/plain\r\n\r\ndata\r\n--{boundary}--\r\n"
         );
         assert_eq!(std::str::from_utf8(&body).unwrap(), expected);

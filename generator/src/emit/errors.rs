@@ -20,8 +20,6 @@ pub fn emit_errors(api: &Api, index: &TypeIndex<'_>) -> TokenStream {
         //! [`crate::runtime::Error::UnexpectedResponse`] with the raw status, headers and body.
         #![allow(clippy::large_enum_variant)]
 
-        use crate::runtime::ErrorDetails;
-
         #(#items)*
     }
 }
@@ -52,7 +50,7 @@ fn emit_operation_errors(op: &Operation, index: &TypeIndex<'_>) -> TokenStream {
     let code_arms = op.errors.iter().map(|e| {
         let ident = format_ident!("{}", e.variant);
         match &e.body {
-            ErrorBody::Tagged(_) => quote! { Self::#ident(e) => ErrorDetails::code(e), },
+            ErrorBody::Tagged(_) => quote! { Self::#ident(e) => crate::runtime::ErrorDetails::code(e), },
             ErrorBody::Typed { ty, .. } => match string_field(ty, &["code", "error", "error_code", "errorCode"], index) {
                 Some(access) => quote! { Self::#ident(body) => #access, },
                 None => quote! { Self::#ident(..) => None, },
@@ -69,7 +67,7 @@ fn emit_operation_errors(op: &Operation, index: &TypeIndex<'_>) -> TokenStream {
         };
         let access = ty.and_then(|ty| string_field(ty, &["message", "detail", "error_description", "title"], index));
         match (&e.body, access) {
-            (ErrorBody::Tagged(_), _) => quote! { Self::#ident(e) => ErrorDetails::message(e), },
+            (ErrorBody::Tagged(_), _) => quote! { Self::#ident(e) => crate::runtime::ErrorDetails::message(e), },
             (ErrorBody::Typed { ty: TypeRef::String, .. }, _) => quote! { Self::#ident(text) => Some(text.as_str()), },
             (ErrorBody::Typed { .. }, Some(access)) => quote! { Self::#ident(body) => #access, },
             (ErrorBody::None, _) => quote! { Self::#ident => None, },
@@ -107,7 +105,7 @@ fn emit_operation_errors(op: &Operation, index: &TypeIndex<'_>) -> TokenStream {
             }
         }
 
-        impl ErrorDetails for #name {
+        impl crate::runtime::ErrorDetails for #name {
             fn code(&self) -> Option<&str> {
                 #code_body
             }
@@ -119,10 +117,10 @@ fn emit_operation_errors(op: &Operation, index: &TypeIndex<'_>) -> TokenStream {
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.kind())?;
-                if let Some(code) = self.code() {
+                if let Some(code) = crate::runtime::ErrorDetails::code(self) {
                     write!(f, " ({code})")?;
                 }
-                if let Some(message) = self.message() {
+                if let Some(message) = crate::runtime::ErrorDetails::message(self) {
                     write!(f, ": {message}")?;
                 }
                 Ok(())
@@ -213,7 +211,7 @@ fn emit_tagged(t: &TaggedError, case: &ErrorCase, index: &TypeIndex<'_>) -> Toke
             }
         }
 
-        impl ErrorDetails for #name {
+        impl crate::runtime::ErrorDetails for #name {
             fn code(&self) -> Option<&str> {
                 #code_for_details
             }

@@ -35,8 +35,6 @@ pub fn emit_models(api: &Api, index: &TypeIndex<'_>) -> TokenStream {
         //! string enums keep values they do not know in an `Unknown` variant.
         #![allow(clippy::large_enum_variant, clippy::too_many_lines, deprecated)]
 
-        use crate::runtime::{InvalidRequest, Validate};
-
         #(#items)*
         #helper
     }
@@ -129,11 +127,11 @@ fn emit_struct(name: &syn::Ident, doc: TokenStream, deprecated: Option<TokenStre
 
 fn validate_impl(name: &syn::Ident, checks: Vec<TokenStream>) -> TokenStream {
     if checks.is_empty() {
-        return quote! { impl Validate for #name {} };
+        return quote! { impl crate::runtime::Validate for #name {} };
     }
     quote! {
-        impl Validate for #name {
-            fn validate(&self, path: &str) -> ::std::result::Result<(), InvalidRequest> {
+        impl crate::runtime::Validate for #name {
+            fn validate(&self, path: &str) -> ::std::result::Result<(), crate::runtime::InvalidRequest> {
                 #(#checks)*
                 Ok(())
             }
@@ -178,7 +176,7 @@ pub fn check_value(value: &TokenStream, ty: &TypeRef, checks: &Checks, index: &T
     }
     match ty {
         TypeRef::Named(n) if index.is_generated(n) && needs_validation(n, index, 0) => {
-            out.push(quote!(Validate::validate(#value, #path)?;));
+            out.push(quote!(crate::runtime::Validate::validate(#value, #path)?;));
         }
         TypeRef::Array(inner) | TypeRef::Map(inner) => {
             let inner_checks = checks.inner.as_deref().cloned().unwrap_or_default();
@@ -292,10 +290,10 @@ fn emit_enum(name: &syn::Ident, doc: TokenStream, deprecated: Option<TokenStream
             }
         }
 
-        impl Validate for #name {
-            fn validate(&self, path: &str) -> ::std::result::Result<(), InvalidRequest> {
+        impl crate::runtime::Validate for #name {
+            fn validate(&self, path: &str) -> ::std::result::Result<(), crate::runtime::InvalidRequest> {
                 match self {
-                    Self::Unknown(_) => Err(InvalidRequest::new(path, #reason)),
+                    Self::Unknown(_) => Err(crate::runtime::InvalidRequest::new(path, #reason)),
                     _ => Ok(()),
                 }
             }
@@ -323,8 +321,8 @@ fn emit_union(name: &syn::Ident, doc: TokenStream, deprecated: Option<TokenStrea
         None => quote! { Self::#ident(_) => {} },
     });
     let validate = quote! {
-        impl Validate for #name {
-            fn validate(&self, path: &str) -> ::std::result::Result<(), InvalidRequest> {
+        impl crate::runtime::Validate for #name {
+            fn validate(&self, path: &str) -> ::std::result::Result<(), crate::runtime::InvalidRequest> {
                 #[allow(unused_variables)]
                 match self { #(#validate_arms)* }
                 Ok(())

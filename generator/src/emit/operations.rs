@@ -100,7 +100,7 @@ pub fn emit_operations(api: &Api, index: &TypeIndex<'_>) -> TokenStream {
         #![allow(clippy::too_many_arguments, clippy::needless_borrow, deprecated, unused_mut)]
 
         use crate::errors::*;
-        use crate::runtime::{InvalidRequest, Outcome, RawResponse, RequestBody, RequestParts, Validate};
+        use crate::runtime::{Outcome, RawResponse, RequestBody};
 
         #(#params_structs)*
         #(#items)*
@@ -192,7 +192,7 @@ fn emit_operation(op: &Operation, base: &str, index: &TypeIndex<'_>) -> (TokenSt
             #doc
             #deprecated
             pub fn #method(&self, #(#args),*) -> crate::runtime::Call<#success, #error> {
-                crate::runtime::Call::new(self.client().clone(), #request_fn(#(#arg_names),*), #decode_fn)
+                crate::runtime::Call::new(self.client(), #request_fn(#(#arg_names),*), #decode_fn)
             }
             #pagination
         }
@@ -234,11 +234,17 @@ fn body_arg_type(body: &Body) -> TokenStream {
     }
 }
 
-/// How a scalar parameter value becomes text.
-fn to_text(value: TokenStream, ty: &TypeRef) -> TokenStream {
+/// How a parameter value becomes text: `Display` for scalars and enums, JSON for anything else.
+fn to_text(value: TokenStream, ty: &TypeRef, index: &TypeIndex<'_>) -> TokenStream {
     match ty {
         TypeRef::String => quote!(::std::string::String::from(#value)),
-        TypeRef::Named(_) => quote!(crate::runtime::param_text(#value)),
+        TypeRef::Named(n) => match index.get(n).map(|t| &t.kind) {
+            Some(TypeKind::Enum(_)) => quote!(#value.to_string()),
+            Some(TypeKind::Alias(inner)) if !matches!(inner, TypeRef::Named(_) | TypeRef::Any | TypeRef::Map(_) | TypeRef::Array(_) | TypeRef::Option(_)) => {
+                to_text(value, inner, index)
+            }
+            _ => quote!(::serde_json::to_string(#value).unwrap_or_default()),
+        },
         TypeRef::DateTime => quote!(#value.to_rfc3339_opts(::chrono::SecondsFormat::AutoSi, true)),
         TypeRef::Any | TypeRef::Map(_) | TypeRef::Array(_) => quote!(::serde_json::to_string(#value).unwrap_or_default()),
         _ => quote!(#value.to_string()),
@@ -285,8 +291,13 @@ fn emit_request_fn(op: &Operation, name: &syn::Ident, args: &[TokenStream], inde
         match op.params.iter().find(|p| p.location == ParamLocation::Path && p.name == name) {
             Some(p) => {
                 let ident = format_ident!("{}", p.rust_name);
-                let text = to_text(quote!(#ident), &p.ty);
-                path_stmts.push(quote!(path.push_str(&crate::runtime::encode_path_segment(&#text));));
+                let text = to_text(quote!(#ident), &p.ty, index);
+                let json = &p.name;
+                path_stmts.push(quote! {
+                    let text = #text;
+                    crate::runtime::check_path_param(#json, &text)?;
+                    path.push_str(&crate::runtime::encode_path_segment(&text));
+                });
             }
             None => {
                 let literal = &rest[start..start + end + 1];
@@ -306,13 +317,13 @@ fn emit_request_fn(op: &Operation, name: &syn::Ident, args: &[TokenStream], inde
         let ident = format_ident!("{}", p.rust_name);
         let json = &p.name;
         let stmt = match p.location {
-            ParamLocation::Query => query_stmt(p),
+            ParamLocation::Query => query_stmt(p, index),
             ParamLocation::Header => {
-                let text = to_text(quote!(value), &p.ty);
+                let text = to_text(quote!(value), &p.ty, index);
                 quote! { headers.push((#json, #text)); }
             }
             ParamLocation::Cookie => {
-                let text = to_text(quote!(value), &p.ty);
+                let text = to_text(quote!(value), &p.ty, index);
                 quote! { cookies.push((#json, #text)); }
             }
             ParamLocation::Path => unreachable!("filtered above"),
@@ -344,7 +355,7 @@ fn emit_request_fn(op: &Operation, name: &syn::Ident, args: &[TokenStream], inde
     let http_method = format_ident!("{}", op.http_method);
     let path_len = op.path.len() + 16;
     quote! {
-        fn #name(#(#args),*) -> ::std::result::Result<RequestParts, InvalidRequest> {
+        fn #name(#(#args),*) -> ::std::result::Result<crate::runtime::RequestParts, crate::runtime::InvalidRequest> {
             #(#checks)*
             let mut path = ::std::string::String::with_capacity(#path_len);
             #(#path_stmts)*
@@ -354,7 +365,7 @@ fn emit_request_fn(op: &Operation, name: &syn::Ident, args: &[TokenStream], inde
             #(#headers)*
             let mut cookies: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
             #(#cookies)*
-            Ok(RequestParts {
+            Ok(crate::runtime::RequestParts {
                 operation_id: #op_id,
                 method: ::reqwest::Method::#http_method,
                 path_template: #template,
@@ -368,11 +379,11 @@ fn emit_request_fn(op: &Operation, name: &syn::Ident, args: &[TokenStream], inde
     }
 }
 
-fn query_stmt(p: &Param) -> TokenStream {
+fn query_stmt(p: &Param, index: &TypeIndex<'_>) -> TokenStream {
     let json = &p.name;
     match &p.ty {
         TypeRef::Array(inner) => {
-            let text = to_text(quote!(item), inner);
+            let text = to_text(quote!(item), inner, index);
             if p.explode && p.style != ParamStyle::DeepObject {
                 quote! { for item in value.iter() { query.push((#json.to_owned(), #text)); } }
             } else {
@@ -388,7 +399,7 @@ fn query_stmt(p: &Param) -> TokenStream {
             }
         }
         TypeRef::Map(inner) => {
-            let text = to_text(quote!(item), inner);
+            let text = to_text(quote!(item), inner, index);
             if p.style == ParamStyle::DeepObject {
                 quote! { for (key, item) in value.iter() { query.push((format!("{}[{}]", #json, key), #text)); } }
             } else if p.explode {
@@ -401,7 +412,7 @@ fn query_stmt(p: &Param) -> TokenStream {
             }
         }
         other => {
-            let text = to_text(quote!(value), other);
+            let text = to_text(quote!(value), other, index);
             quote! { query.push((#json.to_owned(), #text)); }
         }
     }
@@ -418,7 +429,7 @@ fn multipart_expr(b: &Body, index: &TypeIndex<'_>) -> TokenStream {
         let ident = format_ident!("{}", f.rust_name);
         let json = &f.name;
         let part = match &f.ty {
-            TypeRef::Bytes => quote!(crate::runtime::MultipartField::file(#json, value.clone(), #json)),
+            TypeRef::Bytes => quote!(crate::runtime::MultipartField::file(#json, #json, ::bytes::Bytes::from(value.clone()))),
             TypeRef::String => quote!(crate::runtime::MultipartField::text(#json, value.clone())),
             TypeRef::Named(_) | TypeRef::Any | TypeRef::Array(_) | TypeRef::Map(_) => {
                 quote!(crate::runtime::MultipartField::text(#json, ::serde_json::to_string(value).unwrap_or_default()))
@@ -612,7 +623,7 @@ fn emit_pagination(op: &Operation, request_fn: &syn::Ident, decode_fn: &syn::Ide
                 #set_param
                 #(#rebind)*
                 async move {
-                    let response = crate::runtime::Call::new(client, #request_fn(#(#call_args),*), #decode_fn).send().await?;
+                    let response = crate::runtime::Call::new(&client, #request_fn(#(#call_args),*), #decode_fn).send().await?;
                     #next
                     let items = #items.unwrap_or_default();
                     Ok(crate::runtime::Page { items, next })
