@@ -15,6 +15,7 @@ mod operations;
 pub mod runtime;
 pub use errors::*;
 pub use models::*;
+#[allow(unused_imports)]
 pub use operations::*;
 pub use runtime::{
     ApiError, Client, ClientBuilder, Error, Nullable, RequestOptions, Response,

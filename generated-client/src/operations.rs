@@ -201,7 +201,7 @@ impl<'a> LinksApi<'a> {
     ///
     /// `PUT /public/workspace/{workspaceId}/links/{linkId}` (`links.update`)
     ///
-    /// Errors (\[`UpdateLinkError`\]): 400 `BadRequest`, 401 `Unauthorized`, 403 `Forbidden`, 404 `NotFound`, 410 `Gone`, 429 `TooManyRequests`, 500 `InternalServerError`, 503 `ServiceUnavailable`.
+    /// Errors (`UpdateLinkError`): 400 `BadRequest`, 401 `Unauthorized`, 403 `Forbidden`, 404 `NotFound`, 410 `Gone`, 429 `TooManyRequests`, 500 `InternalServerError`, 503 `ServiceUnavailable`.
     pub fn update(
         &self,
         workspace_id: &str,

@@ -65,6 +65,15 @@ pub fn emit(api: &Api, config: &Config, spec_sha256: &str) -> GeneratedCrate {
     GeneratedCrate { files }
 }
 
+/// The client's public signatures (operation methods by group), for API-surface snapshots.
+pub fn api_surface(api: &Api) -> String {
+    let tokens = operations::api_surface(api);
+    match syn::parse2::<syn::File>(tokens) {
+        Ok(file) => prettyplease::unparse(&file).replace("crate::models::", "").replace("::std::string::", "").replace("::std::vec::", ""),
+        Err(e) => format!("unparsable surface: {e}"),
+    }
+}
+
 /// `#[doc = ...]` attributes for optional summary/description text.
 pub(crate) fn docs<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> TokenStream {
     let text: Vec<String> = parts.into_iter().flatten().map(str::trim).filter(|s| !s.is_empty()).map(escape_doc).collect();

@@ -185,7 +185,7 @@ pub fn check_value(value: &TokenStream, ty: &TypeRef, checks: &Checks, index: &T
                 out.push(if is_map {
                     quote! { for (key, item) in #value.iter() { let path = crate::runtime::join_path(&path, key); #body } }
                 } else {
-                    quote! { for (i, item) in #value.iter().enumerate() { let path = crate::runtime::join_index(&path, i); #body } }
+                    quote! { for (i, item) in #value.iter().enumerate() { let path = crate::runtime::index_path(&path, i); #body } }
                 });
             }
         }
@@ -316,16 +316,20 @@ fn emit_union(name: &syn::Ident, doc: TokenStream, deprecated: Option<TokenStrea
             quote!(#[doc = #d])
         }
     });
-    let validate_arms = u.variants.iter().zip(&variants).map(|(v, ident)| match check_value(&quote!(value), &v.ty, &Checks::default(), index) {
-        Some(body) => quote! { Self::#ident(value) => { let path = path.to_owned(); #body } },
-        None => quote! { Self::#ident(_) => {} },
-    });
-    let validate = quote! {
-        impl crate::runtime::Validate for #name {
-            fn validate(&self, path: &str) -> ::std::result::Result<(), crate::runtime::InvalidRequest> {
-                #[allow(unused_variables)]
-                match self { #(#validate_arms)* }
-                Ok(())
+    let checks: Vec<Option<TokenStream>> = u.variants.iter().map(|v| check_value(&quote!(value), &v.ty, &Checks::default(), index)).collect();
+    let validate = if checks.iter().all(Option::is_none) {
+        quote! { impl crate::runtime::Validate for #name {} }
+    } else {
+        let arms = checks.into_iter().zip(&variants).map(|(check, ident)| match check {
+            Some(body) => quote! { Self::#ident(value) => { let path = path.to_owned(); #body } },
+            None => quote! { Self::#ident(_) => {} },
+        });
+        quote! {
+            impl crate::runtime::Validate for #name {
+                fn validate(&self, path: &str) -> ::std::result::Result<(), crate::runtime::InvalidRequest> {
+                    match self { #(#arms)* }
+                    Ok(())
+                }
             }
         }
     };

@@ -205,14 +205,14 @@ fn emit_operation(op: &Operation, base: &str, index: &TypeIndex<'_>) -> (TokenSt
 
 fn errors_summary(op: &Operation) -> String {
     if op.errors.is_empty() {
-        return format!("Errors: see [`{}`].", op.error_type);
+        return format!("Errors: `{}`.", op.error_type);
     }
     let list: Vec<String> = op.errors.iter().map(|e| match &e.status {
         StatusMatch::Code(c) => format!("{c} `{}`", e.variant),
         StatusMatch::Range(r) => format!("{r}xx `{}`", e.variant),
         StatusMatch::Default => format!("other `{}`", e.variant),
     }).collect();
-    format!("Errors ([`{}`]): {}.", op.error_type, list.join(", "))
+    format!("Errors (`{}`): {}.", op.error_type, list.join(", "))
 }
 
 fn success_type(op: &Operation) -> TokenStream {
@@ -346,7 +346,7 @@ fn emit_request_fn(op: &Operation, name: &syn::Ident, args: &[TokenStream], inde
             Media::Json => quote!(RequestBody::json(body)?),
             Media::Form => quote!(RequestBody::form(body)?),
             Media::Text => quote!(RequestBody::Text(body.to_owned())),
-            Media::Binary(ct) => quote!(RequestBody::Bytes { data: body, content_type: #ct }),
+            Media::Binary(ct) => quote!(RequestBody::Bytes { data: ::bytes::Bytes::from(body), content_type: #ct.to_owned() }),
             Media::Multipart => multipart_expr(b, index),
         },
     };
@@ -631,4 +631,48 @@ fn emit_pagination(op: &Operation, request_fn: &syn::Ident, decode_fn: &syn::Ide
             })
         }
     })
+}
+
+/// The public surface of the client as Rust signatures, one trait per operation group: what a
+/// reviewer needs to see to notice that a spec change (or a generator change) broke callers.
+pub fn api_surface(api: &Api) -> TokenStream {
+    let mut groups: BTreeMap<Vec<String>, Vec<TokenStream>> = BTreeMap::new();
+    for op in &api.operations {
+        let method = format_ident!("{}", op.method_name);
+        let error = format_ident!("{}", op.error_type);
+        let success = success_type(op);
+        let mut args = Vec::new();
+        for p in op.params.iter().filter(|p| p.location == ParamLocation::Path) {
+            let ident = format_ident!("{}", p.rust_name);
+            let ty = arg_type(&p.ty);
+            args.push(quote!(#ident: #ty));
+        }
+        if let Some(params_ty) = &op.params_type {
+            let ty = format_ident!("{}", params_ty);
+            args.push(quote!(params: &#ty));
+        }
+        if let Some(body) = &op.body {
+            let ty = body_arg_type(body);
+            args.push(quote!(body: #ty));
+        }
+        let doc = format!(" {} {}", op.http_method, op.path);
+        let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+        let stream = op.pagination.as_ref().map(|p| {
+            let name = format_ident!("{}_stream", op.method_name);
+            let item = rust_type(&p.item_ty);
+            let path_args = args.iter().take(args.len() - usize::from(op.body.is_some()));
+            quote!(fn #name(&self, #(#path_args),*) -> impl Stream<Item = Result<#item, Error<#error>>>;)
+        });
+        groups.entry(op.group.clone()).or_default().push(quote! {
+            #[doc = #doc]
+            #deprecated
+            fn #method(&self, #(#args),*) -> Call<#success, #error>;
+            #stream
+        });
+    }
+    let traits = groups.into_iter().map(|(group, methods)| {
+        let name = if group.is_empty() { format_ident!("Client") } else { format_ident!("{}Api", pascal(&group.join("_"))) };
+        quote! { trait #name { #(#methods)* } }
+    });
+    quote! { #(#traits)* }
 }

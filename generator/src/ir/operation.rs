@@ -23,6 +23,7 @@ pub fn build(doc: &Document, config: &Config) -> Result<(Api, Vec<Diagnostic>), 
         cx.names.reserve(reserved);
     }
     cx.convert_components();
+    let auth = auth(doc);
     let mut operations = Vec::new();
     let mut method_names: std::collections::HashMap<Vec<String>, Namespace> = Default::default();
     let mut group_names = Namespace::default();
@@ -38,7 +39,7 @@ pub fn build(doc: &Document, config: &Config) -> Result<(Api, Vec<Diagnostic>), 
                     continue;
                 }
                 let pointer = join(&path_pointer, &method_str);
-                let b = OperationBuilder { cx: &mut cx, doc, pointer: pointer.clone() };
+                let b = OperationBuilder { cx: &mut cx, doc, pointer: pointer.clone(), auth: &auth };
                 let mut operation = b.build(path, &method_str, op, &item.parameters);
                 let ns = method_names.entry(operation.group.clone()).or_insert_with(|| {
                     let mut ns = Namespace::default();
@@ -55,7 +56,6 @@ pub fn build(doc: &Document, config: &Config) -> Result<(Api, Vec<Diagnostic>), 
             }
         }
     }
-    let auth = auth(doc);
     let base_url = base_url(doc, &mut cx.diags);
     let (types, diags) = cx.finish();
     if diags.iter().any(|d| d.severity == Severity::Error) {
@@ -78,6 +78,7 @@ struct OperationBuilder<'c, 'a> {
     cx: &'c mut SchemaCx<'a>,
     doc: &'a Document,
     pointer: String,
+    auth: &'c Auth,
 }
 
 impl OperationBuilder<'_, '_> {
@@ -110,6 +111,26 @@ impl OperationBuilder<'_, '_> {
             errors,
             error_type,
             pagination,
+        }
+    }
+
+    /// The type of an operation's request or response body. An inline schema identical to one seen
+    /// before shares its type, but under an alias named for this operation: `ListLinksResponse`
+    /// reads better in a signature than the name of whichever operation came first.
+    fn operation_type(&mut self, schema: &Schema, pointer: &str, naming: Naming) -> TypeRef {
+        let wanted = match &naming {
+            Naming::Hint(c) => c.first().cloned(),
+            Naming::Exact(n) => Some(n.clone()),
+        };
+        let inline = matches!(schema, Schema::Object(b) if matches!(b.as_ref(), ObjectOrReference::Object(_)));
+        let ty = self.cx.convert(schema, pointer, naming).ty;
+        match (&ty, wanted) {
+            (TypeRef::Named(got), Some(wanted)) if inline && *got != wanted && !self.cx.names.is_taken(&wanted) => {
+                self.cx.names.reserve(&wanted);
+                self.cx.define_exact(&wanted, TypeKind::Alias(ty.clone()), None, false, pointer);
+                TypeRef::Named(wanted)
+            }
+            _ => ty,
         }
     }
 
@@ -170,8 +191,12 @@ impl OperationBuilder<'_, '_> {
                 ParameterIn::Header => ParamLocation::Header,
                 ParameterIn::Cookie => ParamLocation::Cookie,
             };
-            if location == ParamLocation::Header && ["accept", "content-type", "authorization"].contains(&p.name.to_ascii_lowercase().as_str()) {
-                self.cx.diags.push(Diagnostic::warning(&ptr, format!("header parameter `{}` is managed by the client; ignored", p.name)));
+            // `Accept`/`Content-Type` follow from the media types; `Authorization` from the security
+            // scheme when there is one (without one, the parameter is the only way to authenticate).
+            let managed = ["accept", "content-type"].contains(&p.name.to_ascii_lowercase().as_str())
+                || (p.name.eq_ignore_ascii_case("authorization") && *self.auth != Auth::None);
+            if location == ParamLocation::Header && managed {
+                self.cx.diags.push(Diagnostic::warning(&ptr, format!("header parameter `{}` is set by the client itself; not exposed", p.name)));
                 continue;
             }
             let hint = Naming::hint([naming::type_name(&p.name), format!("{prefix}{}", naming::type_name(&p.name))]);
@@ -231,7 +256,7 @@ impl OperationBuilder<'_, '_> {
         let ty = match (&media, &media_type.schema) {
             (Media::Binary(_), _) => TypeRef::Bytes,
             (Media::Text, _) => TypeRef::String,
-            (_, Some(schema)) => self.cx.convert(schema, &join(&at, "schema"), hint).ty,
+            (_, Some(schema)) => self.operation_type(schema, &join(&at, "schema"), hint),
             (_, None) => TypeRef::Any,
         };
         Some(Body { media, ty, required: rb.required == Some(true), description: rb.description.clone() })
@@ -270,7 +295,7 @@ impl OperationBuilder<'_, '_> {
                     let ty = match (&media, &mt.schema) {
                         (Media::Binary(_), _) => TypeRef::Bytes,
                         (Media::Text, _) => TypeRef::String,
-                        (_, Some(s)) => self.cx.convert(s, &join(&content_at, "schema"), Naming::hint([format!("{prefix}Response")])).ty,
+                        (_, Some(s)) => self.operation_type(s, &join(&content_at, "schema"), Naming::hint([format!("{prefix}Response")])),
                         (_, None) => TypeRef::Any,
                     };
                     if !success_types.contains(&ty) {
