@@ -31,7 +31,10 @@ pub struct Config {
 
 impl Config {
     pub fn new(crate_name: &str) -> Self {
-        let stem = crate_name.trim_end_matches("-client").trim_end_matches("_client").trim_end_matches("-api");
+        let stem = crate_name
+            .trim_end_matches("-client")
+            .trim_end_matches("_client")
+            .trim_end_matches("-api");
         Config {
             crate_name: crate_name.to_owned(),
             crate_version: "0.1.0".into(),
@@ -44,8 +47,10 @@ impl Config {
     }
 
     pub fn includes(&self, operation_id: Option<&str>, tags: &[String]) -> bool {
-        let by_id = self.include_operations.is_empty() || operation_id.is_some_and(|id| self.include_operations.iter().any(|i| i == id));
-        let by_tag = self.include_tags.is_empty() || tags.iter().any(|t| self.include_tags.contains(t));
+        let by_id = self.include_operations.is_empty()
+            || operation_id.is_some_and(|id| self.include_operations.iter().any(|i| i == id));
+        let by_tag =
+            self.include_tags.is_empty() || tags.iter().any(|t| self.include_tags.contains(t));
         by_id && by_tag
     }
 }

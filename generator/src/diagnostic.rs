@@ -27,11 +27,20 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { severity: Severity::Error, pointer: pointer.into(), line: None, message: message.into(), hint: None }
+        Self {
+            severity: Severity::Error,
+            pointer: pointer.into(),
+            line: None,
+            message: message.into(),
+            hint: None,
+        }
     }
 
     pub fn warning(pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { severity: Severity::Warning, ..Self::error(pointer, message) }
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(pointer, message)
+        }
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
@@ -46,7 +55,11 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
             Severity::Error => "error",
         };
-        let pointer = if self.pointer.is_empty() { "#" } else { &self.pointer };
+        let pointer = if self.pointer.is_empty() {
+            "#"
+        } else {
+            &self.pointer
+        };
         write!(f, "{kind}: {pointer}")?;
         if let Some(line) = self.line {
             write!(f, " (line {line})")?;
@@ -66,7 +79,11 @@ impl fmt::Display for Diagnostic {
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
 fn render(items: &[Diagnostic]) -> String {
-    items.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 impl From<Diagnostic> for Diagnostics {

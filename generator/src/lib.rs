@@ -37,5 +37,9 @@ pub fn generate(spec_text: &str, config: &Config) -> Result<Generation, Diagnost
         d
     }));
     let krate = emit::emit(&api, config, &doc.sha256);
-    Ok(Generation { krate, api, warnings })
+    Ok(Generation {
+        krate,
+        api,
+        warnings,
+    })
 }

@@ -13,7 +13,11 @@ fn generate_file(path: &Path, crate_name: &str) -> generator::Generation {
 fn userplane_ir_and_files() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
     let text = std::fs::read_to_string(root.join("spec/userplane.yaml")).unwrap();
-    let config = generator::Config::from_toml(&std::fs::read_to_string(root.join("codegen.toml")).unwrap(), "userplane").unwrap();
+    let config = generator::Config::from_toml(
+        &std::fs::read_to_string(root.join("codegen.toml")).unwrap(),
+        "userplane",
+    )
+    .unwrap();
     let generation = generate(&text, &config).unwrap();
     insta::assert_yaml_snapshot!("userplane_ir", generation.api);
     for file in &generation.krate.files {
@@ -22,15 +26,25 @@ fn userplane_ir_and_files() {
             assert!(file.contents.ends_with(generator::emit::RUNTIME));
             continue;
         }
-        insta::assert_snapshot!(format!("userplane_{}", file.path.replace('/', "_")), &file.contents);
+        insta::assert_snapshot!(
+            format!("userplane_{}", file.path.replace('/', "_")),
+            &file.contents
+        );
     }
-    assert!(generation.warnings.is_empty(), "unexpected warnings: {:?}", generation.warnings);
+    assert!(
+        generation.warnings.is_empty(),
+        "unexpected warnings: {:?}",
+        generation.warnings
+    );
 }
 
 #[test]
 fn fixtures() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     names.sort();
     assert!(names.len() >= 7);
     for path in names {
@@ -39,7 +53,11 @@ fn fixtures() {
         let krate = &generation.krate;
         let text = format!(
             "// warnings: {:?}\n{}\n{}\n{}",
-            generation.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            generation
+                .warnings
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
             strip_header(krate.file("src/models.rs").unwrap()),
             strip_header(krate.file("src/errors.rs").unwrap()),
             strip_header(krate.file("src/operations.rs").unwrap()),

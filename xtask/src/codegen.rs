@@ -12,10 +12,20 @@ struct Args {
 }
 
 fn parse(args: &[String]) -> Result<Args, String> {
-    let mut out = Args { check: false, spec: None, out: None, crate_name: None, config: None };
+    let mut out = Args {
+        check: false,
+        spec: None,
+        out: None,
+        crate_name: None,
+        config: None,
+    };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
-        let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value\n\n{}", super::USAGE));
+        let mut value = |name: &str| {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{name} needs a value\n\n{}", super::USAGE))
+        };
         match arg.as_str() {
             "--check" => out.check = true,
             "--spec" => out.spec = Some(value("--spec")?.into()),
@@ -35,7 +45,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let (spec, out_dir, config) = if custom {
         let spec = args.spec.ok_or("--out needs --spec")?;
         let out = args.out.ok_or("--spec needs --out")?;
-        let name = args.crate_name.clone().unwrap_or_else(|| default_crate_name(&spec));
+        let name = args
+            .crate_name
+            .clone()
+            .unwrap_or_else(|| default_crate_name(&spec));
         let mut config = match &args.config {
             Some(path) => load_config(path, &name)?,
             None => Config::new(&name),
@@ -46,10 +59,16 @@ pub fn run(args: &[String]) -> Result<(), String> {
         (spec, out, config)
     } else {
         let config = load_config(&root.join("codegen.toml"), "userplane")?;
-        (root.join("spec/userplane.yaml"), root.join("generated-client"), config)
+        (
+            root.join("spec/userplane.yaml"),
+            root.join("generated-client"),
+            config,
+        )
     };
-    let text = std::fs::read_to_string(&spec).map_err(|e| format!("error: cannot read {}: {e}", spec.display()))?;
-    let generation = generator::generate(&text, &config).map_err(|e| format!("{}: cannot generate a client:\n{e}", spec.display()))?;
+    let text = std::fs::read_to_string(&spec)
+        .map_err(|e| format!("error: cannot read {}: {e}", spec.display()))?;
+    let generation = generator::generate(&text, &config)
+        .map_err(|e| format!("{}: cannot generate a client:\n{e}", spec.display()))?;
     for w in &generation.warnings {
         eprintln!("{}: {w}", spec.display());
     }
@@ -70,13 +89,23 @@ pub fn run(args: &[String]) -> Result<(), String> {
 fn default_crate_name(spec: &Path) -> String {
     let stem = spec.file_stem().and_then(|s| s.to_str()).unwrap_or("api");
     let stem = stem.split('.').next().unwrap_or(stem);
-    let name: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    let name: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
     format!("{}-client", name.trim_matches('-'))
 }
 
 fn load_config(path: &Path, default_name: &str) -> Result<Config, String> {
     match std::fs::read_to_string(path) {
-        Ok(text) => Config::from_toml(&text, default_name).map_err(|e| format!("error: {}: {e}", path.display())),
+        Ok(text) => Config::from_toml(&text, default_name)
+            .map_err(|e| format!("error: {}: {e}", path.display())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::new(default_name)),
         Err(e) => Err(format!("error: cannot read {}: {e}", path.display())),
     }
@@ -86,11 +115,13 @@ fn write(krate: &GeneratedCrate, dir: &Path) -> Result<(), String> {
     for file in &krate.files {
         let path = dir.join(&file.path);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| format!("error: cannot create {}: {e}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("error: cannot create {}: {e}", parent.display()))?;
         }
         // Leave untouched files alone so cargo does not rebuild what did not change.
         if std::fs::read_to_string(&path).ok().as_deref() != Some(file.contents.as_str()) {
-            std::fs::write(&path, &file.contents).map_err(|e| format!("error: cannot write {}: {e}", path.display()))?;
+            std::fs::write(&path, &file.contents)
+                .map_err(|e| format!("error: cannot write {}: {e}", path.display()))?;
         }
     }
     Ok(())
@@ -105,7 +136,11 @@ fn check(krate: &GeneratedCrate, dir: &Path) -> Result<(), String> {
             Ok(existing) => {
                 let old: Vec<&str> = existing.lines().collect();
                 let new: Vec<&str> = file.contents.lines().collect();
-                let first = old.iter().zip(&new).position(|(a, b)| a != b).unwrap_or(old.len().min(new.len()));
+                let first = old
+                    .iter()
+                    .zip(&new)
+                    .position(|(a, b)| a != b)
+                    .unwrap_or(old.len().min(new.len()));
                 stale.push(format!(
                     "  {}: differs from line {} ({} lines committed, {} generated)\n    committed: {}\n    generated: {}",
                     file.path,
@@ -123,6 +158,10 @@ fn check(krate: &GeneratedCrate, dir: &Path) -> Result<(), String> {
         eprintln!("{} is up to date", dir.display());
         Ok(())
     } else {
-        Err(format!("{} is stale; run `cargo xtask codegen`:\n{}", dir.display(), stale.join("\n")))
+        Err(format!(
+            "{} is stale; run `cargo xtask codegen`:\n{}",
+            dir.display(),
+            stale.join("\n")
+        ))
     }
 }

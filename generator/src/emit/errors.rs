@@ -4,12 +4,17 @@
 
 use super::docs;
 use super::types::{rust_type, TypeIndex};
-use crate::ir::{Api, ErrorBody, ErrorCase, Operation, StatusMatch, TaggedError, TypeKind, TypeRef, Wrapper};
+use crate::ir::{
+    Api, ErrorBody, ErrorCase, Operation, StatusMatch, TaggedError, TypeKind, TypeRef, Wrapper,
+};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 pub fn emit_errors(api: &Api, index: &TypeIndex<'_>) -> TokenStream {
-    let items = api.operations.iter().map(|op| emit_operation_errors(op, index));
+    let items = api
+        .operations
+        .iter()
+        .map(|op| emit_operation_errors(op, index));
     quote! {
         //! Typed errors, one enum per operation.
         //!
@@ -35,13 +40,22 @@ pub fn status_doc(status: &StatusMatch) -> String {
 fn emit_operation_errors(op: &Operation, index: &TypeIndex<'_>) -> TokenStream {
     let name = format_ident!("{}", op.error_type);
     let doc = format!(" Errors of `{}` (`{} {}`).", op.id, op.http_method, op.path);
-    let tagged: Vec<TokenStream> = op.errors.iter().filter_map(|e| match &e.body {
-        ErrorBody::Tagged(t) => Some(emit_tagged(t, e, index)),
-        _ => None,
-    }).collect();
+    let tagged: Vec<TokenStream> = op
+        .errors
+        .iter()
+        .filter_map(|e| match &e.body {
+            ErrorBody::Tagged(t) => Some(emit_tagged(t, e, index)),
+            _ => None,
+        })
+        .collect();
     let variants = op.errors.iter().map(|e| {
         let ident = format_ident!("{}", e.variant);
-        let d = docs([Some(status_doc(&e.status).as_str()), e.description.as_deref().filter(|d| !d.chars().all(|c| c.is_ascii_digit()))]);
+        let d = docs([
+            Some(status_doc(&e.status).as_str()),
+            e.description
+                .as_deref()
+                .filter(|d| !d.chars().all(|c| c.is_ascii_digit())),
+        ]);
         match body_type(e) {
             Some(ty) => quote! { #d #ident(#ty), },
             None => quote! { #d #ident, },
@@ -50,11 +64,15 @@ fn emit_operation_errors(op: &Operation, index: &TypeIndex<'_>) -> TokenStream {
     let code_arms = op.errors.iter().map(|e| {
         let ident = format_ident!("{}", e.variant);
         match &e.body {
-            ErrorBody::Tagged(_) => quote! { Self::#ident(e) => crate::runtime::ErrorDetails::code(e), },
-            ErrorBody::Typed { ty, .. } => match string_field(ty, &["code", "error", "error_code", "errorCode"], index) {
-                Some(access) => quote! { Self::#ident(body) => #access, },
-                None => quote! { Self::#ident(..) => None, },
-            },
+            ErrorBody::Tagged(_) => {
+                quote! { Self::#ident(e) => crate::runtime::ErrorDetails::code(e), }
+            }
+            ErrorBody::Typed { ty, .. } => {
+                match string_field(ty, &["code", "error", "error_code", "errorCode"], index) {
+                    Some(access) => quote! { Self::#ident(body) => #access, },
+                    None => quote! { Self::#ident(..) => None, },
+                }
+            }
             ErrorBody::None => quote! { Self::#ident => None, },
         }
     });
@@ -65,10 +83,24 @@ fn emit_operation_errors(op: &Operation, index: &TypeIndex<'_>) -> TokenStream {
             ErrorBody::Typed { ty, .. } => Some(ty),
             ErrorBody::None => None,
         };
-        let access = ty.and_then(|ty| string_field(ty, &["message", "detail", "error_description", "title"], index));
+        let access = ty.and_then(|ty| {
+            string_field(
+                ty,
+                &["message", "detail", "error_description", "title"],
+                index,
+            )
+        });
         match (&e.body, access) {
-            (ErrorBody::Tagged(_), _) => quote! { Self::#ident(e) => crate::runtime::ErrorDetails::message(e), },
-            (ErrorBody::Typed { ty: TypeRef::String, .. }, _) => quote! { Self::#ident(text) => Some(text.as_str()), },
+            (ErrorBody::Tagged(_), _) => {
+                quote! { Self::#ident(e) => crate::runtime::ErrorDetails::message(e), }
+            }
+            (
+                ErrorBody::Typed {
+                    ty: TypeRef::String,
+                    ..
+                },
+                _,
+            ) => quote! { Self::#ident(text) => Some(text.as_str()), },
             (ErrorBody::Typed { .. }, Some(access)) => quote! { Self::#ident(body) => #access, },
             (ErrorBody::None, _) => quote! { Self::#ident => None, },
             _ => quote! { Self::#ident(..) => None, },
@@ -84,9 +116,17 @@ fn emit_operation_errors(op: &Operation, index: &TypeIndex<'_>) -> TokenStream {
     });
     let has_variants = !op.errors.is_empty();
     let (code_body, message_body, name_body) = if has_variants {
-        (quote!(match self { #(#code_arms)* }), quote!(match self { #(#message_arms)* }), quote!(match self { #(#names)* }))
+        (
+            quote!(match self { #(#code_arms)* }),
+            quote!(match self { #(#message_arms)* }),
+            quote!(match self { #(#names)* }),
+        )
     } else {
-        (quote!(match *self {}), quote!(match *self {}), quote!(match *self {}))
+        (
+            quote!(match *self {}),
+            quote!(match *self {}),
+            quote!(match *self {}),
+        )
     };
     quote! {
         #(#tagged)*
@@ -147,8 +187,14 @@ fn body_type(e: &ErrorCase) -> Option<TokenStream> {
 /// the struct `ty`, from a binding `body: &Struct`.
 fn string_field(ty: &TypeRef, names: &[&str], index: &TypeIndex<'_>) -> Option<TokenStream> {
     let TypeRef::Named(n) = ty else { return None };
-    let TypeKind::Struct(s) = &index.get(n)?.kind else { return None };
-    let f = names.iter().find_map(|name| s.fields.iter().find(|f| f.name == *name && f.ty == TypeRef::String && !f.boxed))?;
+    let TypeKind::Struct(s) = &index.get(n)?.kind else {
+        return None;
+    };
+    let f = names.iter().find_map(|name| {
+        s.fields
+            .iter()
+            .find(|f| f.name == *name && f.ty == TypeRef::String && !f.boxed)
+    })?;
     let ident = format_ident!("{}", f.rust_name);
     Some(match f.wrapper() {
         Wrapper::Plain => quote!(Some(body.#ident.as_str())),
@@ -161,21 +207,45 @@ fn emit_tagged(t: &TaggedError, case: &ErrorCase, index: &TypeIndex<'_>) -> Toke
     let name = format_ident!("{}", t.type_name);
     let body = rust_type(&t.body);
     let field = format_ident!("{}", t.tag_field);
-    let doc = format!(" {} errors, told apart by `{}`.", status_doc(&case.status), t.tag);
-    let variants: Vec<syn::Ident> = t.codes.iter().map(|c| format_ident!("{}", c.variant)).collect();
+    let doc = format!(
+        " {} errors, told apart by `{}`.",
+        status_doc(&case.status),
+        t.tag
+    );
+    let variants: Vec<syn::Ident> = t
+        .codes
+        .iter()
+        .map(|c| format_ident!("{}", c.variant))
+        .collect();
     let values: Vec<&str> = t.codes.iter().map(|c| c.value.as_str()).collect();
     let variant_docs = t.codes.iter().map(|c| {
         let head = format!("`{}`", c.value);
         docs([Some(head.as_str()), c.doc.as_deref()])
     });
     let (tag_expr, code_ret, code_expr) = if t.tag_required {
-        (quote!(body.#field.as_str()), quote!(&str), quote!(self.body().#field.as_str()))
+        (
+            quote!(body.#field.as_str()),
+            quote!(&str),
+            quote!(self.body().#field.as_str()),
+        )
     } else {
-        (quote!(body.#field.as_deref().unwrap_or_default()), quote!(Option<&str>), quote!(self.body().#field.as_deref()))
+        (
+            quote!(body.#field.as_deref().unwrap_or_default()),
+            quote!(Option<&str>),
+            quote!(self.body().#field.as_deref()),
+        )
     };
     let from_body_doc = format!(" Picks the variant from the body's `{}` value.", t.tag);
-    let code_for_details = if t.tag_required { quote!(Some(self.code())) } else { quote!(self.code()) };
-    let message = match string_field(&t.body, &["message", "detail", "error_description", "title"], index) {
+    let code_for_details = if t.tag_required {
+        quote!(Some(self.code()))
+    } else {
+        quote!(self.code())
+    };
+    let message = match string_field(
+        &t.body,
+        &["message", "detail", "error_description", "title"],
+        index,
+    ) {
         Some(access) => quote! { let body = self.body(); #access },
         None => quote!(None),
     };

@@ -7,7 +7,8 @@ use quote::quote;
 use std::collections::BTreeSet;
 
 pub fn cargo_toml(api: &Api, config: &Config, features: &BTreeSet<&'static str>) -> String {
-    let description = format!("Typed async client for {} {}", api.title, api.version).replace('"', "'");
+    let description =
+        format!("Typed async client for {} {}", api.title, api.version).replace('"', "'");
     let mut deps = vec![
         "bytes = \"1\"".to_owned(),
         "fastrand = \"2\"".to_owned(),
@@ -31,7 +32,11 @@ pub fn cargo_toml(api: &Api, config: &Config, features: &BTreeSet<&'static str>)
         deps.push("uuid = { version = \"1\", features = [\"serde\"] }".into());
     }
     deps.sort();
-    let workspace = if config.standalone { "\n[workspace]\n" } else { "" };
+    let workspace = if config.standalone {
+        "\n[workspace]\n"
+    } else {
+        ""
+    };
     // Examples (hand-written, in `examples/`) need an async runtime with `#[tokio::main]`.
     let dev_deps = "tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }";
     format!(
@@ -47,12 +52,19 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
     let description: Vec<String> = api
         .description
         .as_deref()
-        .map(|d| d.lines().map(|l| format!(" {l}").trim_end().to_owned()).collect())
+        .map(|d| {
+            d.lines()
+                .map(|l| format!(" {l}").trim_end().to_owned())
+                .collect()
+        })
         .unwrap_or_default();
     let base_url = api.base_url.clone().unwrap_or_default();
     let env_key = format!("{}_API_KEY", config.env_prefix);
     let env_url = format!("{}_BASE_URL", config.env_prefix);
-    let user_agent = format!("{}/{} (rust; generated)", config.crate_name, config.crate_version);
+    let user_agent = format!(
+        "{}/{} (rust; generated)",
+        config.crate_name, config.crate_version
+    );
     let auth = match &api.auth {
         Auth::None => quote!(crate::runtime::AuthPlacement::None),
         Auth::Bearer => quote!(crate::runtime::AuthPlacement::Bearer),
@@ -60,7 +72,10 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         Auth::Header(h) => quote!(crate::runtime::AuthPlacement::Header(#h)),
         Auth::Query(q) => quote!(crate::runtime::AuthPlacement::Query(#q)),
     };
-    let version_doc = format!(" API version {}. Generated from the spec; see the crate's README for regeneration.", api.version);
+    let version_doc = format!(
+        " API version {}. Generated from the spec; see the crate's README for regeneration.",
+        api.version
+    );
     let env_doc = format!(" [`Client::from_env`] reads `{env_key}` and, if set, `{env_url}`.");
     quote! {
         #![doc = #title]

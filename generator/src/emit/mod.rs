@@ -35,7 +35,10 @@ pub struct GeneratedCrate {
 
 impl GeneratedCrate {
     pub fn file(&self, path: &str) -> Option<&str> {
-        self.files.iter().find(|f| f.path == path).map(|f| f.contents.as_str())
+        self.files
+            .iter()
+            .find(|f| f.path == path)
+            .map(|f| f.contents.as_str())
     }
 }
 
@@ -54,12 +57,30 @@ pub fn emit(api: &Api, config: &Config, spec_sha256: &str) -> GeneratedCrate {
     };
     let features = index.features();
     let mut files = vec![
-        GeneratedFile { path: "Cargo.toml".into(), contents: manifest::cargo_toml(api, config, &features) },
-        GeneratedFile { path: "src/lib.rs".into(), contents: rust(manifest::lib_rs(api, config)) },
-        GeneratedFile { path: "src/models.rs".into(), contents: rust(models::emit_models(api, &index)) },
-        GeneratedFile { path: "src/errors.rs".into(), contents: rust(errors::emit_errors(api, &index)) },
-        GeneratedFile { path: "src/operations.rs".into(), contents: rust(operations::emit_operations(api, &index)) },
-        GeneratedFile { path: "src/runtime.rs".into(), contents: format!("{header}{RUNTIME}") },
+        GeneratedFile {
+            path: "Cargo.toml".into(),
+            contents: manifest::cargo_toml(api, config, &features),
+        },
+        GeneratedFile {
+            path: "src/lib.rs".into(),
+            contents: rust(manifest::lib_rs(api, config)),
+        },
+        GeneratedFile {
+            path: "src/models.rs".into(),
+            contents: rust(models::emit_models(api, &index)),
+        },
+        GeneratedFile {
+            path: "src/errors.rs".into(),
+            contents: rust(errors::emit_errors(api, &index)),
+        },
+        GeneratedFile {
+            path: "src/operations.rs".into(),
+            contents: rust(operations::emit_operations(api, &index)),
+        },
+        GeneratedFile {
+            path: "src/runtime.rs".into(),
+            contents: format!("{header}{RUNTIME}"),
+        },
     ];
     files.sort_by(|a, b| a.path.cmp(&b.path));
     GeneratedCrate { files }
@@ -69,19 +90,30 @@ pub fn emit(api: &Api, config: &Config, spec_sha256: &str) -> GeneratedCrate {
 pub fn api_surface(api: &Api) -> String {
     let tokens = operations::api_surface(api);
     match syn::parse2::<syn::File>(tokens) {
-        Ok(file) => prettyplease::unparse(&file).replace("crate::models::", "").replace("::std::string::", "").replace("::std::vec::", ""),
+        Ok(file) => prettyplease::unparse(&file)
+            .replace("crate::models::", "")
+            .replace("::std::string::", "")
+            .replace("::std::vec::", ""),
         Err(e) => format!("unparsable surface: {e}"),
     }
 }
 
 /// `#[doc = ...]` attributes for optional summary/description text.
 pub(crate) fn docs<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> TokenStream {
-    let text: Vec<String> = parts.into_iter().flatten().map(str::trim).filter(|s| !s.is_empty()).map(escape_doc).collect();
+    let text: Vec<String> = parts
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(escape_doc)
+        .collect();
     let joined = text.join("\n\n");
     if joined.is_empty() {
         return TokenStream::new();
     }
-    let lines = joined.lines().map(|l| format!(" {l}").trim_end().to_owned());
+    let lines = joined
+        .lines()
+        .map(|l| format!(" {l}").trim_end().to_owned());
     quote::quote! { #(#[doc = #lines])* }
 }
 
@@ -93,7 +125,8 @@ fn escape_doc(s: &str) -> String {
         if i > 0 {
             out.push(' ');
         }
-        let is_url = (word.starts_with("http://") || word.starts_with("https://")) && !word.contains('<');
+        let is_url =
+            (word.starts_with("http://") || word.starts_with("https://")) && !word.contains('<');
         if is_url {
             let trimmed = word.trim_end_matches(['.', ',', ')', ';']);
             out.push('<');
@@ -101,7 +134,13 @@ fn escape_doc(s: &str) -> String {
             out.push('>');
             out.push_str(&word[trimmed.len()..]);
         } else {
-            out.push_str(&word.replace('[', "\\[").replace(']', "\\]").replace('<', "&lt;").replace('>', "&gt;"));
+            out.push_str(
+                &word
+                    .replace('[', "\\[")
+                    .replace(']', "\\]")
+                    .replace('<', "&lt;")
+                    .replace('>', "&gt;"),
+            );
         }
     }
     out

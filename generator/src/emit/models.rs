@@ -3,13 +3,18 @@
 
 use super::docs;
 use super::types::{rust_type, TypeIndex};
-use crate::ir::{Api, Checks, EnumValue, Field, Struct, TypeDef, TypeKind, TypeRef, Union, Wrapper};
+use crate::ir::{
+    Api, Checks, EnumValue, Field, Struct, TypeDef, TypeKind, TypeRef, Union, Wrapper,
+};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 pub fn emit_models(api: &Api, index: &TypeIndex<'_>) -> TokenStream {
     let items = api.types.iter().map(|t| emit_type(t, index));
-    let needs_tagged = api.types.iter().any(|t| matches!(&t.kind, TypeKind::Union(u) if u.variants.iter().any(|v| v.inject_tag)));
+    let needs_tagged = api
+        .types
+        .iter()
+        .any(|t| matches!(&t.kind, TypeKind::Union(u) if u.variants.iter().any(|v| v.inject_tag)));
     let helper = needs_tagged.then(|| {
         quote! {
             /// Serialises `inner` and adds the union's tag property, which the variant type does not carry.
@@ -67,7 +72,13 @@ fn field_type(f: &Field) -> TokenStream {
     }
 }
 
-fn emit_struct(name: &syn::Ident, doc: TokenStream, deprecated: Option<TokenStream>, s: &Struct, index: &TypeIndex<'_>) -> TokenStream {
+fn emit_struct(
+    name: &syn::Ident,
+    doc: TokenStream,
+    deprecated: Option<TokenStream>,
+    s: &Struct,
+    index: &TypeIndex<'_>,
+) -> TokenStream {
     let fields = s.fields.iter().map(|f| {
         let ident = format_ident!("{}", f.rust_name);
         let ty = field_type(f);
@@ -80,8 +91,13 @@ fn emit_struct(name: &syn::Ident, doc: TokenStream, deprecated: Option<TokenStre
         match f.wrapper() {
             Wrapper::Plain => {}
             Wrapper::Option if f.required => serde_args.push(quote!(default)),
-            Wrapper::Option => serde_args.push(quote!(default, skip_serializing_if = "Option::is_none")),
-            Wrapper::Nullable => serde_args.push(quote!(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")),
+            Wrapper::Option => {
+                serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"))
+            }
+            Wrapper::Nullable => serde_args.push(quote!(
+                default,
+                skip_serializing_if = "crate::runtime::Nullable::is_absent"
+            )),
         }
         let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
         let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
@@ -142,7 +158,12 @@ fn validate_impl(name: &syn::Ident, checks: Vec<TokenStream>) -> TokenStream {
 /// Statements checking `value` (a reference to a value of `ty`) against `checks` and, for named
 /// types, their own constraints. `None` when there is nothing to check. Expects `path: String` or
 /// `&str` in scope naming the value.
-pub fn check_value(value: &TokenStream, ty: &TypeRef, checks: &Checks, index: &TypeIndex<'_>) -> Option<TokenStream> {
+pub fn check_value(
+    value: &TokenStream,
+    ty: &TypeRef,
+    checks: &Checks,
+    index: &TypeIndex<'_>,
+) -> Option<TokenStream> {
     let mut out = Vec::new();
     let path = quote!(&path);
     if let Some(n) = checks.min_length {
@@ -205,14 +226,22 @@ fn needs_validation(name: &str, index: &TypeIndex<'_>, depth: usize) -> bool {
     if depth > 6 {
         return true;
     }
-    let Some(t) = index.get(name) else { return false };
+    let Some(t) = index.get(name) else {
+        return false;
+    };
     let ty_needs = |ty: &TypeRef, checks: &Checks| -> bool {
-        !checks.is_empty() || refs(ty).iter().any(|n| needs_validation(n, index, depth + 1))
+        !checks.is_empty()
+            || refs(ty)
+                .iter()
+                .any(|n| needs_validation(n, index, depth + 1))
     };
     match &t.kind {
         TypeKind::Enum(_) => true,
         TypeKind::Struct(s) => s.fields.iter().any(|f| ty_needs(&f.ty, &f.checks)),
-        TypeKind::Union(u) => u.variants.iter().any(|v| ty_needs(&v.ty, &Checks::default())),
+        TypeKind::Union(u) => u
+            .variants
+            .iter()
+            .any(|v| ty_needs(&v.ty, &Checks::default())),
         TypeKind::Alias(ty) => ty_needs(ty, &Checks::default()),
     }
 }
@@ -225,14 +254,26 @@ fn refs(ty: &TypeRef) -> Vec<&str> {
     }
 }
 
-fn emit_enum(name: &syn::Ident, doc: TokenStream, deprecated: Option<TokenStream>, values: &[EnumValue]) -> TokenStream {
-    let variants: Vec<syn::Ident> = values.iter().map(|v| format_ident!("{}", v.variant)).collect();
+fn emit_enum(
+    name: &syn::Ident,
+    doc: TokenStream,
+    deprecated: Option<TokenStream>,
+    values: &[EnumValue],
+) -> TokenStream {
+    let variants: Vec<syn::Ident> = values
+        .iter()
+        .map(|v| format_ident!("{}", v.variant))
+        .collect();
     let strings: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
     let variant_docs = strings.iter().map(|s| {
         let d = format!(" `{s}`");
         quote!(#[doc = #d])
     });
-    let allowed = strings.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
+    let allowed = strings
+        .iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let reason = format!("value not allowed by the spec (expected one of {allowed})");
     quote! {
         #doc
@@ -301,8 +342,18 @@ fn emit_enum(name: &syn::Ident, doc: TokenStream, deprecated: Option<TokenStream
     }
 }
 
-fn emit_union(name: &syn::Ident, doc: TokenStream, deprecated: Option<TokenStream>, u: &Union, index: &TypeIndex<'_>) -> TokenStream {
-    let variants: Vec<syn::Ident> = u.variants.iter().map(|v| format_ident!("{}", v.name)).collect();
+fn emit_union(
+    name: &syn::Ident,
+    doc: TokenStream,
+    deprecated: Option<TokenStream>,
+    u: &Union,
+    index: &TypeIndex<'_>,
+) -> TokenStream {
+    let variants: Vec<syn::Ident> = u
+        .variants
+        .iter()
+        .map(|v| format_ident!("{}", v.name))
+        .collect();
     let types: Vec<TokenStream> = u.variants.iter().map(|v| rust_type(&v.ty)).collect();
     let variant_docs = u.variants.iter().map(|v| {
         if v.tag_values.is_empty() {
@@ -316,14 +367,23 @@ fn emit_union(name: &syn::Ident, doc: TokenStream, deprecated: Option<TokenStrea
             quote!(#[doc = #d])
         }
     });
-    let checks: Vec<Option<TokenStream>> = u.variants.iter().map(|v| check_value(&quote!(value), &v.ty, &Checks::default(), index)).collect();
+    let checks: Vec<Option<TokenStream>> = u
+        .variants
+        .iter()
+        .map(|v| check_value(&quote!(value), &v.ty, &Checks::default(), index))
+        .collect();
     let validate = if checks.iter().all(Option::is_none) {
         quote! { impl crate::runtime::Validate for #name {} }
     } else {
-        let arms = checks.into_iter().zip(&variants).map(|(check, ident)| match check {
-            Some(body) => quote! { Self::#ident(value) => { let path = path.to_owned(); #body } },
-            None => quote! { Self::#ident(_) => {} },
-        });
+        let arms = checks
+            .into_iter()
+            .zip(&variants)
+            .map(|(check, ident)| match check {
+                Some(body) => {
+                    quote! { Self::#ident(value) => { let path = path.to_owned(); #body } }
+                }
+                None => quote! { Self::#ident(_) => {} },
+            });
         quote! {
             impl crate::runtime::Validate for #name {
                 fn validate(&self, path: &str) -> ::std::result::Result<(), crate::runtime::InvalidRequest> {
@@ -345,9 +405,13 @@ fn emit_union(name: &syn::Ident, doc: TokenStream, deprecated: Option<TokenStrea
             #validate
         };
     };
-    let ser_arms = u.variants.iter().zip(&variants).map(|(v, ident)| match (v.inject_tag, v.tag_values.first()) {
-        (true, Some(value)) => quote! { Self::#ident(inner) => serialize_tagged(serializer, #tag, #value, inner), },
-        _ => quote! { Self::#ident(inner) => serde::Serialize::serialize(inner, serializer), },
+    let ser_arms = u.variants.iter().zip(&variants).map(|(v, ident)| {
+        match (v.inject_tag, v.tag_values.first()) {
+            (true, Some(value)) => {
+                quote! { Self::#ident(inner) => serialize_tagged(serializer, #tag, #value, inner), }
+            }
+            _ => quote! { Self::#ident(inner) => serde::Serialize::serialize(inner, serializer), },
+        }
     });
     let mut de_arms = Vec::new();
     let mut fallback = None;
@@ -361,7 +425,9 @@ fn emit_union(name: &syn::Ident, doc: TokenStream, deprecated: Option<TokenStrea
     }
     let unknown = format!("unknown `{tag}` value");
     let fallback_arm = match fallback {
-        Some(ident) => quote! { _ => ::serde_json::from_value(value).map(Self::#ident).map_err(D::Error::custom), },
+        Some(ident) => {
+            quote! { _ => ::serde_json::from_value(value).map(Self::#ident).map_err(D::Error::custom), }
+        }
         None => quote! { other => Err(D::Error::custom(format!("{}: {:?}", #unknown, other))), },
     };
     quote! {

@@ -5,10 +5,11 @@ use super::docs;
 use super::errors::status_doc;
 use super::models::check_value;
 use super::types::{rust_type, TypeIndex};
-use crate::ir::{
-    Api, Body, ErrorBody, FieldStep, Media, Operation, PageKind, Param, ParamLocation, ParamStyle, StatusMatch, TypeKind, TypeRef, Wrapper,
-};
 use crate::ir::naming::{pascal, snake, Namespace};
+use crate::ir::{
+    Api, Body, ErrorBody, FieldStep, Media, Operation, PageKind, Param, ParamLocation, ParamStyle,
+    StatusMatch, TypeKind, TypeRef, Wrapper,
+};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
@@ -35,7 +36,12 @@ pub fn emit_operations(api: &Api, index: &TypeIndex<'_>) -> TokenStream {
     let group_idents: BTreeMap<Vec<String>, String> = groups
         .keys()
         .filter(|g| !g.is_empty())
-        .map(|g| (g.clone(), struct_names.claim([format!("{}Api", pascal(&g.join("_"))).as_str()])))
+        .map(|g| {
+            (
+                g.clone(),
+                struct_names.claim([format!("{}Api", pascal(&g.join("_"))).as_str()]),
+            )
+        })
         .collect();
 
     let mut items = Vec::new();
@@ -48,7 +54,15 @@ pub fn emit_operations(api: &Api, index: &TypeIndex<'_>) -> TokenStream {
         let accessors = children.iter().map(|(last, name)| {
             let method = format_ident!("{}", snake(last));
             let ty = format_ident!("{}", name);
-            let doc = format!(" Operations under `{}`.", group.iter().chain([*last]).cloned().collect::<Vec<_>>().join("."));
+            let doc = format!(
+                " Operations under `{}`.",
+                group
+                    .iter()
+                    .chain([*last])
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(".")
+            );
             quote! {
                 #[doc = #doc]
                 pub fn #method(&self) -> #ty<'_> {
@@ -75,7 +89,11 @@ pub fn emit_operations(api: &Api, index: &TypeIndex<'_>) -> TokenStream {
             });
         } else {
             let ty = format_ident!("{}", group_idents[group]);
-            let doc = format!(" Operations under `{}`; get one with `client.{}()`.", group.join("."), group.join("().") );
+            let doc = format!(
+                " Operations under `{}`; get one with `client.{}()`.",
+                group.join("."),
+                group.join("().")
+            );
             items.push(quote! {
                 #[doc = #doc]
                 #[derive(Debug, Clone, Copy)]
@@ -93,7 +111,10 @@ pub fn emit_operations(api: &Api, index: &TypeIndex<'_>) -> TokenStream {
             });
         }
     }
-    let params_structs = api.operations.iter().filter_map(|op| emit_params_struct(op, index));
+    let params_structs = api
+        .operations
+        .iter()
+        .filter_map(|op| emit_params_struct(op, index));
     quote! {
         //! One method per operation, grouped as the operation ids are (`links.update` ->
         //! `client.links().update(..)`).
@@ -121,22 +142,38 @@ fn arg_type(ty: &TypeRef) -> TokenStream {
 
 fn emit_params_struct(op: &Operation, index: &TypeIndex<'_>) -> Option<TokenStream> {
     let name = format_ident!("{}", op.params_type.as_ref()?);
-    let fields = op.params.iter().filter(|p| p.location != ParamLocation::Path).map(|p| {
-        let ident = format_ident!("{}", p.rust_name);
-        let ty = rust_type(&p.ty);
-        let ty = if p.required { ty } else { quote!(::std::option::Option<#ty>) };
-        let loc = match p.location {
-            ParamLocation::Query => "query",
-            ParamLocation::Header => "header",
-            ParamLocation::Cookie => "cookie",
-            ParamLocation::Path => "path",
-        };
-        let head = format!("`{}` ({loc} parameter{})", p.name, if p.required { ", required" } else { "" });
-        let doc = docs([Some(head.as_str()), p.description.as_deref()]);
-        let deprecated = p.deprecated.then(|| quote!(#[deprecated]));
-        quote! { #doc #deprecated pub #ident: #ty, }
-    });
-    let all_optional = op.params.iter().filter(|p| p.location != ParamLocation::Path).all(|p| !p.required);
+    let fields = op
+        .params
+        .iter()
+        .filter(|p| p.location != ParamLocation::Path)
+        .map(|p| {
+            let ident = format_ident!("{}", p.rust_name);
+            let ty = rust_type(&p.ty);
+            let ty = if p.required {
+                ty
+            } else {
+                quote!(::std::option::Option<#ty>)
+            };
+            let loc = match p.location {
+                ParamLocation::Query => "query",
+                ParamLocation::Header => "header",
+                ParamLocation::Cookie => "cookie",
+                ParamLocation::Path => "path",
+            };
+            let head = format!(
+                "`{}` ({loc} parameter{})",
+                p.name,
+                if p.required { ", required" } else { "" }
+            );
+            let doc = docs([Some(head.as_str()), p.description.as_deref()]);
+            let deprecated = p.deprecated.then(|| quote!(#[deprecated]));
+            quote! { #doc #deprecated pub #ident: #ty, }
+        });
+    let all_optional = op
+        .params
+        .iter()
+        .filter(|p| p.location != ParamLocation::Path)
+        .all(|p| !p.required);
     let default = all_optional.then(|| quote!(Default,));
     let doc = format!(" Query, header and cookie parameters of `{}`.", op.id);
     let _ = index;
@@ -156,7 +193,11 @@ fn emit_operation(op: &Operation, base: &str, index: &TypeIndex<'_>) -> (TokenSt
     let decode_fn = format_ident!("{}_decode", base);
     let error = format_ident!("{}", op.error_type);
     let success = success_type(op);
-    let path_params: Vec<&Param> = op.params.iter().filter(|p| p.location == ParamLocation::Path).collect();
+    let path_params: Vec<&Param> = op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Path)
+        .collect();
 
     // Signature pieces shared by the method and the request builder.
     let mut args = Vec::new();
@@ -179,7 +220,12 @@ fn emit_operation(op: &Operation, base: &str, index: &TypeIndex<'_>) -> (TokenSt
     }
 
     let endpoint = format!("`{} {}` (`{}`)", op.http_method, op.path, op.id);
-    let mut doc_parts: Vec<Option<&str>> = vec![op.summary.as_deref(), op.description.as_deref().filter(|d| Some(*d) != op.summary.as_deref())];
+    let mut doc_parts: Vec<Option<&str>> = vec![
+        op.summary.as_deref(),
+        op.description
+            .as_deref()
+            .filter(|d| Some(*d) != op.summary.as_deref()),
+    ];
     doc_parts.push(Some(endpoint.as_str()));
     let errors_doc = errors_summary(op);
     doc_parts.push(Some(errors_doc.as_str()));
@@ -207,11 +253,15 @@ fn errors_summary(op: &Operation) -> String {
     if op.errors.is_empty() {
         return format!("Errors: `{}`.", op.error_type);
     }
-    let list: Vec<String> = op.errors.iter().map(|e| match &e.status {
-        StatusMatch::Code(c) => format!("{c} `{}`", e.variant),
-        StatusMatch::Range(r) => format!("{r}xx `{}`", e.variant),
-        StatusMatch::Default => format!("other `{}`", e.variant),
-    }).collect();
+    let list: Vec<String> = op
+        .errors
+        .iter()
+        .map(|e| match &e.status {
+            StatusMatch::Code(c) => format!("{c} `{}`", e.variant),
+            StatusMatch::Range(r) => format!("{r}xx `{}`", e.variant),
+            StatusMatch::Default => format!("other `{}`", e.variant),
+        })
+        .collect();
     format!("Errors (`{}`): {}.", op.error_type, list.join(", "))
 }
 
@@ -240,18 +290,34 @@ fn to_text(value: TokenStream, ty: &TypeRef, index: &TypeIndex<'_>) -> TokenStre
         TypeRef::String => quote!(::std::string::String::from(#value)),
         TypeRef::Named(n) => match index.get(n).map(|t| &t.kind) {
             Some(TypeKind::Enum(_)) => quote!(#value.to_string()),
-            Some(TypeKind::Alias(inner)) if !matches!(inner, TypeRef::Named(_) | TypeRef::Any | TypeRef::Map(_) | TypeRef::Array(_) | TypeRef::Option(_)) => {
+            Some(TypeKind::Alias(inner))
+                if !matches!(
+                    inner,
+                    TypeRef::Named(_)
+                        | TypeRef::Any
+                        | TypeRef::Map(_)
+                        | TypeRef::Array(_)
+                        | TypeRef::Option(_)
+                ) =>
+            {
                 to_text(value, inner, index)
             }
             _ => quote!(::serde_json::to_string(#value).unwrap_or_default()),
         },
         TypeRef::DateTime => quote!(#value.to_rfc3339_opts(::chrono::SecondsFormat::AutoSi, true)),
-        TypeRef::Any | TypeRef::Map(_) | TypeRef::Array(_) => quote!(::serde_json::to_string(#value).unwrap_or_default()),
+        TypeRef::Any | TypeRef::Map(_) | TypeRef::Array(_) => {
+            quote!(::serde_json::to_string(#value).unwrap_or_default())
+        }
         _ => quote!(#value.to_string()),
     }
 }
 
-fn emit_request_fn(op: &Operation, name: &syn::Ident, args: &[TokenStream], index: &TypeIndex<'_>) -> TokenStream {
+fn emit_request_fn(
+    op: &Operation,
+    name: &syn::Ident,
+    args: &[TokenStream],
+    index: &TypeIndex<'_>,
+) -> TokenStream {
     let mut checks = Vec::new();
     for p in &op.params {
         let ident = format_ident!("{}", p.rust_name);
@@ -260,7 +326,14 @@ fn emit_request_fn(op: &Operation, name: &syn::Ident, args: &[TokenStream], inde
             ParamLocation::Path => quote!(#ident),
             _ => quote!(&params.#ident),
         };
-        let by_ref = matches!(p.ty, TypeRef::String | TypeRef::Named(_) | TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Any) || p.location != ParamLocation::Path;
+        let by_ref = matches!(
+            p.ty,
+            TypeRef::String
+                | TypeRef::Named(_)
+                | TypeRef::Array(_)
+                | TypeRef::Map(_)
+                | TypeRef::Any
+        ) || p.location != ParamLocation::Path;
         let value = if by_ref { value } else { quote!(&#value) };
         if let Some(body) = check_value(&quote!(value), &p.ty, &p.checks, index) {
             checks.push(if p.required || p.location == ParamLocation::Path {
@@ -286,9 +359,15 @@ fn emit_request_fn(op: &Operation, name: &syn::Ident, args: &[TokenStream], inde
         if !literal.is_empty() {
             path_stmts.push(quote!(path.push_str(#literal);));
         }
-        let Some(end) = rest[start..].find('}') else { break };
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
         let name = &rest[start + 1..start + end];
-        match op.params.iter().find(|p| p.location == ParamLocation::Path && p.name == name) {
+        match op
+            .params
+            .iter()
+            .find(|p| p.location == ParamLocation::Path && p.name == name)
+        {
             Some(p) => {
                 let ident = format_ident!("{}", p.rust_name);
                 let text = to_text(quote!(#ident), &p.ty, index);
@@ -313,7 +392,11 @@ fn emit_request_fn(op: &Operation, name: &syn::Ident, args: &[TokenStream], inde
     let mut query = Vec::new();
     let mut headers = Vec::new();
     let mut cookies = Vec::new();
-    for p in op.params.iter().filter(|p| p.location != ParamLocation::Path) {
+    for p in op
+        .params
+        .iter()
+        .filter(|p| p.location != ParamLocation::Path)
+    {
         let ident = format_ident!("{}", p.rust_name);
         let json = &p.name;
         let stmt = match p.location {
@@ -346,7 +429,9 @@ fn emit_request_fn(op: &Operation, name: &syn::Ident, args: &[TokenStream], inde
             Media::Json => quote!(RequestBody::json(body)?),
             Media::Form => quote!(RequestBody::form(body)?),
             Media::Text => quote!(RequestBody::Text(body.to_owned())),
-            Media::Binary(ct) => quote!(RequestBody::Bytes { data: ::bytes::Bytes::from(body), content_type: #ct.to_owned() }),
+            Media::Binary(ct) => {
+                quote!(RequestBody::Bytes { data: ::bytes::Bytes::from(body), content_type: #ct.to_owned() })
+            }
             Media::Multipart => multipart_expr(b, index),
         },
     };
@@ -420,10 +505,20 @@ fn query_stmt(p: &Param, index: &TypeIndex<'_>) -> TokenStream {
 
 fn multipart_expr(b: &Body, index: &TypeIndex<'_>) -> TokenStream {
     let TypeRef::Named(n) = &b.ty else {
-        return quote!(RequestBody::Multipart(vec![crate::runtime::MultipartField::text("body", ::serde_json::to_string(body).unwrap_or_default())]));
+        return quote!(RequestBody::Multipart(vec![
+            crate::runtime::MultipartField::text(
+                "body",
+                ::serde_json::to_string(body).unwrap_or_default()
+            )
+        ]));
     };
     let Some(TypeKind::Struct(s)) = index.get(n).map(|t| &t.kind) else {
-        return quote!(RequestBody::Multipart(vec![crate::runtime::MultipartField::text("body", ::serde_json::to_string(body).unwrap_or_default())]));
+        return quote!(RequestBody::Multipart(vec![
+            crate::runtime::MultipartField::text(
+                "body",
+                ::serde_json::to_string(body).unwrap_or_default()
+            )
+        ]));
     };
     let parts = s.fields.iter().map(|f| {
         let ident = format_ident!("{}", f.rust_name);
@@ -461,10 +556,17 @@ fn status_pattern(status: &StatusMatch) -> TokenStream {
     }
 }
 
-fn emit_decode_fn(op: &Operation, name: &syn::Ident, success: &TokenStream, error: &syn::Ident) -> TokenStream {
+fn emit_decode_fn(
+    op: &Operation,
+    name: &syn::Ident,
+    success: &TokenStream,
+    error: &syn::Ident,
+) -> TokenStream {
     let success_value = match (&op.success.ty, &op.success.media) {
         (None, _) => quote!(Outcome::Success(())),
-        (_, Some(Media::Binary(_))) | (Some(TypeRef::Bytes), _) => quote!(Outcome::Success(response.body.clone())),
+        (_, Some(Media::Binary(_))) | (Some(TypeRef::Bytes), _) => {
+            quote!(Outcome::Success(response.body.clone()))
+        }
         (_, Some(Media::Text)) => quote!(match crate::runtime::decode_text(&response.body) {
             Ok(value) => Outcome::Success(value),
             Err(reason) => Outcome::Unexpected(reason),
@@ -487,13 +589,25 @@ fn emit_decode_fn(op: &Operation, name: &syn::Ident, success: &TokenStream, erro
         let variant = format_ident!("{}", e.variant);
         let value = match &e.body {
             ErrorBody::None => quote!(Outcome::ApiError(#error::#variant)),
-            ErrorBody::Typed { media: Media::Text, .. } | ErrorBody::Typed { ty: TypeRef::String, .. } => quote! {
+            ErrorBody::Typed {
+                media: Media::Text, ..
+            }
+            | ErrorBody::Typed {
+                ty: TypeRef::String,
+                ..
+            } => quote! {
                 match crate::runtime::decode_text(&response.body) {
                     Ok(text) => Outcome::ApiError(#error::#variant(text)),
                     Err(reason) => Outcome::Unexpected(reason),
                 }
             },
-            ErrorBody::Typed { media: Media::Binary(_), .. } | ErrorBody::Typed { ty: TypeRef::Bytes, .. } => {
+            ErrorBody::Typed {
+                media: Media::Binary(_),
+                ..
+            }
+            | ErrorBody::Typed {
+                ty: TypeRef::Bytes, ..
+            } => {
                 quote!(Outcome::ApiError(#error::#variant(response.body.to_vec())))
             }
             ErrorBody::Typed { ty, .. } => {
@@ -551,7 +665,12 @@ fn walk_steps(root: TokenStream, steps: &[FieldStep], owned: bool) -> TokenStrea
 }
 
 /// `<method>_stream`: a `Stream` of every item across pages, for operations `ir::pagination` recognised.
-fn emit_pagination(op: &Operation, request_fn: &syn::Ident, decode_fn: &syn::Ident, error: &syn::Ident) -> Option<TokenStream> {
+fn emit_pagination(
+    op: &Operation,
+    request_fn: &syn::Ident,
+    decode_fn: &syn::Ident,
+    error: &syn::Ident,
+) -> Option<TokenStream> {
     let pagination = op.pagination.as_ref()?;
     if op.body.is_some() {
         return None;
@@ -568,7 +687,11 @@ fn emit_pagination(op: &Operation, request_fn: &syn::Ident, decode_fn: &syn::Ide
     let mut owned = Vec::new();
     let mut rebind = Vec::new();
     let mut call_args = Vec::new();
-    for p in op.params.iter().filter(|p| p.location == ParamLocation::Path) {
+    for p in op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Path)
+    {
         let ident = format_ident!("{}", p.rust_name);
         let ty = arg_type(&p.ty);
         args.push(quote!(#ident: #ty));
@@ -591,19 +714,39 @@ fn emit_pagination(op: &Operation, request_fn: &syn::Ident, decode_fn: &syn::Ide
     let (initial, set_param, next) = match &pagination.kind {
         PageKind::PageNumber { has_more } => {
             let flag = walk_steps(quote!(&response), has_more, false);
-            let initial = if param_def.required { quote!(params.#param) } else { quote!(params.#param.unwrap_or(1)) };
-            let set = if param_def.required { quote!(params.#param = page;) } else { quote!(params.#param = Some(page);) };
-            (initial, set, quote! { let next = #flag.copied().unwrap_or(false).then(|| page + 1); })
+            let initial = if param_def.required {
+                quote!(params.#param)
+            } else {
+                quote!(params.#param.unwrap_or(1))
+            };
+            let set = if param_def.required {
+                quote!(params.#param = page;)
+            } else {
+                quote!(params.#param = Some(page);)
+            };
+            (
+                initial,
+                set,
+                quote! { let next = #flag.copied().unwrap_or(false).then(|| page + 1); },
+            )
         }
         PageKind::Token { next: steps } => {
             let token = walk_steps(quote!(&response), steps, false);
-            let initial = if param_def.required { quote!(Some(params.#param.clone())) } else { quote!(params.#param.clone()) };
+            let initial = if param_def.required {
+                quote!(Some(params.#param.clone()))
+            } else {
+                quote!(params.#param.clone())
+            };
             let set = if param_def.required {
                 quote!(params.#param = page.clone().unwrap_or_default();)
             } else {
                 quote!(params.#param = page.clone();)
             };
-            (initial, set, quote! { let next = #token.filter(|t| !t.is_empty()).cloned().map(Some); })
+            (
+                initial,
+                set,
+                quote! { let next = #token.filter(|t| !t.is_empty()).cloned().map(Some); },
+            )
         }
     };
     let items = walk_steps(quote!(response), &pagination.items, true);
@@ -642,7 +785,11 @@ pub fn api_surface(api: &Api) -> TokenStream {
         let error = format_ident!("{}", op.error_type);
         let success = success_type(op);
         let mut args = Vec::new();
-        for p in op.params.iter().filter(|p| p.location == ParamLocation::Path) {
+        for p in op
+            .params
+            .iter()
+            .filter(|p| p.location == ParamLocation::Path)
+        {
             let ident = format_ident!("{}", p.rust_name);
             let ty = arg_type(&p.ty);
             args.push(quote!(#ident: #ty));
@@ -671,7 +818,11 @@ pub fn api_surface(api: &Api) -> TokenStream {
         });
     }
     let traits = groups.into_iter().map(|(group, methods)| {
-        let name = if group.is_empty() { format_ident!("Client") } else { format_ident!("{}Api", pascal(&group.join("_"))) };
+        let name = if group.is_empty() {
+            format_ident!("Client")
+        } else {
+            format_ident!("{}Api", pascal(&group.join("_")))
+        };
         quote! { trait #name { #(#methods)* } }
     });
     quote! { #(#traits)* }

@@ -12,7 +12,10 @@ pub struct TypeIndex<'a> {
 
 impl<'a> TypeIndex<'a> {
     pub fn new(api: &'a Api) -> Self {
-        TypeIndex { defs: api.types.iter().map(|t| (t.name.as_str(), t)).collect(), api }
+        TypeIndex {
+            defs: api.types.iter().map(|t| (t.name.as_str(), t)).collect(),
+            api,
+        }
     }
 
     pub fn get(&self, name: &str) -> Option<&'a TypeDef> {
@@ -27,15 +30,17 @@ impl<'a> TypeIndex<'a> {
     /// Optional crate features the generated code needs: `chrono`, `uuid`, `multipart`.
     pub fn features(&self) -> BTreeSet<&'static str> {
         let mut out = BTreeSet::new();
-        let mut visit = |ty: &TypeRef| walk(ty, &mut |t| match t {
-            TypeRef::DateTime | TypeRef::Date => {
-                out.insert("chrono");
-            }
-            TypeRef::Uuid => {
-                out.insert("uuid");
-            }
-            _ => {}
-        });
+        let mut visit = |ty: &TypeRef| {
+            walk(ty, &mut |t| match t {
+                TypeRef::DateTime | TypeRef::Date => {
+                    out.insert("chrono");
+                }
+                TypeRef::Uuid => {
+                    out.insert("uuid");
+                }
+                _ => {}
+            })
+        };
         for t in &self.api.types {
             match &t.kind {
                 TypeKind::Struct(s) => {
@@ -52,7 +57,11 @@ impl<'a> TypeIndex<'a> {
         for op in &self.api.operations {
             op.params.iter().for_each(|p| visit(&p.ty));
         }
-        if self.api.operations.iter().any(|op| op.body.as_ref().is_some_and(|b| b.media == Media::Multipart)) {
+        if self.api.operations.iter().any(|op| {
+            op.body
+                .as_ref()
+                .is_some_and(|b| b.media == Media::Multipart)
+        }) {
             out.insert("multipart");
         }
         out
@@ -72,7 +81,9 @@ pub fn rust_type(ty: &TypeRef) -> TokenStream {
     match ty {
         TypeRef::Named(name) => {
             if name.contains("::") || name.contains('<') {
-                syn::parse_str::<syn::Type>(name).map(|t| quote!(#t)).unwrap_or_else(|_| quote!(::serde_json::Value))
+                syn::parse_str::<syn::Type>(name)
+                    .map(|t| quote!(#t))
+                    .unwrap_or_else(|_| quote!(::serde_json::Value))
             } else {
                 let ident = format_ident!("{}", name);
                 quote!(crate::models::#ident)

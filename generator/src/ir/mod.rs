@@ -145,7 +145,10 @@ pub struct ErrorCase {
 pub enum ErrorBody {
     None,
     /// A body of one type (a plain schema or an untagged union).
-    Typed { media: Media, ty: TypeRef },
+    Typed {
+        media: Media,
+        ty: TypeRef,
+    },
     /// A `oneOf` told apart by a constant property (`code: const LINK_NOT_FOUND`): one variant
     /// per constant, plus `Other` for codes the spec does not list.
     Tagged(TaggedError),

@@ -6,17 +6,44 @@ use std::collections::HashSet;
 
 /// Strict and reserved keywords of Rust 2021, plus names that would shadow what generated code uses.
 const KEYWORDS: &[&str] = &[
-    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in",
-    "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super",
-    "trait", "true", "type", "unsafe", "use", "where", "while", "async", "await", "dyn", "abstract", "become", "box",
-    "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
+    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
+    "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
 ];
 
 /// Type names the generated crate itself defines or imports; a schema with one of these names gets a suffix.
 const RESERVED_TYPES: &[&str] = &[
-    "Client", "ClientBuilder", "Error", "Result", "Option", "Some", "None", "Ok", "Err", "Vec", "String", "Box",
-    "Call", "Response", "Nullable", "Value", "BTreeMap", "HashMap", "ApiError", "ApiKey", "Self", "Default",
-    "Serialize", "Deserialize", "Validate", "InvalidRequest", "RequestOptions", "Outcome", "RawResponse",
+    "Client",
+    "ClientBuilder",
+    "Error",
+    "Result",
+    "Option",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Vec",
+    "String",
+    "Box",
+    "Call",
+    "Response",
+    "Nullable",
+    "Value",
+    "BTreeMap",
+    "HashMap",
+    "ApiError",
+    "ApiKey",
+    "Self",
+    "Default",
+    "Serialize",
+    "Deserialize",
+    "Validate",
+    "InvalidRequest",
+    "RequestOptions",
+    "Outcome",
+    "RawResponse",
 ];
 
 /// Spells out punctuation so enum values such as `"."`, `"-"` or `"+1"` still get readable names.
@@ -51,7 +78,15 @@ fn spell_symbols(s: &str) -> String {
 }
 
 fn ascii_ident(s: &str) -> String {
-    s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { ' ' }).collect()
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect()
 }
 
 /// `UpperCamelCase` name for a type or variant. Never empty, never starts with a digit.
@@ -96,9 +131,17 @@ pub fn snake(raw: &str) -> String {
 pub fn singular(word: &str) -> String {
     if let Some(stem) = word.strip_suffix("ies") {
         format!("{stem}y")
-    } else if word.ends_with("sses") || word.ends_with("xes") || word.ends_with("ches") || word.ends_with("shes") {
+    } else if word.ends_with("sses")
+        || word.ends_with("xes")
+        || word.ends_with("ches")
+        || word.ends_with("shes")
+    {
         word[..word.len() - 2].to_owned()
-    } else if word.ends_with('s') && !word.ends_with("ss") && !word.ends_with("us") && word.len() > 3 {
+    } else if word.ends_with('s')
+        && !word.ends_with("ss")
+        && !word.ends_with("us")
+        && word.len() > 3
+    {
         word[..word.len() - 1].to_owned()
     } else {
         word.to_owned()

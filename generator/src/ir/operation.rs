@@ -12,7 +12,10 @@ use super::*;
 use crate::diagnostic::{join, Diagnostic, Diagnostics, Severity};
 use crate::load::Document;
 use crate::Config;
-use oas3::spec::{ObjectOrReference, ObjectSchema, Parameter, ParameterIn, ParameterStyle, RequestBody, Response, Schema, SecurityScheme, SchemaType as Type, SchemaTypeSet as TypeSet};
+use oas3::spec::{
+    ObjectOrReference, ObjectSchema, Parameter, ParameterIn, ParameterStyle, RequestBody, Response,
+    Schema, SchemaType as Type, SchemaTypeSet as TypeSet, SecurityScheme,
+};
 use serde::de::DeserializeOwned;
 
 /// Builds the IR of a loaded document.
@@ -39,15 +42,24 @@ pub fn build(doc: &Document, config: &Config) -> Result<(Api, Vec<Diagnostic>), 
                     continue;
                 }
                 let pointer = join(&path_pointer, &method_str);
-                let b = OperationBuilder { cx: &mut cx, doc, pointer: pointer.clone(), auth: &auth };
+                let b = OperationBuilder {
+                    cx: &mut cx,
+                    doc,
+                    pointer: pointer.clone(),
+                    auth: &auth,
+                };
                 let mut operation = b.build(path, &method_str, op, &item.parameters);
-                let ns = method_names.entry(operation.group.clone()).or_insert_with(|| {
-                    let mut ns = Namespace::default();
-                    for name in ["builder", "new", "from_env", "base_url", "clone", "fmt", "client"] {
-                        ns.reserve(name);
-                    }
-                    ns
-                });
+                let ns = method_names
+                    .entry(operation.group.clone())
+                    .or_insert_with(|| {
+                        let mut ns = Namespace::default();
+                        for name in [
+                            "builder", "new", "from_env", "base_url", "clone", "fmt", "client",
+                        ] {
+                            ns.reserve(name);
+                        }
+                        ns
+                    });
                 operation.method_name = ns.claim([operation.method_name.as_str()]);
                 if operation.group.is_empty() {
                     group_names.reserve(&operation.method_name);
@@ -82,15 +94,31 @@ struct OperationBuilder<'c, 'a> {
 }
 
 impl OperationBuilder<'_, '_> {
-    fn build(mut self, path: &str, method: &str, op: &oas3::spec::Operation, shared: &[ObjectOrReference<Parameter>]) -> Operation {
-        let id = op.operation_id.clone().unwrap_or_else(|| derived_id(method, path));
+    fn build(
+        mut self,
+        path: &str,
+        method: &str,
+        op: &oas3::spec::Operation,
+        shared: &[ObjectOrReference<Parameter>],
+    ) -> Operation {
+        let id = op
+            .operation_id
+            .clone()
+            .unwrap_or_else(|| derived_id(method, path));
         let (group, method_name, type_prefix) = split_id(&id);
-        let error_type = self.cx.names.claim([format!("{type_prefix}Error").as_str()]);
+        let error_type = self
+            .cx
+            .names
+            .claim([format!("{type_prefix}Error").as_str()]);
         let params = self.params(op, shared, &type_prefix);
         let params_type = params
             .iter()
             .any(|p| p.location != ParamLocation::Path)
-            .then(|| self.cx.names.claim([format!("{type_prefix}Params").as_str()]));
+            .then(|| {
+                self.cx
+                    .names
+                    .claim([format!("{type_prefix}Params").as_str()])
+            });
         let body = self.request_body(op, &type_prefix);
         let (success, errors) = self.responses(op, &type_prefix);
         let pagination = super::pagination::detect(self.cx, &params, &success);
@@ -125,9 +153,12 @@ impl OperationBuilder<'_, '_> {
         let inline = matches!(schema, Schema::Object(b) if matches!(b.as_ref(), ObjectOrReference::Object(_)));
         let ty = self.cx.convert(schema, pointer, naming).ty;
         match (&ty, wanted) {
-            (TypeRef::Named(got), Some(wanted)) if inline && *got != wanted && !self.cx.names.is_taken(&wanted) => {
+            (TypeRef::Named(got), Some(wanted))
+                if inline && *got != wanted && !self.cx.names.is_taken(&wanted) =>
+            {
                 self.cx.names.reserve(&wanted);
-                self.cx.define_exact(&wanted, TypeKind::Alias(ty.clone()), None, false, pointer);
+                self.cx
+                    .define_exact(&wanted, TypeKind::Alias(ty.clone()), None, false, pointer);
                 TypeRef::Named(wanted)
             }
             _ => ty,
@@ -135,7 +166,11 @@ impl OperationBuilder<'_, '_> {
     }
 
     /// Resolves a `$ref` anywhere in the document (chains too) into `T`.
-    fn resolve<T: DeserializeOwned>(&mut self, item: &ObjectOrReference<T>, pointer: &str) -> Option<(T, String)>
+    fn resolve<T: DeserializeOwned>(
+        &mut self,
+        item: &ObjectOrReference<T>,
+        pointer: &str,
+    ) -> Option<(T, String)>
     where
         T: Clone,
     {
@@ -144,7 +179,9 @@ impl OperationBuilder<'_, '_> {
             ObjectOrReference::Ref { ref_path, .. } => {
                 let mut target = super::schema::ref_pointer(ref_path);
                 for _ in 0..16 {
-                    let Some(value) = self.doc.raw.pointer(&target) else { break };
+                    let Some(value) = self.doc.raw.pointer(&target) else {
+                        break;
+                    };
                     if let Some(next) = value.get("$ref").and_then(|v| v.as_str()) {
                         target = super::schema::ref_pointer(next);
                         continue;
@@ -152,20 +189,35 @@ impl OperationBuilder<'_, '_> {
                     return match serde_json::from_value::<T>(value.clone()) {
                         Ok(t) => Some((t, target)),
                         Err(e) => {
-                            self.cx.diags.push(Diagnostic::error(&target, format!("`$ref` target is malformed: {e}")));
+                            self.cx.diags.push(Diagnostic::error(
+                                &target,
+                                format!("`$ref` target is malformed: {e}"),
+                            ));
                             None
                         }
                     };
                 }
-                self.cx.diags.push(Diagnostic::error(pointer, format!("`$ref: {ref_path}` cannot be resolved")));
+                self.cx.diags.push(Diagnostic::error(
+                    pointer,
+                    format!("`$ref: {ref_path}` cannot be resolved"),
+                ));
                 None
             }
         }
     }
 
-    fn params(&mut self, op: &oas3::spec::Operation, shared: &[ObjectOrReference<Parameter>], prefix: &str) -> Vec<Param> {
+    fn params(
+        &mut self,
+        op: &oas3::spec::Operation,
+        shared: &[ObjectOrReference<Parameter>],
+        prefix: &str,
+    ) -> Vec<Param> {
         let mut resolved: Vec<(Parameter, String)> = Vec::new();
-        let path_level = self.pointer.rsplit_once('/').map(|(p, _)| p.to_owned()).unwrap_or_default();
+        let path_level = self
+            .pointer
+            .rsplit_once('/')
+            .map(|(p, _)| p.to_owned())
+            .unwrap_or_default();
         for (i, p) in shared.iter().enumerate() {
             if let Some(r) = self.resolve(p, &format!("{path_level}/parameters/{i}")) {
                 resolved.push(r);
@@ -193,23 +245,39 @@ impl OperationBuilder<'_, '_> {
             };
             // `Accept`/`Content-Type` follow from the media types; `Authorization` from the security
             // scheme when there is one (without one, the parameter is the only way to authenticate).
-            let managed = ["accept", "content-type"].contains(&p.name.to_ascii_lowercase().as_str())
+            let managed = ["accept", "content-type"]
+                .contains(&p.name.to_ascii_lowercase().as_str())
                 || (p.name.eq_ignore_ascii_case("authorization") && *self.auth != Auth::None);
             if location == ParamLocation::Header && managed {
-                self.cx.diags.push(Diagnostic::warning(&ptr, format!("header parameter `{}` is set by the client itself; not exposed", p.name)));
+                self.cx.diags.push(Diagnostic::warning(
+                    &ptr,
+                    format!(
+                        "header parameter `{}` is set by the client itself; not exposed",
+                        p.name
+                    ),
+                ));
                 continue;
             }
-            let hint = Naming::hint([naming::type_name(&p.name), format!("{prefix}{}", naming::type_name(&p.name))]);
+            let hint = Naming::hint([
+                naming::type_name(&p.name),
+                format!("{prefix}{}", naming::type_name(&p.name)),
+            ]);
             let c = match &p.schema {
                 Some(s) => self.cx.convert(s, &join(&ptr, "schema"), hint),
                 None => {
-                    self.cx.diags.push(Diagnostic::warning(&ptr, "parameter without `schema` (`content` form) is sent as a string"));
+                    self.cx.diags.push(Diagnostic::warning(
+                        &ptr,
+                        "parameter without `schema` (`content` form) is sent as a string",
+                    ));
                     converted(TypeRef::String)
                 }
             };
             let ty = match c.ty {
                 TypeRef::Map(_) | TypeRef::Any if location != ParamLocation::Query => {
-                    self.cx.diags.push(Diagnostic::warning(&ptr, "object-valued parameter outside the query is sent as a string"));
+                    self.cx.diags.push(Diagnostic::warning(
+                        &ptr,
+                        "object-valued parameter outside the query is sent as a string",
+                    ));
                     TypeRef::String
                 }
                 ty => ty,
@@ -221,10 +289,15 @@ impl OperationBuilder<'_, '_> {
                 Some(ParameterStyle::Form) => ParamStyle::Form,
                 Some(ParameterStyle::Simple) => ParamStyle::Simple,
                 Some(ParameterStyle::Matrix | ParameterStyle::Label) => {
-                    self.cx.diags.push(Diagnostic::warning(&ptr, "`matrix`/`label` parameter styles are sent as `simple`"));
+                    self.cx.diags.push(Diagnostic::warning(
+                        &ptr,
+                        "`matrix`/`label` parameter styles are sent as `simple`",
+                    ));
                     ParamStyle::Simple
                 }
-                None if matches!(location, ParamLocation::Query | ParamLocation::Cookie) => ParamStyle::Form,
+                None if matches!(location, ParamLocation::Query | ParamLocation::Cookie) => {
+                    ParamStyle::Form
+                }
                 None => ParamStyle::Simple,
             };
             let explode = p.explode.unwrap_or(style == ParamStyle::Form);
@@ -242,14 +315,25 @@ impl OperationBuilder<'_, '_> {
             });
         }
         // Path parameters in the order they appear in the template, then the rest in spec order.
-        out.sort_by_key(|p| (p.location != ParamLocation::Path, if p.location == ParamLocation::Path { 0 } else { 1 }));
+        out.sort_by_key(|p| {
+            (
+                p.location != ParamLocation::Path,
+                if p.location == ParamLocation::Path {
+                    0
+                } else {
+                    1
+                },
+            )
+        });
         out
     }
 
     fn request_body(&mut self, op: &oas3::spec::Operation, prefix: &str) -> Option<Body> {
         let item = op.request_body.as_ref()?;
-        let (rb, ptr): (RequestBody, String) = self.resolve(item, &join(&self.pointer, "requestBody"))?;
-        let (content_type, media_type) = pick_media(rb.content.iter().map(|(k, v)| (k.as_str(), v)))?;
+        let (rb, ptr): (RequestBody, String) =
+            self.resolve(item, &join(&self.pointer, "requestBody"))?;
+        let (content_type, media_type) =
+            pick_media(rb.content.iter().map(|(k, v)| (k.as_str(), v)))?;
         let media = media_kind(content_type);
         let at = join(&join(&ptr, "content"), content_type);
         let hint = Naming::hint([format!("{prefix}Request"), format!("{prefix}Body")]);
@@ -259,11 +343,21 @@ impl OperationBuilder<'_, '_> {
             (_, Some(schema)) => self.operation_type(schema, &join(&at, "schema"), hint),
             (_, None) => TypeRef::Any,
         };
-        Some(Body { media, ty, required: rb.required == Some(true), description: rb.description.clone() })
+        Some(Body {
+            media,
+            ty,
+            required: rb.required == Some(true),
+            description: rb.description.clone(),
+        })
     }
 
     fn responses(&mut self, op: &oas3::spec::Operation, prefix: &str) -> (Success, Vec<ErrorCase>) {
-        let mut success = Success { statuses: vec![], media: None, ty: None, description: None };
+        let mut success = Success {
+            statuses: vec![],
+            media: None,
+            ty: None,
+            description: None,
+        };
         let mut success_types: Vec<TypeRef> = Vec::new();
         let mut errors = Vec::new();
         let mut variants = Namespace::default();
@@ -275,10 +369,15 @@ impl OperationBuilder<'_, '_> {
         for (status_key, item) in responses.iter() {
             let at = join(&join(&self.pointer, "responses"), status_key);
             let Some(status) = parse_status(status_key) else {
-                self.cx.diags.push(Diagnostic::warning(&at, format!("`{status_key}` is not a status code; response ignored")));
+                self.cx.diags.push(Diagnostic::warning(
+                    &at,
+                    format!("`{status_key}` is not a status code; response ignored"),
+                ));
                 continue;
             };
-            let Some((resp, ptr)) = self.resolve::<Response>(item, &at) else { continue };
+            let Some((resp, ptr)) = self.resolve::<Response>(item, &at) else {
+                continue;
+            };
             let is_success = match status {
                 StatusMatch::Code(c) => (200..300).contains(&c),
                 StatusMatch::Range(r) => r == 2,
@@ -289,13 +388,19 @@ impl OperationBuilder<'_, '_> {
                     success.statuses.push(status.clone());
                 }
                 success.description = success.description.or(resp.description.clone());
-                if let Some((ct, mt)) = pick_media(resp.content.iter().map(|(k, v)| (k.as_str(), v))) {
+                if let Some((ct, mt)) =
+                    pick_media(resp.content.iter().map(|(k, v)| (k.as_str(), v)))
+                {
                     let media = media_kind(ct);
                     let content_at = join(&join(&ptr, "content"), ct);
                     let ty = match (&media, &mt.schema) {
                         (Media::Binary(_), _) => TypeRef::Bytes,
                         (Media::Text, _) => TypeRef::String,
-                        (_, Some(s)) => self.operation_type(s, &join(&content_at, "schema"), Naming::hint([format!("{prefix}Response")])),
+                        (_, Some(s)) => self.operation_type(
+                            s,
+                            &join(&content_at, "schema"),
+                            Naming::hint([format!("{prefix}Response")]),
+                        ),
                         (_, None) => TypeRef::Any,
                     };
                     if !success_types.contains(&ty) {
@@ -309,7 +414,12 @@ impl OperationBuilder<'_, '_> {
             }
             let variant = variants.claim([status_variant(&status).as_str()]);
             let body = self.error_body(&resp, &ptr, prefix, &variant);
-            let case = ErrorCase { status: status.clone(), variant, description: resp.description.clone(), body };
+            let case = ErrorCase {
+                status: status.clone(),
+                variant,
+                description: resp.description.clone(),
+                body,
+            };
             if status == StatusMatch::Default {
                 default = Some(case);
             } else {
@@ -344,19 +454,44 @@ impl OperationBuilder<'_, '_> {
         let at = join(&join(&join(ptr, "content"), ct), "schema");
         let schema = match (&media, &mt.schema) {
             (Media::Json, Some(s)) => s,
-            (Media::Text, _) => return ErrorBody::Typed { media, ty: TypeRef::String },
-            (Media::Json, None) => return ErrorBody::Typed { media, ty: TypeRef::Any },
-            _ => return ErrorBody::Typed { media, ty: TypeRef::Bytes },
+            (Media::Text, _) => {
+                return ErrorBody::Typed {
+                    media,
+                    ty: TypeRef::String,
+                }
+            }
+            (Media::Json, None) => {
+                return ErrorBody::Typed {
+                    media,
+                    ty: TypeRef::Any,
+                }
+            }
+            _ => {
+                return ErrorBody::Typed {
+                    media,
+                    ty: TypeRef::Bytes,
+                }
+            }
         };
         if let Some(tagged) = self.tagged_error(schema, &at, prefix, variant) {
             return ErrorBody::Tagged(tagged);
         }
-        let c = self.cx.convert(schema, &at, Naming::hint([format!("{prefix}{variant}Body")]));
+        let c = self.cx.convert(
+            schema,
+            &at,
+            Naming::hint([format!("{prefix}{variant}Body")]),
+        );
         ErrorBody::Typed { media, ty: c.ty }
     }
 
     /// A `oneOf`/`anyOf` of objects with a constant tag -> one merged body and a variant per constant.
-    fn tagged_error(&mut self, schema: &Schema, at: &str, prefix: &str, variant: &str) -> Option<TaggedError> {
+    fn tagged_error(
+        &mut self,
+        schema: &Schema,
+        at: &str,
+        prefix: &str,
+        variant: &str,
+    ) -> Option<TaggedError> {
         let (union, _) = self.cx.resolve_object(schema)?;
         let members: Vec<&Schema> = union.one_of.iter().chain(&union.any_of).collect();
         let objects: Vec<ObjectSchema> = members
@@ -368,7 +503,11 @@ impl OperationBuilder<'_, '_> {
             return None;
         }
         let refs: Vec<&ObjectSchema> = objects.iter().collect();
-        let tag = union.discriminator.as_ref().map(|d| d.property_name.clone()).or_else(|| detect_tag(&refs))?;
+        let tag = union
+            .discriminator
+            .as_ref()
+            .map(|d| d.property_name.clone())
+            .or_else(|| detect_tag(&refs))?;
         let merged = merge_members(&objects)?;
         let mut code_names = Namespace::default();
         code_names.reserve("Other");
@@ -378,25 +517,60 @@ impl OperationBuilder<'_, '_> {
                 if codes.iter().any(|c: &ErrorCode| c.value == value) {
                     continue;
                 }
-                let doc = o.properties.get("message").and_then(schema_default_string).or_else(|| o.description.clone());
-                codes.push(ErrorCode { variant: code_names.claim([naming::pascal(&value).as_str()]), value, doc });
+                let doc = o
+                    .properties
+                    .get("message")
+                    .and_then(schema_default_string)
+                    .or_else(|| o.description.clone());
+                codes.push(ErrorCode {
+                    variant: code_names.claim([naming::pascal(&value).as_str()]),
+                    value,
+                    doc,
+                });
             }
         }
         if codes.is_empty() {
             return None;
         }
-        let body_hint = Naming::hint(["ErrorBody".to_owned(), format!("{prefix}ErrorBody"), format!("{prefix}{variant}Body")]);
-        let body = self.cx.convert(&Schema::Object(Box::new(ObjectOrReference::Object(merged.clone()))), at, body_hint).ty;
+        let body_hint = Naming::hint([
+            "ErrorBody".to_owned(),
+            format!("{prefix}ErrorBody"),
+            format!("{prefix}{variant}Body"),
+        ]);
+        let body = self
+            .cx
+            .convert(
+                &Schema::Object(Box::new(ObjectOrReference::Object(merged.clone()))),
+                at,
+                body_hint,
+            )
+            .ty;
         let tag_field = match &body {
-            TypeRef::Named(n) => self.cx.types.iter().find(|t| &t.name == n).and_then(|t| match &t.kind {
-                TypeKind::Struct(s) => s.fields.iter().find(|f| f.name == tag).map(|f| (f.rust_name.clone(), f.required)),
-                _ => None,
-            }),
+            TypeRef::Named(n) => self
+                .cx
+                .types
+                .iter()
+                .find(|t| &t.name == n)
+                .and_then(|t| match &t.kind {
+                    TypeKind::Struct(s) => s
+                        .fields
+                        .iter()
+                        .find(|f| f.name == tag)
+                        .map(|f| (f.rust_name.clone(), f.required)),
+                    _ => None,
+                }),
             _ => None,
         };
         let (tag_field, tag_required) = tag_field?;
         let type_name = self.cx.names.claim([format!("{prefix}{variant}").as_str()]);
-        Some(TaggedError { type_name, tag, tag_field, tag_required, body, codes })
+        Some(TaggedError {
+            type_name,
+            tag,
+            tag_field,
+            tag_required,
+            body,
+            codes,
+        })
     }
 }
 
@@ -404,7 +578,10 @@ impl OperationBuilder<'_, '_> {
 /// typed by the member that does not pin it to a constant (or by the constant's JSON type), and
 /// required only where every member requires it. `None` if two members disagree on a property.
 fn merge_members(members: &[ObjectSchema]) -> Option<ObjectSchema> {
-    let mut merged = ObjectSchema { schema_type: Some(TypeSet::Single(Type::Object)), ..Default::default() };
+    let mut merged = ObjectSchema {
+        schema_type: Some(TypeSet::Single(Type::Object)),
+        ..Default::default()
+    };
     let mut pinned: indexmap::IndexMap<String, Schema> = Default::default();
     for m in members {
         for (name, schema) in &m.properties {
@@ -427,7 +604,9 @@ fn merge_members(members: &[ObjectSchema]) -> Option<ObjectSchema> {
             continue;
         }
         let Schema::Object(b) = &schema else { continue };
-        let ObjectOrReference::Object(o) = b.as_ref() else { continue };
+        let ObjectOrReference::Object(o) = b.as_ref() else {
+            continue;
+        };
         let t = match o.const_value.as_ref()? {
             serde_json::Value::String(_) => Type::String,
             serde_json::Value::Bool(_) => Type::Boolean,
@@ -435,12 +614,24 @@ fn merge_members(members: &[ObjectSchema]) -> Option<ObjectSchema> {
             serde_json::Value::Number(_) => Type::Integer,
             _ => continue,
         };
-        let typed = ObjectSchema { schema_type: Some(TypeSet::Single(t)), ..Default::default() };
-        merged.properties.insert(name, Schema::Object(Box::new(ObjectOrReference::Object(typed))));
+        let typed = ObjectSchema {
+            schema_type: Some(TypeSet::Single(t)),
+            ..Default::default()
+        };
+        merged.properties.insert(
+            name,
+            Schema::Object(Box::new(ObjectOrReference::Object(typed))),
+        );
     }
     // Keep the members' property order: the first member's order, then the others'.
-    let order: Vec<String> = members.iter().flat_map(|m| m.properties.keys().cloned()).collect();
-    let mut ordered = oas3::spec::ObjectSchema { schema_type: merged.schema_type.clone(), ..Default::default() };
+    let order: Vec<String> = members
+        .iter()
+        .flat_map(|m| m.properties.keys().cloned())
+        .collect();
+    let mut ordered = oas3::spec::ObjectSchema {
+        schema_type: merged.schema_type.clone(),
+        ..Default::default()
+    };
     for name in order {
         if let Some(s) = merged.properties.remove(&name) {
             ordered.properties.insert(name, s);
@@ -472,7 +663,11 @@ fn same_ignoring_docs(a: &Schema, b: &Schema) -> bool {
 fn schema_default_string(s: &Schema) -> Option<String> {
     match s {
         Schema::Object(b) => match b.as_ref() {
-            ObjectOrReference::Object(o) => o.default.as_ref().and_then(|d| d.as_str()).map(str::to_owned),
+            ObjectOrReference::Object(o) => o
+                .default
+                .as_ref()
+                .and_then(|d| d.as_str())
+                .map(str::to_owned),
             _ => None,
         },
         _ => None,
@@ -480,7 +675,13 @@ fn schema_default_string(s: &Schema) -> Option<String> {
 }
 
 fn converted(ty: TypeRef) -> Converted {
-    Converted { ty, nullable: false, checks: Checks::default(), description: None, deprecated: false }
+    Converted {
+        ty,
+        nullable: false,
+        checks: Checks::default(),
+        description: None,
+        deprecated: false,
+    }
 }
 
 /// Prefers JSON, then the other kinds the client can send or read.
@@ -497,7 +698,12 @@ fn pick_media<'m, M>(content: impl Iterator<Item = (&'m str, &'m M)>) -> Option<
 }
 
 fn media_kind(content_type: &str) -> Media {
-    let ct = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let ct = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     if ct == "application/json" || ct.ends_with("+json") || ct == "*/*" || ct == "application/*" {
         Media::Json
     } else if ct == "application/x-www-form-urlencoded" {
@@ -516,7 +722,9 @@ fn parse_status(key: &str) -> Option<StatusMatch> {
         return Some(StatusMatch::Default);
     }
     if let Ok(code) = key.parse::<u16>() {
-        return (100..600).contains(&code).then_some(StatusMatch::Code(code));
+        return (100..600)
+            .contains(&code)
+            .then_some(StatusMatch::Code(code));
     }
     let b = key.as_bytes();
     if b.len() == 3 && (b'1'..=b'5').contains(&b[0]) && b[1..].eq_ignore_ascii_case(b"xx") {
@@ -572,7 +780,11 @@ fn split_id(id: &str) -> (Vec<String>, String, String) {
         [groups @ .., last] => {
             let group: Vec<String> = groups.iter().map(|g| naming::snake(g)).collect();
             let noun = naming::singular(groups.last().copied().unwrap_or_default());
-            (group, naming::snake(last), naming::type_name(&format!("{last}_{noun}")))
+            (
+                group,
+                naming::snake(last),
+                naming::type_name(&format!("{last}_{noun}")),
+            )
         }
     }
 }
@@ -593,16 +805,34 @@ fn derived_id(method: &str, path: &str) -> String {
 fn auth(doc: &Document) -> Auth {
     let spec = &doc.spec;
     let requirement = spec.security.first().or_else(|| {
-        spec.paths.iter().flat_map(|p| p.iter()).flat_map(|(_, item)| item.methods().into_iter().map(|(_, op)| op)).find_map(|op| op.security.first())
+        spec.paths
+            .iter()
+            .flat_map(|p| p.iter())
+            .flat_map(|(_, item)| item.methods().into_iter().map(|(_, op)| op))
+            .find_map(|op| op.security.first())
     });
-    let Some(name) = requirement.and_then(|r| r.0.keys().next().cloned()) else { return Auth::None };
-    let Some(scheme) = spec.components.as_ref().and_then(|c| c.security_schemes.get(&name)) else { return Auth::None };
-    let ObjectOrReference::Object(scheme) = scheme else { return Auth::Bearer };
+    let Some(name) = requirement.and_then(|r| r.0.keys().next().cloned()) else {
+        return Auth::None;
+    };
+    let Some(scheme) = spec
+        .components
+        .as_ref()
+        .and_then(|c| c.security_schemes.get(&name))
+    else {
+        return Auth::None;
+    };
+    let ObjectOrReference::Object(scheme) = scheme else {
+        return Auth::Bearer;
+    };
     match scheme {
         SecurityScheme::Http { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => Auth::Basic,
         SecurityScheme::Http { .. } => Auth::Bearer,
-        SecurityScheme::ApiKey { name, location, .. } if location == "query" => Auth::Query(name.clone()),
-        SecurityScheme::ApiKey { name, location, .. } if location == "header" => Auth::Header(name.clone()),
+        SecurityScheme::ApiKey { name, location, .. } if location == "query" => {
+            Auth::Query(name.clone())
+        }
+        SecurityScheme::ApiKey { name, location, .. } if location == "header" => {
+            Auth::Header(name.clone())
+        }
         SecurityScheme::ApiKey { .. } => Auth::None,
         _ => Auth::Bearer,
     }
@@ -615,7 +845,10 @@ fn base_url(doc: &Document, diags: &mut Vec<Diagnostic>) -> Option<String> {
         url = url.replace(&format!("{{{name}}}"), &var.default);
     }
     if url.contains('{') || !(url.starts_with("http://") || url.starts_with("https://")) {
-        diags.push(Diagnostic::warning("/servers/0/url", format!("server URL {url:?} is not absolute; the client needs a base URL at run time")));
+        diags.push(Diagnostic::warning(
+            "/servers/0/url",
+            format!("server URL {url:?} is not absolute; the client needs a base URL at run time"),
+        ));
         return None;
     }
     Some(url.trim_end_matches('/').to_owned())

@@ -8,10 +8,14 @@
 //! also makes reference cycles terminate; [`SchemaCx::finish`] boxes the fields that close a cycle.
 
 use super::naming::{self, Namespace};
-use super::{Checks, EnumValue, Field, IntKind, Struct, TypeDef, TypeKind, TypeRef, Union, UnionVariant};
+use super::{
+    Checks, EnumValue, Field, IntKind, Struct, TypeDef, TypeKind, TypeRef, Union, UnionVariant,
+};
 use crate::diagnostic::{join, Diagnostic};
 use crate::load::Document;
-use oas3::spec::{ObjectOrReference, ObjectSchema, Schema, SchemaType as Type, SchemaTypeSet as TypeSet};
+use oas3::spec::{
+    ObjectOrReference, ObjectSchema, Schema, SchemaType as Type, SchemaTypeSet as TypeSet,
+};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// How the type of a schema should be named if it becomes a named type.
@@ -48,15 +52,54 @@ pub struct Converted {
 
 impl Converted {
     fn of(ty: TypeRef) -> Self {
-        Converted { ty, nullable: false, checks: Checks::default(), description: None, deprecated: false }
+        Converted {
+            ty,
+            nullable: false,
+            checks: Checks::default(),
+            description: None,
+            deprecated: false,
+        }
     }
 }
 
 /// Property names too generic to name a type by themselves.
 const GENERIC_NAMES: &[&str] = &[
-    "Status", "Data", "Type", "Kind", "State", "Item", "Items", "Value", "Values", "Result", "Results", "Error", "Errors",
-    "Meta", "Metadata", "Info", "Config", "Attributes", "Details", "Options", "Settings", "Properties", "Body", "Content",
-    "Payload", "Response", "Request", "Mode", "Role", "Level", "Format", "Source", "Target", "Config", "Spec", "Params",
+    "Status",
+    "Data",
+    "Type",
+    "Kind",
+    "State",
+    "Item",
+    "Items",
+    "Value",
+    "Values",
+    "Result",
+    "Results",
+    "Error",
+    "Errors",
+    "Meta",
+    "Metadata",
+    "Info",
+    "Config",
+    "Attributes",
+    "Details",
+    "Options",
+    "Settings",
+    "Properties",
+    "Body",
+    "Content",
+    "Payload",
+    "Response",
+    "Request",
+    "Mode",
+    "Role",
+    "Level",
+    "Format",
+    "Source",
+    "Target",
+    "Config",
+    "Spec",
+    "Params",
 ];
 
 /// Limits recursion through inline schemas (refs do not recurse: they resolve to a name).
@@ -107,36 +150,60 @@ impl<'a> SchemaCx<'a> {
 
     /// Converts every component schema, in spec order.
     pub fn convert_components(&mut self) {
-        let Some(components) = &self.doc.spec.components else { return };
+        let Some(components) = &self.doc.spec.components else {
+            return;
+        };
         for (name, schema) in &components.schemas {
             let rust = self.components[name].clone();
             let pointer = join("/components/schemas", name);
             if let Some(path) = self.overrides.get(name).cloned() {
-                self.define_exact(&rust, TypeKind::Alias(TypeRef::Named(path)), None, false, &pointer);
+                self.define_exact(
+                    &rust,
+                    TypeKind::Alias(TypeRef::Named(path)),
+                    None,
+                    false,
+                    &pointer,
+                );
                 continue;
             }
             let c = self.convert(schema, &pointer, Naming::Exact(rust.clone()));
             if c.ty != TypeRef::Named(rust.clone()) {
-                self.define_exact(&rust, TypeKind::Alias(c.ty), c.description, c.deprecated, &pointer);
+                self.define_exact(
+                    &rust,
+                    TypeKind::Alias(c.ty),
+                    c.description,
+                    c.deprecated,
+                    &pointer,
+                );
             }
         }
     }
 
     pub fn convert(&mut self, schema: &Schema, pointer: &str, naming: Naming) -> Converted {
         if self.depth > MAX_DEPTH {
-            self.diags.push(Diagnostic::warning(pointer, "schema nesting is too deep; typed as any JSON value"));
+            self.diags.push(Diagnostic::warning(
+                pointer,
+                "schema nesting is too deep; typed as any JSON value",
+            ));
             return Converted::of(TypeRef::Any);
         }
         self.depth += 1;
         let out = match schema {
             Schema::Boolean(b) => {
                 if !b.0 {
-                    self.diags.push(Diagnostic::warning(pointer, "`false` schema (no value allowed); typed as any JSON value"));
+                    self.diags.push(Diagnostic::warning(
+                        pointer,
+                        "`false` schema (no value allowed); typed as any JSON value",
+                    ));
                 }
                 Converted::of(TypeRef::Any)
             }
             Schema::Object(obj) => match obj.as_ref() {
-                ObjectOrReference::Ref { ref_path, description, .. } => {
+                ObjectOrReference::Ref {
+                    ref_path,
+                    description,
+                    ..
+                } => {
                     let mut c = self.convert_ref(ref_path);
                     if description.is_some() {
                         c.description = description.clone();
@@ -165,14 +232,29 @@ impl<'a> SchemaCx<'a> {
         match self.lookup(ref_path) {
             Ok(schema) => {
                 // Reserve a name first: a cycle through this pointer then resolves to it.
-                let last = target.rsplit('/').next().unwrap_or("Ref").replace("~1", "/").replace("~0", "~");
+                let last = target
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or("Ref")
+                    .replace("~1", "/")
+                    .replace("~0", "~");
                 let name = self.names.claim([naming::type_name(&last).as_str()]);
-                self.pointer_types.insert(target.clone(), Converted::of(TypeRef::Named(name.clone())));
+                self.pointer_types
+                    .insert(target.clone(), Converted::of(TypeRef::Named(name.clone())));
                 let c = self.convert(&schema, &target, Naming::Exact(name.clone()));
                 if c.ty != TypeRef::Named(name.clone()) {
-                    self.define_exact(&name, TypeKind::Alias(c.ty.clone()), c.description.clone(), false, &target);
+                    self.define_exact(
+                        &name,
+                        TypeKind::Alias(c.ty.clone()),
+                        c.description.clone(),
+                        false,
+                        &target,
+                    );
                 }
-                let out = Converted { ty: TypeRef::Named(name), ..c };
+                let out = Converted {
+                    ty: TypeRef::Named(name),
+                    ..c
+                };
                 self.pointer_types.insert(target, out.clone());
                 out
             }
@@ -186,18 +268,29 @@ impl<'a> SchemaCx<'a> {
     /// The schema a `$ref` points at, from the typed model for components, else from the raw document.
     pub fn lookup(&self, ref_path: &str) -> Result<Schema, Diagnostic> {
         if let Some(name) = component_name(ref_path) {
-            if let Some(s) = self.doc.spec.components.as_ref().and_then(|c| c.schemas.get(&name)) {
+            if let Some(s) = self
+                .doc
+                .spec
+                .components
+                .as_ref()
+                .and_then(|c| c.schemas.get(&name))
+            {
                 return Ok(s.clone());
             }
         }
         let pointer = ref_pointer(ref_path);
-        let value = self
-            .doc
-            .raw
-            .pointer(&pointer)
-            .ok_or_else(|| Diagnostic::error(pointer.clone(), format!("`$ref: {ref_path}` points at nothing")))?;
-        serde_json::from_value(value.clone())
-            .map_err(|e| Diagnostic::error(pointer.clone(), format!("`$ref: {ref_path}` is not a schema: {e}")))
+        let value = self.doc.raw.pointer(&pointer).ok_or_else(|| {
+            Diagnostic::error(
+                pointer.clone(),
+                format!("`$ref: {ref_path}` points at nothing"),
+            )
+        })?;
+        serde_json::from_value(value.clone()).map_err(|e| {
+            Diagnostic::error(
+                pointer.clone(),
+                format!("`$ref: {ref_path}` is not a schema: {e}"),
+            )
+        })
     }
 
     /// Follows `$ref`s to an inline schema object; `None` for boolean schemas or broken refs.
@@ -226,13 +319,17 @@ impl<'a> SchemaCx<'a> {
         match schema {
             Schema::Boolean(b) => b.0,
             Schema::Object(obj) => match obj.as_ref() {
-                ObjectOrReference::Ref { ref_path, .. } => {
-                    self.lookup(ref_path).map(|s| self.admits_null(&s, depth + 1)).unwrap_or(false)
-                }
+                ObjectOrReference::Ref { ref_path, .. } => self
+                    .lookup(ref_path)
+                    .map(|s| self.admits_null(&s, depth + 1))
+                    .unwrap_or(false),
                 ObjectOrReference::Object(o) => {
                     o.is_nullable() == Some(true)
                         || o.enum_values.iter().any(|v| v.is_null())
-                        || o.one_of.iter().chain(&o.any_of).any(|m| self.admits_null(m, depth + 1))
+                        || o.one_of
+                            .iter()
+                            .chain(&o.any_of)
+                            .any(|m| self.admits_null(m, depth + 1))
                 }
             },
         }
@@ -250,7 +347,12 @@ impl<'a> SchemaCx<'a> {
         c
     }
 
-    fn convert_object_inner(&mut self, o: &ObjectSchema, pointer: &str, naming: Naming) -> Converted {
+    fn convert_object_inner(
+        &mut self,
+        o: &ObjectSchema,
+        pointer: &str,
+        naming: Naming,
+    ) -> Converted {
         if let Some(value) = &o.const_value {
             return Converted::of(const_type(value));
         }
@@ -271,7 +373,9 @@ impl<'a> SchemaCx<'a> {
         let non_null: Vec<Type> = types.iter().copied().filter(|t| *t != Type::Null).collect();
         let mut c = match non_null.as_slice() {
             [] if types.contains(&Type::Null) => Converted::of(TypeRef::Any),
-            [] if !o.properties.is_empty() || o.additional_properties.is_some() => self.convert_struct(o, pointer, naming),
+            [] if !o.properties.is_empty() || o.additional_properties.is_some() => {
+                self.convert_struct(o, pointer, naming)
+            }
             [] if o.items.is_some() => self.convert_array(o, pointer, &naming),
             [] => Converted::of(TypeRef::Any),
             [Type::Object] => self.convert_struct(o, pointer, naming),
@@ -293,7 +397,8 @@ impl<'a> SchemaCx<'a> {
 
     fn convert_enum(&mut self, o: &ObjectSchema, pointer: &str, naming: Naming) -> Converted {
         let nullable = o.enum_values.iter().any(|v| v.is_null()) || o.is_nullable() == Some(true);
-        let values: Vec<&serde_json::Value> = o.enum_values.iter().filter(|v| !v.is_null()).collect();
+        let values: Vec<&serde_json::Value> =
+            o.enum_values.iter().filter(|v| !v.is_null()).collect();
         let mut c = if !values.is_empty() && values.iter().all(|v| v.is_string()) {
             let mut variants = Namespace::default();
             variants.reserve("Unknown");
@@ -302,9 +407,17 @@ impl<'a> SchemaCx<'a> {
                 .iter()
                 .filter_map(|v| v.as_str())
                 .filter(|s| seen.insert(s.to_string()))
-                .map(|s| EnumValue { value: s.to_owned(), variant: variants.claim([naming::pascal(s).as_str()]) })
+                .map(|s| EnumValue {
+                    value: s.to_owned(),
+                    variant: variants.claim([naming::pascal(s).as_str()]),
+                })
                 .collect();
-            let name = self.define(naming, TypeKind::Enum(items), o.description.clone(), pointer);
+            let name = self.define(
+                naming,
+                TypeKind::Enum(items),
+                o.description.clone(),
+                pointer,
+            );
             Converted::of(TypeRef::Named(name))
         } else if values.iter().all(|v| v.is_i64() || v.is_u64()) && !values.is_empty() {
             Converted::of(int_type(o))
@@ -321,12 +434,19 @@ impl<'a> SchemaCx<'a> {
 
     fn convert_array(&mut self, o: &ObjectSchema, pointer: &str, naming: &Naming) -> Converted {
         let base = naming.first();
-        let item_names = Naming::hint([naming::type_name(&naming::singular(&base)), format!("{base}Item")]);
+        let item_names = Naming::hint([
+            naming::type_name(&naming::singular(&base)),
+            format!("{base}Item"),
+        ]);
         let item = match &o.items {
             Some(schema) => self.convert(schema, &join(pointer, "items"), item_names),
             None => Converted::of(TypeRef::Any),
         };
-        let ty = if item.nullable { TypeRef::Option(Box::new(item.ty)) } else { item.ty };
+        let ty = if item.nullable {
+            TypeRef::Option(Box::new(item.ty))
+        } else {
+            item.ty
+        };
         let mut c = Converted::of(TypeRef::Array(Box::new(ty)));
         if !item.checks.is_empty() {
             c.checks.inner = Some(Box::new(item.checks));
@@ -345,14 +465,32 @@ impl<'a> SchemaCx<'a> {
             // A pure map, or an object closed to any property.
             return match &o.additional_properties {
                 Some(Schema::Boolean(b)) if !b.0 => {
-                    let empty = TypeKind::Struct(Struct { fields: vec![], extra: None });
-                    Converted::of(TypeRef::Named(self.define(naming, empty, o.description.clone(), pointer)))
+                    let empty = TypeKind::Struct(Struct {
+                        fields: vec![],
+                        extra: None,
+                    });
+                    Converted::of(TypeRef::Named(self.define(
+                        naming,
+                        empty,
+                        o.description.clone(),
+                        pointer,
+                    )))
                 }
-                Some(Schema::Boolean(_)) | None => Converted::of(TypeRef::Map(Box::new(TypeRef::Any))),
+                Some(Schema::Boolean(_)) | None => {
+                    Converted::of(TypeRef::Map(Box::new(TypeRef::Any)))
+                }
                 Some(s) => {
                     let base = naming.first();
-                    let v = self.convert(s, &join(pointer, "additionalProperties"), Naming::hint([format!("{base}Value")]));
-                    let value = if v.nullable { TypeRef::Option(Box::new(v.ty)) } else { v.ty };
+                    let v = self.convert(
+                        s,
+                        &join(pointer, "additionalProperties"),
+                        Naming::hint([format!("{base}Value")]),
+                    );
+                    let value = if v.nullable {
+                        TypeRef::Option(Box::new(v.ty))
+                    } else {
+                        v.ty
+                    };
                     let mut c = Converted::of(TypeRef::Map(Box::new(value)));
                     if !v.checks.is_empty() {
                         c.checks.inner = Some(Box::new(v.checks));
@@ -373,7 +511,11 @@ impl<'a> SchemaCx<'a> {
                 None => {
                     let qualified = format!("{name}{prop_type}");
                     // Generic words make poor type names on their own (`Status`, `Data`): qualify them first.
-                    let hint = if GENERIC_NAMES.contains(&prop_type.as_str()) { vec![qualified] } else { vec![prop_type.clone(), qualified] };
+                    let hint = if GENERIC_NAMES.contains(&prop_type.as_str()) {
+                        vec![qualified]
+                    } else {
+                        vec![prop_type.clone(), qualified]
+                    };
                     self.convert(schema, &prop_pointer, Naming::Hint(hint))
                 }
             };
@@ -393,23 +535,39 @@ impl<'a> SchemaCx<'a> {
         }
         let extra = match extra_schema.flatten() {
             Some(s) => {
-                let v = self.convert(s, &join(pointer, "additionalProperties"), Naming::hint([format!("{name}Value")]));
+                let v = self.convert(
+                    s,
+                    &join(pointer, "additionalProperties"),
+                    Naming::hint([format!("{name}Value")]),
+                );
                 Some(v.ty)
             }
             None => None,
         };
-        let name = self.define_claimed(name, &naming, TypeKind::Struct(Struct { fields, extra }), o.description.clone(), pointer);
+        let name = self.define_claimed(
+            name,
+            &naming,
+            TypeKind::Struct(Struct { fields, extra }),
+            o.description.clone(),
+            pointer,
+        );
         Converted::of(TypeRef::Named(name))
     }
 
     fn convert_all_of(&mut self, o: &ObjectSchema, pointer: &str, naming: Naming) -> Converted {
-        let plain_wrapper = o.properties.is_empty() && o.additional_properties.is_none() && o.one_of.is_empty() && o.any_of.is_empty();
+        let plain_wrapper = o.properties.is_empty()
+            && o.additional_properties.is_none()
+            && o.one_of.is_empty()
+            && o.any_of.is_empty();
         if o.all_of.len() == 1 && plain_wrapper {
             let mut c = self.convert(&o.all_of[0], &join(pointer, "allOf/0"), naming);
             c.nullable |= o.is_nullable() == Some(true);
             return c;
         }
-        let mut merged = ObjectSchema { description: o.description.clone(), ..Default::default() };
+        let mut merged = ObjectSchema {
+            description: o.description.clone(),
+            ..Default::default()
+        };
         let mut primitive = None;
         self.merge_into(&mut merged, o, pointer, &mut primitive, 0);
         if merged.properties.is_empty() && merged.additional_properties.is_none() {
@@ -423,7 +581,14 @@ impl<'a> SchemaCx<'a> {
     }
 
     /// Flattens `allOf` members (recursively, through `$ref`s) into one object schema.
-    fn merge_into(&mut self, into: &mut ObjectSchema, o: &ObjectSchema, pointer: &str, primitive: &mut Option<Schema>, depth: usize) {
+    fn merge_into(
+        &mut self,
+        into: &mut ObjectSchema,
+        o: &ObjectSchema,
+        pointer: &str,
+        primitive: &mut Option<Schema>,
+        depth: usize,
+    ) {
         if depth > 16 {
             return;
         }
@@ -431,8 +596,12 @@ impl<'a> SchemaCx<'a> {
             let at = format!("{pointer}/allOf/{i}");
             match self.resolve_object(member) {
                 Some((m, _)) => {
-                    let is_object = !m.properties.is_empty() || m.additional_properties.is_some() || !m.all_of.is_empty()
-                        || m.schema_type.as_ref().is_some_and(|t| t.contains(Type::Object));
+                    let is_object = !m.properties.is_empty()
+                        || m.additional_properties.is_some()
+                        || !m.all_of.is_empty()
+                        || m.schema_type
+                            .as_ref()
+                            .is_some_and(|t| t.contains(Type::Object));
                     if !is_object {
                         primitive.get_or_insert_with(|| member.clone());
                         continue;
@@ -442,7 +611,10 @@ impl<'a> SchemaCx<'a> {
                     }
                     self.merge_into(into, &m, &at, primitive, depth + 1);
                 }
-                None => self.diags.push(Diagnostic::warning(&at, "`allOf` member could not be resolved to an object; ignored")),
+                None => self.diags.push(Diagnostic::warning(
+                    &at,
+                    "`allOf` member could not be resolved to an object; ignored",
+                )),
             }
         }
         for (k, v) in &o.properties {
@@ -462,8 +634,16 @@ impl<'a> SchemaCx<'a> {
     }
 
     fn convert_union(&mut self, o: &ObjectSchema, pointer: &str, naming: Naming) -> Converted {
-        let (members, keyword) = if !o.one_of.is_empty() { (&o.one_of, "oneOf") } else { (&o.any_of, "anyOf") };
-        let non_null: Vec<(usize, &Schema)> = members.iter().enumerate().filter(|(_, m)| !is_null_schema(m)).collect();
+        let (members, keyword) = if !o.one_of.is_empty() {
+            (&o.one_of, "oneOf")
+        } else {
+            (&o.any_of, "anyOf")
+        };
+        let non_null: Vec<(usize, &Schema)> = members
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| !is_null_schema(m))
+            .collect();
         let nullable = non_null.len() != members.len() || o.is_nullable() == Some(true);
         if non_null.is_empty() {
             let mut c = Converted::of(TypeRef::Any);
@@ -476,10 +656,19 @@ impl<'a> SchemaCx<'a> {
             c.nullable |= nullable;
             return c;
         }
-        let resolved: Vec<Option<(ObjectSchema, Option<String>)>> = non_null.iter().map(|(_, m)| self.resolve_object(m)).collect();
-        let objects: Vec<&ObjectSchema> = resolved.iter().filter_map(|r| r.as_ref().map(|(o, _)| o)).collect();
+        let resolved: Vec<Option<(ObjectSchema, Option<String>)>> = non_null
+            .iter()
+            .map(|(_, m)| self.resolve_object(m))
+            .collect();
+        let objects: Vec<&ObjectSchema> = resolved
+            .iter()
+            .filter_map(|r| r.as_ref().map(|(o, _)| o))
+            .collect();
         let tag = if objects.len() == resolved.len() {
-            o.discriminator.as_ref().map(|d| d.property_name.clone()).or_else(|| detect_tag(&objects))
+            o.discriminator
+                .as_ref()
+                .map(|d| d.property_name.clone())
+                .or_else(|| detect_tag(&objects))
         } else {
             None
         };
@@ -500,8 +689,11 @@ impl<'a> SchemaCx<'a> {
                 if let Some(d) = &o.discriminator {
                     if let Some(mapping) = &d.mapping {
                         for (value, target) in mapping.iter() {
-                            let target_name = component_name(target).unwrap_or_else(|| target.clone());
-                            if component.as_deref() == Some(target_name.as_str()) && !tag_values.contains(value) {
+                            let target_name =
+                                component_name(target).unwrap_or_else(|| target.clone());
+                            if component.as_deref() == Some(target_name.as_str())
+                                && !tag_values.contains(value)
+                            {
                                 tag_values.push(value.clone());
                             }
                         }
@@ -517,7 +709,11 @@ impl<'a> SchemaCx<'a> {
                     }
                 }
             }
-            let base = match (tag_values.first(), &component, resolved_obj.and_then(|o| o.title.clone())) {
+            let base = match (
+                tag_values.first(),
+                &component,
+                resolved_obj.and_then(|o| o.title.clone()),
+            ) {
                 (Some(v), _, _) if tag.is_some() => naming::pascal(v),
                 (_, Some(comp), _) => naming::type_name(comp),
                 (_, _, Some(title)) => naming::pascal(&title),
@@ -527,7 +723,9 @@ impl<'a> SchemaCx<'a> {
             let hint = Naming::hint([format!("{name}{variant}")]);
             let is_inline = matches!(member, Schema::Object(b) if matches!(b.as_ref(), ObjectOrReference::Object(_)));
             let (ty, inject_tag) = match (&tag, resolved_obj, is_inline) {
-                (Some(tag), Some(obj), true) if obj.properties.contains_key(tag) && !tag_values.is_empty() => {
+                (Some(tag), Some(obj), true)
+                    if obj.properties.contains_key(tag) && !tag_values.is_empty() =>
+                {
                     // The tag is written by the union itself; the variant struct need not carry it.
                     let mut without = obj.clone();
                     without.properties.remove(tag);
@@ -535,8 +733,18 @@ impl<'a> SchemaCx<'a> {
                     if without.schema_type.is_none() {
                         without.schema_type = Some(TypeSet::Single(Type::Object));
                     }
-                    let c = if without.properties.is_empty() && without.additional_properties.is_none() {
-                        let n = self.define(hint, TypeKind::Struct(Struct { fields: vec![], extra: None }), None, &at);
+                    let c = if without.properties.is_empty()
+                        && without.additional_properties.is_none()
+                    {
+                        let n = self.define(
+                            hint,
+                            TypeKind::Struct(Struct {
+                                fields: vec![],
+                                extra: None,
+                            }),
+                            None,
+                            &at,
+                        );
                         Converted::of(TypeRef::Named(n))
                     } else {
                         self.convert_struct(&without, &at, hint)
@@ -545,16 +753,26 @@ impl<'a> SchemaCx<'a> {
                 }
                 (Some(tag), Some(obj), _) => {
                     let c = self.convert(member, &at, hint);
-                    (c.ty, !obj.properties.contains_key(tag) && !tag_values.is_empty())
+                    (
+                        c.ty,
+                        !obj.properties.contains_key(tag) && !tag_values.is_empty(),
+                    )
                 }
                 _ => (self.convert(member, &at, hint).ty, false),
             };
-            variants.push(UnionVariant { name: variant, ty, tag_values, inject_tag });
+            variants.push(UnionVariant {
+                name: variant,
+                ty,
+                tag_values,
+                inject_tag,
+            });
         }
         // A tag that selects nothing, or two variants for one value, is no tag: fall back to untagged.
         let tag = tag.filter(|_| {
             let mut seen = HashSet::new();
-            variants.iter().all(|v| v.tag_values.iter().all(|t| seen.insert(t.clone())))
+            variants
+                .iter()
+                .all(|v| v.tag_values.iter().all(|t| seen.insert(t.clone())))
                 && variants.iter().filter(|v| v.tag_values.is_empty()).count() <= 1
                 && variants.iter().any(|v| !v.tag_values.is_empty())
         });
@@ -563,7 +781,13 @@ impl<'a> SchemaCx<'a> {
                 v.inject_tag = false;
             }
         }
-        let name = self.define_claimed(name, &naming, TypeKind::Union(Union { tag, variants }), o.description.clone(), pointer);
+        let name = self.define_claimed(
+            name,
+            &naming,
+            TypeKind::Union(Union { tag, variants }),
+            o.description.clone(),
+            pointer,
+        );
         let mut c = Converted::of(TypeRef::Named(name));
         c.nullable = nullable;
         c
@@ -578,12 +802,25 @@ impl<'a> SchemaCx<'a> {
     }
 
     /// Defines a type named by `naming`, or returns the existing type of the same shape.
-    pub fn define(&mut self, naming: Naming, kind: TypeKind, description: Option<String>, pointer: &str) -> String {
+    pub fn define(
+        &mut self,
+        naming: Naming,
+        kind: TypeKind,
+        description: Option<String>,
+        pointer: &str,
+    ) -> String {
         let name = self.claim(&naming);
         self.define_claimed(name, &naming, kind, description, pointer)
     }
 
-    fn define_claimed(&mut self, name: String, naming: &Naming, kind: TypeKind, description: Option<String>, pointer: &str) -> String {
+    fn define_claimed(
+        &mut self,
+        name: String,
+        naming: &Naming,
+        kind: TypeKind,
+        description: Option<String>,
+        pointer: &str,
+    ) -> String {
         let key = shape_key(&kind);
         if let Naming::Hint(_) = naming {
             if let Some(existing) = self.shapes.get(&key) {
@@ -592,17 +829,41 @@ impl<'a> SchemaCx<'a> {
             }
         }
         self.shapes.entry(key).or_insert_with(|| name.clone());
-        self.types.push(TypeDef { name: name.clone(), description, deprecated: false, origin: pointer.to_owned(), kind });
+        self.types.push(TypeDef {
+            name: name.clone(),
+            description,
+            deprecated: false,
+            origin: pointer.to_owned(),
+            kind,
+        });
         name
     }
 
-    pub fn define_exact(&mut self, name: &str, kind: TypeKind, description: Option<String>, deprecated: bool, pointer: &str) {
-        self.types.push(TypeDef { name: name.to_owned(), description, deprecated, origin: pointer.to_owned(), kind });
+    pub fn define_exact(
+        &mut self,
+        name: &str,
+        kind: TypeKind,
+        description: Option<String>,
+        deprecated: bool,
+        pointer: &str,
+    ) {
+        self.types.push(TypeDef {
+            name: name.to_owned(),
+            description,
+            deprecated,
+            origin: pointer.to_owned(),
+            kind,
+        });
     }
 
     /// Boxes struct fields that close a cycle of directly contained types, so every type has a size.
     pub fn finish(mut self) -> (Vec<TypeDef>, Vec<Diagnostic>) {
-        let index: HashMap<String, usize> = self.types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
+        let index: HashMap<String, usize> = self
+            .types
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.name.clone(), i))
+            .collect();
         let edges: Vec<Vec<usize>> = self
             .types
             .iter()
@@ -687,7 +948,16 @@ fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
         }
     }
     let n = edges.len();
-    let mut s = State { edges, index: vec![None; n], low: vec![0; n], on_stack: vec![false; n], stack: vec![], next: 0, comp: vec![0; n], comps: 0 };
+    let mut s = State {
+        edges,
+        index: vec![None; n],
+        low: vec![0; n],
+        on_stack: vec![false; n],
+        stack: vec![],
+        next: 0,
+        comp: vec![0; n],
+        comps: 0,
+    };
     for v in 0..n {
         if s.index[v].is_none() {
             visit(&mut s, v);
@@ -740,8 +1010,14 @@ pub fn const_string(s: &Schema) -> Option<String> {
 
 /// A property that holds a distinct constant string in every member but at most one (the catch-all).
 pub fn detect_tag(members: &[&ObjectSchema]) -> Option<String> {
-    let first = members.iter().find(|m| m.properties.values().any(|p| const_string(p).is_some()))?;
-    for (prop, _) in first.properties.iter().filter(|(_, s)| const_string(s).is_some()) {
+    let first = members
+        .iter()
+        .find(|m| m.properties.values().any(|p| const_string(p).is_some()))?;
+    for (prop, _) in first
+        .properties
+        .iter()
+        .filter(|(_, s)| const_string(s).is_some())
+    {
         let mut values = HashSet::new();
         let mut without = 0;
         let mut ok = true;

@@ -10,17 +10,32 @@ use serde_json::Value;
 
 /// Keywords `oas3` 0.22 does not keep, and what ignoring them means for the generated code.
 const DROPPED: &[(&str, &str)] = &[
-    ("not", "`not` is not enforced: the generated type accepts values the spec excludes"),
-    ("patternProperties", "`patternProperties` is not modelled: matching properties are kept as untyped extra fields"),
+    (
+        "not",
+        "`not` is not enforced: the generated type accepts values the spec excludes",
+    ),
+    (
+        "patternProperties",
+        "`patternProperties` is not modelled: matching properties are kept as untyped extra fields",
+    ),
     ("propertyNames", "`propertyNames` is not enforced"),
-    ("unevaluatedProperties", "`unevaluatedProperties` is not enforced"),
+    (
+        "unevaluatedProperties",
+        "`unevaluatedProperties` is not enforced",
+    ),
     ("unevaluatedItems", "`unevaluatedItems` is not enforced"),
     ("if", "`if`/`then`/`else` are not enforced"),
     ("dependentSchemas", "`dependentSchemas` is not enforced"),
     ("dependentRequired", "`dependentRequired` is not enforced"),
     ("contains", "`contains` is not enforced"),
-    ("$defs", "`$defs` is not read; a `$ref` into it still resolves through the raw document"),
-    ("definitions", "`definitions` inside a schema is not read; a `$ref` into it still resolves"),
+    (
+        "$defs",
+        "`$defs` is not read; a `$ref` into it still resolves through the raw document",
+    ),
+    (
+        "definitions",
+        "`definitions` inside a schema is not read; a `$ref` into it still resolves",
+    ),
     ("$dynamicRef", "`$dynamicRef` is not supported"),
 ];
 
@@ -49,19 +64,30 @@ fn check_refs(root: &Value, value: &Value, pointer: &str, errors: &mut Vec<Diagn
                         let decoded = percent_decode(local);
                         if root.pointer(&decoded).is_none() {
                             errors.push(
-                                Diagnostic::error(at, format!("`$ref: {target}` points at nothing in this document"))
-                                    .with_hint("fix the reference or add the missing component"),
+                                Diagnostic::error(
+                                    at,
+                                    format!("`$ref: {target}` points at nothing in this document"),
+                                )
+                                .with_hint("fix the reference or add the missing component"),
                             );
                         }
                     }
                     None => errors.push(
-                        Diagnostic::error(at, format!("external `$ref: {target}` is not supported"))
-                            .with_hint("bundle the spec into one file first (for example `redocly bundle`)"),
+                        Diagnostic::error(
+                            at,
+                            format!("external `$ref: {target}` is not supported"),
+                        )
+                        .with_hint(
+                            "bundle the spec into one file first (for example `redocly bundle`)",
+                        ),
                     ),
                 }
             }
             for (k, v) in map {
-                if matches!(k.as_str(), "example" | "examples" | "default" | "enum" | "const") {
+                if matches!(
+                    k.as_str(),
+                    "example" | "examples" | "default" | "enum" | "const"
+                ) {
                     continue;
                 }
                 check_refs(root, v, &crate::diagnostic::join(pointer, k), errors);

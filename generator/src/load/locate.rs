@@ -12,7 +12,9 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
-        Self { lines: text.lines().map(str::to_owned).collect() }
+        Self {
+            lines: text.lines().map(str::to_owned).collect(),
+        }
     }
 
     pub fn find(&self, pointer: &str) -> Option<usize> {
@@ -33,7 +35,9 @@ impl LineIndex {
             let flow_key = format!("{{{token}:");
             let hit = self.lines[line..].iter().position(|l| {
                 let t = l.trim_start().trim_start_matches("- ");
-                t.starts_with(&yaml_plain) || t.starts_with(&yaml_single) || (t.starts_with(&quoted) && t[quoted.len()..].trim_start().starts_with(':'))
+                t.starts_with(&yaml_plain)
+                    || t.starts_with(&yaml_single)
+                    || (t.starts_with(&quoted) && t[quoted.len()..].trim_start().starts_with(':'))
             });
             match hit {
                 Some(hit) => {
@@ -41,7 +45,9 @@ impl LineIndex {
                     found_any = true;
                 }
                 // A key inside a flow mapping (`{$ref: ...}`) on the line found so far.
-                None if found_any && (self.lines[line].contains(&flow_key) || self.lines[line].contains(&format!(" {token}:"))) => {}
+                None if found_any
+                    && (self.lines[line].contains(&flow_key)
+                        || self.lines[line].contains(&format!(" {token}:"))) => {}
                 // Not found: the enclosing line is still the best hint there is.
                 None => break,
             }

@@ -42,23 +42,31 @@ pub fn load_str(text: &str) -> Result<Document, Diagnostics> {
     let source_version = match raw.get("openapi").and_then(Value::as_str) {
         Some(v) => v.to_owned(),
         None if raw.get("swagger").is_some() => {
-            return Err(Diagnostic::error("/swagger", "Swagger 2.0 documents are not supported")
-                .with_hint("convert it to OpenAPI 3 first (for example with swagger2openapi)")
-                .into())
+            return Err(
+                Diagnostic::error("/swagger", "Swagger 2.0 documents are not supported")
+                    .with_hint("convert it to OpenAPI 3 first (for example with swagger2openapi)")
+                    .into(),
+            )
         }
         None => {
-            return Err(Diagnostic::error("", "not an OpenAPI document: no `openapi` version field")
-                .with_hint("the top level must have `openapi: 3.0.x` or `openapi: 3.1.x`")
-                .into())
+            return Err(Diagnostic::error(
+                "",
+                "not an OpenAPI document: no `openapi` version field",
+            )
+            .with_hint("the top level must have `openapi: 3.0.x` or `openapi: 3.1.x`")
+            .into())
         }
     };
     let mut warnings = Vec::new();
     if source_version.starts_with("3.0") {
         upgrade::upgrade_30_to_31(&mut raw, &mut warnings);
     } else if !source_version.starts_with("3.1") && !source_version.starts_with("3.2") {
-        return Err(Diagnostic::error("/openapi", format!("unsupported OpenAPI version {source_version:?}"))
-            .with_hint("this generator reads OpenAPI 3.0.x and 3.1.x")
-            .into());
+        return Err(Diagnostic::error(
+            "/openapi",
+            format!("unsupported OpenAPI version {source_version:?}"),
+        )
+        .with_hint("this generator reads OpenAPI 3.0.x and 3.1.x")
+        .into());
     }
     let mut errors = Vec::new();
     lint::check(&raw, &mut warnings, &mut errors);
@@ -82,7 +90,9 @@ pub fn load_str(text: &str) -> Result<Document, Diagnostics> {
             warnings: warnings.into_iter().map(with_line).collect(),
             lines,
         }),
-        None => Err(Diagnostics(errors.into_iter().chain(warnings).map(with_line).collect())),
+        None => Err(Diagnostics(
+            errors.into_iter().chain(warnings).map(with_line).collect(),
+        )),
     }
 }
 
@@ -117,9 +127,14 @@ fn yaml_to_json(value: yaml_serde::Value, pointer: &str) -> Result<Value, Diagno
                 Value::from(u)
             } else {
                 let f = n.as_f64().unwrap_or(f64::NAN);
-                serde_json::Number::from_f64(f).map(Value::Number).ok_or_else(|| {
-                    Diagnostic::error(pointer, format!("number {f} cannot be represented in JSON"))
-                })?
+                serde_json::Number::from_f64(f)
+                    .map(Value::Number)
+                    .ok_or_else(|| {
+                        Diagnostic::error(
+                            pointer,
+                            format!("number {f} cannot be represented in JSON"),
+                        )
+                    })?
             }
         }
         Y::String(s) => Value::String(s),
@@ -161,17 +176,25 @@ fn deserialize(raw: &Value) -> Result<oas3::Spec, Diagnostic> {
             .filter_map(|seg| match seg {
                 serde_path_to_error::Segment::Seq { index } => Some(format!("/{index}")),
                 serde_path_to_error::Segment::Map { key } => Some(crate::diagnostic::join("", key)),
-                serde_path_to_error::Segment::Enum { variant } => Some(crate::diagnostic::join("", variant)),
+                serde_path_to_error::Segment::Enum { variant } => {
+                    Some(crate::diagnostic::join("", variant))
+                }
                 serde_path_to_error::Segment::Unknown => None,
             })
             .collect();
-        Diagnostic::error(pointer, format!("does not match the OpenAPI schema: {}", e.inner()))
-            .with_hint("fix the value at this location; see https://spec.openapis.org/oas/v3.1.1")
+        Diagnostic::error(
+            pointer,
+            format!("does not match the OpenAPI schema: {}", e.inner()),
+        )
+        .with_hint("fix the value at this location; see https://spec.openapis.org/oas/v3.1.1")
     })
 }
 
 fn hex_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[cfg(test)]

@@ -8,7 +8,10 @@ fn doc(body: &str) -> String {
 #[test]
 fn nullable_becomes_a_null_type() {
     let d = load_str(&doc("    A: {type: string, nullable: true}\n    B: {nullable: true, allOf: [{$ref: '#/components/schemas/A'}]}\n")).unwrap();
-    assert_eq!(d.raw.pointer("/components/schemas/A/type"), Some(&json!(["string", "null"])));
+    assert_eq!(
+        d.raw.pointer("/components/schemas/A/type"),
+        Some(&json!(["string", "null"]))
+    );
     let b = d.raw.pointer("/components/schemas/B").unwrap();
     assert_eq!(b["anyOf"][1], json!({"type": "null"}));
     assert!(b.get("nullable").is_none());
@@ -28,17 +31,33 @@ fn boolean_exclusive_bounds_become_numeric() {
 #[test]
 fn a_property_named_like_a_keyword_is_left_alone() {
     let d = load_str(&doc("    P:\n      type: object\n      properties:\n        nullable: {type: boolean}\n        example: {type: string}\n")).unwrap();
-    assert_eq!(d.raw.pointer("/components/schemas/P/properties/nullable"), Some(&json!({"type": "boolean"})));
-    assert_eq!(d.raw.pointer("/components/schemas/P/properties/example"), Some(&json!({"type": "string"})));
+    assert_eq!(
+        d.raw.pointer("/components/schemas/P/properties/nullable"),
+        Some(&json!({"type": "boolean"}))
+    );
+    assert_eq!(
+        d.raw.pointer("/components/schemas/P/properties/example"),
+        Some(&json!({"type": "string"}))
+    );
 }
 
 #[test]
 fn dropped_keywords_are_reported_with_their_pointer() {
     let d = load_str(&doc("    X:\n      type: object\n      not: {type: string}\n      patternProperties: {'^a': {type: string}}\n")).unwrap();
     let pointers: Vec<&str> = d.warnings.iter().map(|w| w.pointer.as_str()).collect();
-    assert!(pointers.contains(&"/components/schemas/X/not"), "{pointers:?}");
-    assert!(pointers.contains(&"/components/schemas/X/patternProperties"), "{pointers:?}");
-    assert!(d.warnings.iter().all(|w| w.line.is_some()), "{:?}", d.warnings);
+    assert!(
+        pointers.contains(&"/components/schemas/X/not"),
+        "{pointers:?}"
+    );
+    assert!(
+        pointers.contains(&"/components/schemas/X/patternProperties"),
+        "{pointers:?}"
+    );
+    assert!(
+        d.warnings.iter().all(|w| w.line.is_some()),
+        "{:?}",
+        d.warnings
+    );
 }
 
 #[test]
@@ -80,6 +99,8 @@ fn a_wrong_shape_names_the_pointer() {
 fn integer_keys_and_json_input_both_load() {
     let yaml = load_str("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        200: {description: ok}\n").unwrap();
     assert!(yaml.raw.pointer("/paths/~1a/get/responses/200").is_some());
-    let json = load_str(r#"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}}"#).unwrap();
+    let json =
+        load_str(r#"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}}"#)
+            .unwrap();
     assert_eq!(json.sha256.len(), 64);
 }

@@ -10,14 +10,23 @@ use crate::diagnostic::{join, Diagnostic};
 use serde_json::{json, Map, Value};
 
 pub fn upgrade_30_to_31(doc: &mut Value, warnings: &mut Vec<Diagnostic>) {
-    super::walk::for_each_schema(doc, &mut |pointer, map| upgrade_schema_object(map, pointer, warnings));
+    super::walk::for_each_schema(doc, &mut |pointer, map| {
+        upgrade_schema_object(map, pointer, warnings)
+    });
     if let Some(v) = doc.get_mut("openapi") {
         *v = Value::String("3.1.0".into());
     }
 }
 
-fn upgrade_schema_object(map: &mut Map<String, Value>, pointer: &str, warnings: &mut Vec<Diagnostic>) {
-    for (flag, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+fn upgrade_schema_object(
+    map: &mut Map<String, Value>,
+    pointer: &str,
+    warnings: &mut Vec<Diagnostic>,
+) {
+    for (flag, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
         if let Some(Value::Bool(exclusive)) = map.get(flag).cloned() {
             map.remove(flag);
             if exclusive {
@@ -27,7 +36,9 @@ fn upgrade_schema_object(map: &mut Map<String, Value>, pointer: &str, warnings: 
                     }
                     _ => warnings.push(Diagnostic::warning(
                         join(pointer, flag),
-                        format!("`{flag}: true` without a numeric `{bound}` has no meaning; ignored"),
+                        format!(
+                            "`{flag}: true` without a numeric `{bound}` has no meaning; ignored"
+                        ),
                     )),
                 }
             }
@@ -36,7 +47,10 @@ fn upgrade_schema_object(map: &mut Map<String, Value>, pointer: &str, warnings: 
     match map.remove("nullable") {
         Some(Value::Bool(true)) => make_nullable(map),
         Some(Value::Bool(false)) | None => {}
-        Some(_) => warnings.push(Diagnostic::warning(join(pointer, "nullable"), "`nullable` is not a boolean; ignored")),
+        Some(_) => warnings.push(Diagnostic::warning(
+            join(pointer, "nullable"),
+            "`nullable` is not a boolean; ignored",
+        )),
     }
 }
 
@@ -54,7 +68,10 @@ fn make_nullable(map: &mut Map<String, Value>) {
         _ => {
             // `$ref` + nullable, or a composed schema: wrap.
             let inner = std::mem::take(map);
-            map.insert("anyOf".into(), json!([Value::Object(inner), {"type": "null"}]));
+            map.insert(
+                "anyOf".into(),
+                json!([Value::Object(inner), {"type": "null"}]),
+            );
         }
     }
     if let Some(Value::Array(values)) = map.get_mut("enum") {

@@ -13,7 +13,11 @@ pub fn for_each_schema(doc: &mut Value, f: &mut dyn FnMut(&str, &mut Map<String,
     walk_document(doc, "", f);
 }
 
-fn walk_document(value: &mut Value, pointer: &str, f: &mut dyn FnMut(&str, &mut Map<String, Value>)) {
+fn walk_document(
+    value: &mut Value,
+    pointer: &str,
+    f: &mut dyn FnMut(&str, &mut Map<String, Value>),
+) {
     match value {
         Value::Object(map) => {
             for (k, v) in map.iter_mut() {
@@ -43,15 +47,34 @@ fn walk_document(value: &mut Value, pointer: &str, f: &mut dyn FnMut(&str, &mut 
 
 /// Keywords whose value is one schema.
 const SINGLE: &[&str] = &[
-    "items", "additionalProperties", "not", "contains", "propertyNames", "if", "then", "else",
-    "unevaluatedProperties", "unevaluatedItems", "additionalItems",
+    "items",
+    "additionalProperties",
+    "not",
+    "contains",
+    "propertyNames",
+    "if",
+    "then",
+    "else",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "additionalItems",
 ];
 /// Keywords whose value is a list of schemas.
 const LIST: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
 /// Keywords whose value maps names to schemas.
-const MAP: &[&str] = &["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"];
+const MAP: &[&str] = &[
+    "properties",
+    "patternProperties",
+    "$defs",
+    "definitions",
+    "dependentSchemas",
+];
 
-pub fn walk_schema(value: &mut Value, pointer: &str, f: &mut dyn FnMut(&str, &mut Map<String, Value>)) {
+pub fn walk_schema(
+    value: &mut Value,
+    pointer: &str,
+    f: &mut dyn FnMut(&str, &mut Map<String, Value>),
+) {
     let Value::Object(map) = value else { return };
     f(pointer, map);
     for (k, v) in map.iter_mut() {
