@@ -10,14 +10,26 @@ fn corpus() -> Vec<PathBuf> {
     let mut specs: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("tests/corpus exists")
         .map(|e| e.expect("readable entry").path())
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("json" | "yaml")))
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("json" | "yaml")
+            )
+        })
         .collect();
     specs.sort();
     specs
 }
 
 fn crate_name(spec: &Path) -> String {
-    let stem = spec.file_name().unwrap().to_str().unwrap().split('.').next().unwrap();
+    let stem = spec
+        .file_name()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .split('.')
+        .next()
+        .unwrap();
     format!("corpus-{}", stem.to_ascii_lowercase())
 }
 
@@ -53,7 +65,13 @@ fn every_corpus_spec_generates_a_crate_that_checks_without_warnings() {
         }
         // Resolve dependencies exactly as the workspace does (cargo drops what a crate does not use).
         std::fs::copy(&lock, dir.join("Cargo.lock")).unwrap();
-        let lines: usize = generation.krate.files.iter().filter(|f| f.path.ends_with(".rs")).map(|f| f.contents.lines().count()).sum();
+        let lines: usize = generation
+            .krate
+            .files
+            .iter()
+            .filter(|f| f.path.ends_with(".rs"))
+            .map(|f| f.contents.lines().count())
+            .sum();
         let checked = Instant::now();
         let output = Command::new(env!("CARGO"))
             .args(["check", "--quiet", "--message-format=short"])
@@ -64,7 +82,10 @@ fn every_corpus_spec_generates_a_crate_that_checks_without_warnings() {
             .expect("cargo runs");
         let stderr = String::from_utf8_lossy(&output.stderr);
         if !output.status.success() || stderr.contains("warning:") {
-            failures.push(format!("{}: cargo check failed or warned:\n{stderr}", spec.display()));
+            failures.push(format!(
+                "{}: cargo check failed or warned:\n{stderr}",
+                spec.display()
+            ));
         }
         report.push(format!(
             "{:<32} ok={} generate={}ms check={}ms lines={} generator-warnings={}",
@@ -75,7 +96,10 @@ fn every_corpus_spec_generates_a_crate_that_checks_without_warnings() {
             lines,
             generation.warnings.len()
         ));
-        insta::assert_snapshot!(format!("surface_{name}"), generator::emit::api_surface(&generation.api));
+        insta::assert_snapshot!(
+            format!("surface_{name}"),
+            generator::emit::api_surface(&generation.api)
+        );
     }
     eprintln!("{}", report.join("\n"));
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
