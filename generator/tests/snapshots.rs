@@ -70,3 +70,49 @@ fn fixtures() {
 fn strip_header(s: &str) -> &str {
     s.splitn(4, '\n').nth(3).unwrap_or(s)
 }
+
+#[test]
+fn type_overrides_apply_to_properties_and_components() {
+    let spec = "openapi: 3.1.0
+info: {title: t, version: '1'}
+paths:
+  /a:
+    get:
+      operationId: getA
+      responses:
+        '200':
+          description: OK
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  createdAt: {}
+                  owner: {$ref: '#/components/schemas/Owner'}
+components:
+  schemas:
+    Owner: {type: object, properties: {name: {type: string}}}
+";
+    let config = Config::from_toml(
+        "[type_overrides]\n\"GetAResponse.createdAt\" = \"date-time\"\n\"Owner\" = \"::std::collections::BTreeMap<String, String>\"\n",
+        "overrides",
+    )
+    .unwrap();
+    let generation = generate(spec, &config).unwrap();
+    let models = generation.krate.file("src/models.rs").unwrap();
+    assert!(
+        models.contains("pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>"),
+        "{models}"
+    );
+    assert!(
+        models.contains("pub type Owner = ::std::collections::BTreeMap<String, String>;"),
+        "{models}"
+    );
+    assert!(generation
+        .krate
+        .file("Cargo.toml")
+        .unwrap()
+        .contains("chrono"));
+    // Unknown keys are a typo, not something to ignore.
+    assert!(Config::from_toml("crate_nmae = \"x\"", "x").is_err());
+}

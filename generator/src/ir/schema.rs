@@ -159,7 +159,7 @@ impl<'a> SchemaCx<'a> {
             if let Some(path) = self.overrides.get(name).cloned() {
                 self.define_exact(
                     &rust,
-                    TypeKind::Alias(TypeRef::Named(path)),
+                    TypeKind::Alias(override_type(&path)),
                     None,
                     false,
                     &pointer,
@@ -507,7 +507,7 @@ impl<'a> SchemaCx<'a> {
             let prop_type = naming::type_name(prop);
             let override_key = format!("{name}.{prop}");
             let c = match self.overrides.get(&override_key) {
-                Some(path) => Converted::of(TypeRef::Named(path.clone())),
+                Some(path) => Converted::of(override_type(path)),
                 None => {
                     let qualified = format!("{name}{prop_type}");
                     // Generic words make poor type names on their own (`Status`, `Data`): qualify them first.
@@ -896,6 +896,24 @@ impl<'a> SchemaCx<'a> {
             }
         }
         (self.types, self.diags)
+    }
+}
+
+/// The type an override names: a JSON Schema spelling (`string`, `date-time`, `integer`, ...) maps
+/// to what the generator would produce for it (so `date-time` also pulls in chrono); anything else
+/// is taken as a Rust type path.
+fn override_type(spec: &str) -> TypeRef {
+    match spec {
+        "string" => TypeRef::String,
+        "date-time" => TypeRef::DateTime,
+        "date" => TypeRef::Date,
+        "uuid" => TypeRef::Uuid,
+        "integer" | "int64" => TypeRef::Int(IntKind::I64),
+        "int32" => TypeRef::Int(IntKind::I32),
+        "number" | "double" => TypeRef::Float(false),
+        "boolean" => TypeRef::Bool,
+        "any" => TypeRef::Any,
+        path => TypeRef::Named(path.to_owned()),
     }
 }
 
