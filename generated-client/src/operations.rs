@@ -39,13 +39,13 @@ fn update_link_request(
     }
     let mut path = ::std::string::String::with_capacity(62usize);
     path.push_str("/public/workspace/");
-    let text = ::std::string::String::from(workspace_id);
-    crate::runtime::check_path_param("workspaceId", &text)?;
-    path.push_str(&crate::runtime::encode_path_segment(&text));
+    let text: &str = workspace_id;
+    crate::runtime::check_path_param("workspaceId", text)?;
+    path.push_str(&crate::runtime::encode_path_segment(text));
     path.push_str("/links/");
-    let text = ::std::string::String::from(link_id);
-    crate::runtime::check_path_param("linkId", &text)?;
-    path.push_str(&crate::runtime::encode_path_segment(&text));
+    let text: &str = link_id;
+    crate::runtime::check_path_param("linkId", text)?;
+    path.push_str(&crate::runtime::encode_path_segment(text));
     let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
     let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
     let mut cookies: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();

@@ -370,12 +370,19 @@ fn emit_request_fn(
         {
             Some(p) => {
                 let ident = format_ident!("{}", p.rust_name);
-                let text = to_text(quote!(#ident), &p.ty, index);
+                // Strings are encoded straight from the argument, with no intermediate copy.
+                let text = match &p.ty {
+                    TypeRef::String => quote!(#ident),
+                    ty => {
+                        let t = to_text(quote!(#ident), ty, index);
+                        quote!(&#t)
+                    }
+                };
                 let json = &p.name;
                 path_stmts.push(quote! {
-                    let text = #text;
-                    crate::runtime::check_path_param(#json, &text)?;
-                    path.push_str(&crate::runtime::encode_path_segment(&text));
+                    let text: &str = #text;
+                    crate::runtime::check_path_param(#json, text)?;
+                    path.push_str(&crate::runtime::encode_path_segment(text));
                 });
             }
             None => {
