@@ -186,6 +186,34 @@ fn emit_params_struct(op: &Operation, index: &TypeIndex<'_>) -> Option<TokenStre
     })
 }
 
+/// The arguments of an operation's method (and of its request builder), with their names:
+/// path parameters in template order, then the parameter struct, then the body.
+fn signature(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    let mut args = Vec::new();
+    let mut names = Vec::new();
+    for p in op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Path)
+    {
+        let ident = format_ident!("{}", p.rust_name);
+        let ty = arg_type(&p.ty);
+        args.push(quote!(#ident: #ty));
+        names.push(quote!(#ident));
+    }
+    if let Some(params_ty) = &op.params_type {
+        let ty = format_ident!("{}", params_ty);
+        args.push(quote!(params: &#ty));
+        names.push(quote!(params));
+    }
+    if let Some(body) = &op.body {
+        let ty = body_arg_type(body);
+        args.push(quote!(body: #ty));
+        names.push(quote!(body));
+    }
+    (args, names)
+}
+
 /// Returns the public method and its private support functions (request builder and decoder).
 fn emit_operation(op: &Operation, base: &str, index: &TypeIndex<'_>) -> (TokenStream, TokenStream) {
     let method = format_ident!("{}", op.method_name);
@@ -193,31 +221,7 @@ fn emit_operation(op: &Operation, base: &str, index: &TypeIndex<'_>) -> (TokenSt
     let decode_fn = format_ident!("{}_decode", base);
     let error = format_ident!("{}", op.error_type);
     let success = success_type(op);
-    let path_params: Vec<&Param> = op
-        .params
-        .iter()
-        .filter(|p| p.location == ParamLocation::Path)
-        .collect();
-
-    // Signature pieces shared by the method and the request builder.
-    let mut args = Vec::new();
-    let mut arg_names = Vec::new();
-    for p in &path_params {
-        let ident = format_ident!("{}", p.rust_name);
-        let ty = arg_type(&p.ty);
-        args.push(quote!(#ident: #ty));
-        arg_names.push(quote!(#ident));
-    }
-    if let Some(params_ty) = &op.params_type {
-        let ty = format_ident!("{}", params_ty);
-        args.push(quote!(params: &#ty));
-        arg_names.push(quote!(params));
-    }
-    if let Some(body) = &op.body {
-        let ty = body_arg_type(body);
-        args.push(quote!(body: #ty));
-        arg_names.push(quote!(body));
-    }
+    let (args, arg_names) = signature(op);
 
     let endpoint = format!("`{} {}` (`{}`)", op.http_method, op.path, op.id);
     let mut doc_parts: Vec<Option<&str>> = vec![
@@ -791,24 +795,7 @@ pub fn api_surface(api: &Api) -> TokenStream {
         let method = format_ident!("{}", op.method_name);
         let error = format_ident!("{}", op.error_type);
         let success = success_type(op);
-        let mut args = Vec::new();
-        for p in op
-            .params
-            .iter()
-            .filter(|p| p.location == ParamLocation::Path)
-        {
-            let ident = format_ident!("{}", p.rust_name);
-            let ty = arg_type(&p.ty);
-            args.push(quote!(#ident: #ty));
-        }
-        if let Some(params_ty) = &op.params_type {
-            let ty = format_ident!("{}", params_ty);
-            args.push(quote!(params: &#ty));
-        }
-        if let Some(body) = &op.body {
-            let ty = body_arg_type(body);
-            args.push(quote!(body: #ty));
-        }
+        let (args, _) = signature(op);
         let doc = format!(" {} {}", op.http_method, op.path);
         let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
         let stream = op.pagination.as_ref().map(|p| {

@@ -166,14 +166,11 @@ impl OperationBuilder<'_, '_> {
     }
 
     /// Resolves a `$ref` anywhere in the document (chains too) into `T`.
-    fn resolve<T: DeserializeOwned>(
+    fn resolve<T: DeserializeOwned + Clone>(
         &mut self,
         item: &ObjectOrReference<T>,
         pointer: &str,
-    ) -> Option<(T, String)>
-    where
-        T: Clone,
-    {
+    ) -> Option<(T, String)> {
         match item {
             ObjectOrReference::Object(t) => Some((t.clone(), pointer.to_owned())),
             ObjectOrReference::Ref { ref_path, .. } => {
@@ -269,7 +266,7 @@ impl OperationBuilder<'_, '_> {
                         &ptr,
                         "parameter without `schema` (`content` form) is sent as a string",
                     ));
-                    converted(TypeRef::String)
+                    Converted::of(TypeRef::String)
                 }
             };
             let ty = match c.ty {
@@ -671,16 +668,6 @@ fn schema_default_string(s: &Schema) -> Option<String> {
             _ => None,
         },
         _ => None,
-    }
-}
-
-fn converted(ty: TypeRef) -> Converted {
-    Converted {
-        ty,
-        nullable: false,
-        checks: Checks::default(),
-        description: None,
-        deprecated: false,
     }
 }
 

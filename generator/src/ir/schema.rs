@@ -51,7 +51,7 @@ pub struct Converted {
 }
 
 impl Converted {
-    fn of(ty: TypeRef) -> Self {
+    pub fn of(ty: TypeRef) -> Self {
         Converted {
             ty,
             nullable: false,
