@@ -29,30 +29,39 @@ async fn prism_accepts_valid_updates_and_the_client_decodes_its_responses() {
     let prism = Prism::start().await;
     let client = builder_for(&prism.base_url).build().unwrap();
     let bodies = [
-        title_update("Quarterly review"),
-        UpdateLinkRequest::default(),
-        UpdateLinkRequest {
-            link_title: Nullable::Null,
-            ..Default::default()
-        },
-        UpdateLinkRequest {
-            link_title: Nullable::Value("t".repeat(255)),
-            link_reusable: Some(false),
-            link_provider_type: Some(LinkProviderType::ZohoDesk),
-            link_provider_id: Nullable::Null,
-            link_provider_ref: Nullable::Value("https://desk.example.com/t/1".into()),
-            link_meta: Some(BTreeMap::from([("source".to_owned(), "m".repeat(1024))])),
-        },
+        ("a title", title_update("Quarterly review")),
+        ("an empty body", UpdateLinkRequest::default()),
+        (
+            "a null title",
+            UpdateLinkRequest {
+                link_title: Nullable::Null,
+                ..Default::default()
+            },
+        ),
+        (
+            "every field, at its length limit",
+            UpdateLinkRequest {
+                link_title: Nullable::Value("t".repeat(255)),
+                link_reusable: Some(false),
+                link_provider_type: Some(LinkProviderType::ZohoDesk),
+                link_provider_id: Nullable::Null,
+                link_provider_ref: Nullable::Value("https://desk.example.com/t/1".into()),
+                link_meta: Some(BTreeMap::from([("source".to_owned(), "m".repeat(1024))])),
+            },
+        ),
     ];
     // Ids that need encoding must still match the path template's segments.
     let ids = [("ws_1", "lnk_1"), ("../x", "a/b"), ("ws 1", "lnk?#")];
-    for body in &bodies {
+    for (label, body) in &bodies {
         for (ws, link) in ids {
             let response =
                 support::bounded(client.links().update(ws, link, body).send_with_response())
                     .await
                     .unwrap_or_else(|e| {
-                        panic!("{ws:?}/{link:?} {body:?}: {e}\nPrism log:\n{}", prism.log())
+                        panic!(
+                            "{ws:?}/{link:?} with {label}: {e}\nPrism log:\n{}",
+                            prism.log()
+                        )
                     });
             assert_eq!(response.status.as_u16(), 200);
             assert!(
