@@ -80,19 +80,17 @@ async fn prism_accepts_valid_updates_and_the_client_decodes_its_responses() {
             assert_eq!(link.project.project_id, "string");
         }
     }
-    assert_every_request_passed_validation(&prism, bodies.len() * ids.len());
+    assert_every_request_passed_validation(&prism, bodies.len() * ids.len()).await;
 }
 
 /// Prism logs the outcome of validating each request (and its own responses): all `expected`
 /// requests passed and there was no violation.
-fn assert_every_request_passed_validation(prism: &Prism, expected: usize) {
-    let log = prism.log();
-    assert_eq!(
-        log.matches("The request passed the validation rules")
-            .count(),
-        expected,
-        "Prism log:\n{log}"
-    );
+async fn assert_every_request_passed_validation(prism: &Prism, expected: usize) {
+    const PASSED: &str = "The request passed the validation rules";
+    let log = prism
+        .log_when(|log| log.matches(PASSED).count() >= expected)
+        .await;
+    assert_eq!(log.matches(PASSED).count(), expected, "Prism log:\n{log}");
     assert!(
         !log.contains("did not pass the validation rules") && !log.contains("Violation"),
         "Prism found violations:\n{log}"
@@ -134,7 +132,7 @@ async fn prism_prefer_code_yields_the_typed_error_for_every_declared_status() {
             "{status}: the request was valid"
         );
     }
-    assert_every_request_passed_validation(&prism, 8);
+    assert_every_request_passed_validation(&prism, 8).await;
 }
 
 #[tokio::test]

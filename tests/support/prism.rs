@@ -86,9 +86,13 @@ impl Prism {
             if let Some(status) = self.child.try_wait().expect("poll the Prism process") {
                 return Err(format!("(exited with {status})\n{}", self.log()));
             }
-            // Any HTTP answer (Prism says 404 for `/`) means it is listening.
-            if http.get(&self.base_url).send().await.is_ok() {
-                return Ok(());
+            // Prism answers `/` with its own 404 problem document. Checking for it makes sure that
+            // the port is not served by someone else (a freed port can be reused).
+            if let Ok(response) = http.get(&self.base_url).send().await {
+                let body = response.text().await.unwrap_or_default();
+                if body.contains("stoplight.io/prism") {
+                    return Ok(());
+                }
             }
             assert!(
                 started.elapsed() < STARTUP_TIMEOUT,
@@ -102,6 +106,19 @@ impl Prism {
     /// Prism's output so far (it logs every request and the violations it found).
     pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log_path).unwrap_or_default()
+    }
+
+    /// Prism's output once `done(log)` holds, or after 10 s. Prism writes its log asynchronously,
+    /// so the lines about a request can appear after its response.
+    pub async fn log_when(&self, done: impl Fn(&str) -> bool) -> String {
+        let started = Instant::now();
+        loop {
+            let log = self.log();
+            if done(&log) || started.elapsed() > Duration::from_secs(10) {
+                return log;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// The PID of the Prism process.
