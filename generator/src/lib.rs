@@ -36,7 +36,10 @@ pub fn generate(spec_text: &str, config: &Config) -> Result<Generation, Diagnost
         d.line = d.line.or_else(|| doc.lines.find(&d.pointer));
         d
     }));
-    let krate = emit::emit(&api, config, &doc.sha256);
+    let sha256 = doc.sha256.clone();
+    // The document (raw JSON and typed model) is the largest structure; emitting does not need it.
+    drop(doc);
+    let krate = emit::emit(&api, config, &sha256);
     Ok(Generation {
         krate,
         api,

@@ -10,12 +10,12 @@ use crate::ir::{
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-pub fn emit_errors(api: &Api, index: &TypeIndex<'_>) -> TokenStream {
+pub fn emit_errors(api: &Api, index: &TypeIndex<'_>) -> super::RustFile {
     let items = api
         .operations
         .iter()
         .map(|op| emit_operation_errors(op, index));
-    quote! {
+    let head = quote! {
         //! Typed errors, one enum per operation.
         //!
         //! An operation's error enum has a variant per error status the spec declares. Where the
@@ -24,8 +24,10 @@ pub fn emit_errors(api: &Api, index: &TypeIndex<'_>) -> TokenStream {
         //! Statuses the spec does not declare, and bodies that do not decode, surface as
         //! [`crate::runtime::Error::UnexpectedResponse`] with the raw status, headers and body.
         #![allow(clippy::large_enum_variant)]
-
-        #(#items)*
+    };
+    super::RustFile {
+        head,
+        items: items.collect(),
     }
 }
 

@@ -9,7 +9,7 @@ use crate::ir::{
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-pub fn emit_models(api: &Api, index: &TypeIndex<'_>) -> TokenStream {
+pub fn emit_models(api: &Api, index: &TypeIndex<'_>) -> super::RustFile {
     let items = api.types.iter().map(|t| emit_type(t, index));
     let needs_tagged = api
         .types
@@ -33,15 +33,16 @@ pub fn emit_models(api: &Api, index: &TypeIndex<'_>) -> TokenStream {
             }
         }
     });
-    quote! {
+    let head = quote! {
         //! Request and response types of the API.
         //!
         //! Response types accept fields the spec does not list (servers add fields over time), and
         //! string enums keep values they do not know in an `Unknown` variant.
         #![allow(clippy::large_enum_variant, clippy::too_many_lines, deprecated)]
-
-        #(#items)*
-        #helper
+    };
+    super::RustFile {
+        head,
+        items: items.chain(helper).collect(),
     }
 }
 

@@ -14,7 +14,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
 
-pub fn emit_operations(api: &Api, index: &TypeIndex<'_>) -> TokenStream {
+pub fn emit_operations(api: &Api, index: &TypeIndex<'_>) -> super::RustFile {
     // Group tree: group path -> operations. BTreeMap keeps output order stable.
     let mut groups: BTreeMap<Vec<String>, Vec<&Operation>> = BTreeMap::new();
     groups.entry(vec![]).or_default();
@@ -115,16 +115,17 @@ pub fn emit_operations(api: &Api, index: &TypeIndex<'_>) -> TokenStream {
         .operations
         .iter()
         .filter_map(|op| emit_params_struct(op, index));
-    quote! {
+    let head = quote! {
         //! One method per operation, grouped as the operation ids are (`links.update` ->
         //! `client.links().update(..)`).
         #![allow(clippy::too_many_arguments, clippy::needless_borrow, deprecated, unused_mut)]
 
         use crate::errors::*;
         use crate::runtime::{Outcome, RawResponse, RequestBody};
-
-        #(#params_structs)*
-        #(#items)*
+    };
+    super::RustFile {
+        head,
+        items: params_structs.chain(items).collect(),
     }
 }
 
