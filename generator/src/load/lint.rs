@@ -39,9 +39,9 @@ const DROPPED: &[(&str, &str)] = &[
     ("$dynamicRef", "`$dynamicRef` is not supported"),
 ];
 
-pub fn check(raw: &Value, warnings: &mut Vec<Diagnostic>, errors: &mut Vec<Diagnostic>) {
-    let mut doc = raw.clone();
-    super::walk::for_each_schema(&mut doc, &mut |pointer, map| {
+/// Takes `&mut` only because the schema walker is shared with the upgrade pass; nothing is changed.
+pub fn check(raw: &mut Value, warnings: &mut Vec<Diagnostic>, errors: &mut Vec<Diagnostic>) {
+    super::walk::for_each_schema(raw, &mut |pointer, map| {
         for (keyword, what) in DROPPED {
             if map.contains_key(*keyword) {
                 warnings.push(

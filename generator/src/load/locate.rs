@@ -5,20 +5,27 @@
 //! It is a hint for humans reading diagnostics, so a miss yields no line rather than a wrong guess
 //! about structure (array indices are skipped: their items are on later lines anyway).
 
+/// Keeps the source text; lines are split only when a diagnostic asks (rarely, and never on the
+/// happy path).
 #[derive(Debug, Default)]
 pub struct LineIndex {
-    lines: Vec<String>,
+    text: String,
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         Self {
-            lines: text.lines().map(str::to_owned).collect(),
+            text: text.to_owned(),
         }
     }
 
     pub fn find(&self, pointer: &str) -> Option<usize> {
-        if pointer.is_empty() || self.lines.len() < 3 {
+        let lines: Vec<&str> = self.text.lines().collect();
+        Self::find_in(&lines, pointer)
+    }
+
+    fn find_in(lines: &[&str], pointer: &str) -> Option<usize> {
+        if pointer.is_empty() || lines.len() < 3 {
             // A one-line JSON document has no useful line to show.
             return None;
         }
@@ -33,7 +40,7 @@ impl LineIndex {
             let yaml_single = format!("'{token}':");
             let quoted = format!("\"{token}\"");
             let flow_key = format!("{{{token}:");
-            let hit = self.lines[line..].iter().position(|l| {
+            let hit = lines[line..].iter().position(|l| {
                 let t = l.trim_start().trim_start_matches("- ");
                 t.starts_with(&yaml_plain)
                     || t.starts_with(&yaml_single)
@@ -46,8 +53,8 @@ impl LineIndex {
                 }
                 // A key inside a flow mapping (`{$ref: ...}`) on the line found so far.
                 None if found_any
-                    && (self.lines[line].contains(&flow_key)
-                        || self.lines[line].contains(&format!(" {token}:"))) => {}
+                    && (lines[line].contains(&flow_key)
+                        || lines[line].contains(&format!(" {token}:"))) => {}
                 // Not found: the enclosing line is still the best hint there is.
                 None => break,
             }

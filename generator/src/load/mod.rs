@@ -69,7 +69,7 @@ pub fn load_str(text: &str) -> Result<Document, Diagnostics> {
         .into());
     }
     let mut errors = Vec::new();
-    lint::check(&raw, &mut warnings, &mut errors);
+    lint::check(&mut raw, &mut warnings, &mut errors);
     let spec = if errors.is_empty() {
         match deserialize(&raw) {
             Ok(spec) => Some(spec),
