@@ -4,6 +4,7 @@
 //!   with `--spec FILE --out DIR`, generate a standalone crate from any OpenAPI 3.0/3.1 file.
 //! - `test`: the whole test suite, including the Prism contract tests (installs Prism if missing).
 
+mod bench;
 mod codegen;
 mod test;
 
@@ -14,6 +15,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::run(&args[1..]),
         Some("test") => test::run(&args[1..]),
+        Some("bench-peers") => bench::run(&args[1..]),
         _ => Err(USAGE.to_owned()),
     };
     match result {
@@ -29,7 +31,9 @@ const USAGE: &str = "usage:
   cargo xtask codegen [--check]                       regenerate generated-client/ from spec/userplane.yaml
   cargo xtask codegen --spec FILE --out DIR [--crate-name NAME] [--config FILE]
                                                       generate a standalone client crate from any OpenAPI 3.0/3.1 spec
-  cargo xtask test                                    run the whole test suite (installs and starts Prism)";
+  cargo xtask test                                    run the whole test suite (installs and starts Prism)
+  cargo xtask bench-peers [--runs N] [--skip-check] [--spec FILE]...
+                                                      benchmark generation against pinned peer generators (installs them into .cache/peers)";
 
 /// The repository root (the parent of `xtask/`).
 pub fn project_root() -> std::path::PathBuf {
