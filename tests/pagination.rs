@@ -13,8 +13,18 @@ fn generated_stream_helpers_walk_pages_against_a_mock_server() {
     let mut config = generator::Config::new("paged");
     config.standalone = true;
     let generation = generator::generate(&spec, &config).unwrap_or_else(|e| panic!("{e}"));
-    let ops: Vec<_> = generation.api.operations.iter().filter(|op| op.pagination.is_some()).map(|op| op.id.as_str()).collect();
-    assert_eq!(ops, ["links.list", "things.list"], "both list shapes must be recognised");
+    let ops: Vec<_> = generation
+        .api
+        .operations
+        .iter()
+        .filter(|op| op.pagination.is_some())
+        .map(|op| op.id.as_str())
+        .collect();
+    assert_eq!(
+        ops,
+        ["links.list", "things.list"],
+        "both list shapes must be recognised"
+    );
 
     let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("corpus");
     let dir = work.join("paged");
@@ -35,7 +45,11 @@ fn generated_stream_helpers_walk_pages_against_a_mock_server() {
     }
     std::fs::create_dir_all(dir.join("tests")).unwrap();
     std::fs::copy(here.join("stream_test.rs"), dir.join("tests/stream.rs")).unwrap();
-    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock"),
+        dir.join("Cargo.lock"),
+    )
+    .unwrap();
     let output = Command::new(env!("CARGO"))
         .args(["test", "--quiet", "--test", "stream"])
         .current_dir(&dir)
@@ -44,6 +58,12 @@ fn generated_stream_helpers_walk_pages_against_a_mock_server() {
         .expect("cargo runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "generated crate's stream tests failed:\n{stdout}\n{stderr}");
-    assert!(stdout.contains("4 passed"), "expected the 4 stream tests to run:\n{stdout}");
+    assert!(
+        output.status.success(),
+        "generated crate's stream tests failed:\n{stdout}\n{stderr}"
+    );
+    assert!(
+        stdout.contains("4 passed"),
+        "expected the 4 stream tests to run:\n{stdout}"
+    );
 }

@@ -18,7 +18,8 @@ pub use models::*;
 #[allow(unused_imports)]
 pub use operations::*;
 pub use runtime::{
-    ApiError, Client, ClientBuilder, Error, Nullable, RequestOptions, Response,
+    ApiError, ApiKey, BuildError, Client, ClientBuilder, Error, InvalidRequest, Nullable,
+    RequestOptions, Response, RetryPolicy, UnexpectedResponse,
 };
 /// The first server URL the spec lists (empty if it lists none).
 pub const DEFAULT_BASE_URL: &str = "https://api.userplane.io/api/v1";

@@ -96,7 +96,10 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         pub use models::*;
         #[allow(unused_imports)]
         pub use operations::*;
-        pub use runtime::{ApiError, Client, ClientBuilder, Error, Nullable, RequestOptions, Response};
+        pub use runtime::{
+            ApiError, ApiKey, BuildError, Client, ClientBuilder, Error, InvalidRequest, Nullable, RequestOptions,
+            Response, RetryPolicy, UnexpectedResponse,
+        };
 
         /// The first server URL the spec lists (empty if it lists none).
         pub const DEFAULT_BASE_URL: &str = #base_url;

@@ -44,6 +44,9 @@ const RESERVED_TYPES: &[&str] = &[
     "RequestOptions",
     "Outcome",
     "RawResponse",
+    "BuildError",
+    "RetryPolicy",
+    "UnexpectedResponse",
 ];
 
 /// Spells out punctuation so enum values such as `"."`, `"-"` or `"+1"` still get readable names.
