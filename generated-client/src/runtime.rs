@@ -1301,7 +1301,7 @@ fn request_id(headers: &HeaderMap) -> Option<&str> {
 /// A pending API call. Nothing is sent until it is awaited (or [`Call::send`] /
 /// [`Call::send_with_response`] is awaited).
 ///
-/// ```ignore
+/// ```text
 /// let link = client
 ///     .links()
 ///     .update("ws_1", "lnk_1", &body)
@@ -2426,7 +2426,7 @@ pub enum ArrayStyle {
 
 /// Collects query parameters; the values are percent-encoded when the URL is built.
 ///
-/// ```ignore
+/// ```text
 /// let mut query = QueryWriter::new();
 /// query
 ///     .push("page", 1)
