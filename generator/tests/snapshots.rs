@@ -116,3 +116,26 @@ components:
     // Unknown keys are a typo, not something to ignore.
     assert!(Config::from_toml("crate_nmae = \"x\"", "x").is_err());
 }
+
+#[test]
+fn include_filters_select_operations_by_id_and_tag() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let text =
+        std::fs::read_to_string(root.join("tests/corpus/userplane-draft.openapi.yaml")).unwrap();
+    let ids = |config: &Config| -> Vec<String> {
+        generate(&text, config)
+            .unwrap()
+            .api
+            .operations
+            .iter()
+            .map(|op| op.id.clone())
+            .collect()
+    };
+    let mut by_id = Config::new("draft");
+    by_id.include_operations = vec!["links.update".into(), "links.list".into()];
+    assert_eq!(ids(&by_id), ["links.list", "links.update"]);
+    let mut by_tag = Config::new("draft");
+    by_tag.include_tags = vec!["Me".into()];
+    assert_eq!(ids(&by_tag), ["me"]);
+    assert!(ids(&Config::new("draft")).len() >= 19);
+}
