@@ -171,11 +171,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if !status.success() {
         return Err("cargo build --release -p xtask failed".into());
     }
+    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(|d| root.join(d))
+        .unwrap_or_else(|| root.join("target"));
     let tools = vec![
         Tool {
             label: "ours".into(),
             kind: Kind::Ours,
-            program: Ok((root.join("target/release/xtask"), Vec::new())),
+            program: Ok((target_dir.join("release/xtask"), Vec::new())),
         },
         Tool {
             label: format!("oas3-gen {OAS3_GEN}"),
