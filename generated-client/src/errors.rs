@@ -9,6 +9,10 @@
 //! Statuses the spec does not declare, and bodies that do not decode, surface as
 //! [`crate::runtime::Error::UnexpectedResponse`] with the raw status, headers and body.
 #![allow(clippy::large_enum_variant)]
+#[allow(unused_imports)]
+use crate::models::*;
+#[allow(unused_imports)]
+use std::collections::BTreeMap;
 /// HTTP 400 errors, told apart by `code`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -16,20 +20,20 @@ pub enum UpdateLinkBadRequest {
     /// `BAD_REQUEST`
     ///
     /// Invalid request parameters. Check the request body and query parameters. See <https://docs.userplane.io/api/error-handling>
-    BadRequest(crate::models::ErrorBody),
+    BadRequest(ErrorBody),
     /// A code the spec does not list for this status.
-    Other(crate::models::ErrorBody),
+    Other(ErrorBody),
 }
 impl UpdateLinkBadRequest {
     /// Picks the variant from the body's `code` value.
-    pub fn from_body(body: crate::models::ErrorBody) -> Self {
+    pub fn from_body(body: ErrorBody) -> Self {
         match body.code.as_str() {
             "BAD_REQUEST" => Self::BadRequest(body),
             _ => Self::Other(body),
         }
     }
     /// The decoded body, whatever the variant.
-    pub fn body(&self) -> &crate::models::ErrorBody {
+    pub fn body(&self) -> &ErrorBody {
         match self {
             Self::BadRequest(body) | Self::Other(body) => body,
         }
@@ -55,21 +59,21 @@ pub enum UpdateLinkUnauthorized {
     /// `API_KEY_REQUIRED`
     ///
     /// API key is required. Include it as Authorization: Bearer &lt;your-api-key&gt;. See <https://docs.userplane.io/api/authentication>
-    ApiKeyRequired(crate::models::ErrorBody),
+    ApiKeyRequired(ErrorBody),
     /// `API_KEY_INVALID`
     ///
     /// The provided API key is not valid. Verify the key and try again. See <https://docs.userplane.io/api/authentication>
-    ApiKeyInvalid(crate::models::ErrorBody),
+    ApiKeyInvalid(ErrorBody),
     /// `API_KEY_EXPIRED`
     ///
     /// The API key has expired. Rotate or create a new key. See <https://docs.userplane.io/api/authentication>
-    ApiKeyExpired(crate::models::ErrorBody),
+    ApiKeyExpired(ErrorBody),
     /// A code the spec does not list for this status.
-    Other(crate::models::ErrorBody),
+    Other(ErrorBody),
 }
 impl UpdateLinkUnauthorized {
     /// Picks the variant from the body's `code` value.
-    pub fn from_body(body: crate::models::ErrorBody) -> Self {
+    pub fn from_body(body: ErrorBody) -> Self {
         match body.code.as_str() {
             "API_KEY_REQUIRED" => Self::ApiKeyRequired(body),
             "API_KEY_INVALID" => Self::ApiKeyInvalid(body),
@@ -78,7 +82,7 @@ impl UpdateLinkUnauthorized {
         }
     }
     /// The decoded body, whatever the variant.
-    pub fn body(&self) -> &crate::models::ErrorBody {
+    pub fn body(&self) -> &ErrorBody {
         match self {
             Self::ApiKeyRequired(body)
             | Self::ApiKeyInvalid(body)
@@ -107,21 +111,21 @@ pub enum UpdateLinkForbidden {
     /// `API_KEY_DISABLED`
     ///
     /// The API key is disabled. Enable it or create a new key. See <https://docs.userplane.io/api/authentication>
-    ApiKeyDisabled(crate::models::ErrorBody),
+    ApiKeyDisabled(ErrorBody),
     /// `NOT_A_MEMBER`
     ///
     /// The API key owner is not a member of this workspace. See <https://docs.userplane.io/api/error-handling>
-    NotAMember(crate::models::ErrorBody),
+    NotAMember(ErrorBody),
     /// `LINK_WORKSPACE_MISMATCH`
     ///
     /// Link does not belong to this workspace
-    LinkWorkspaceMismatch(crate::models::ErrorBody),
+    LinkWorkspaceMismatch(ErrorBody),
     /// A code the spec does not list for this status.
-    Other(crate::models::ErrorBody),
+    Other(ErrorBody),
 }
 impl UpdateLinkForbidden {
     /// Picks the variant from the body's `code` value.
-    pub fn from_body(body: crate::models::ErrorBody) -> Self {
+    pub fn from_body(body: ErrorBody) -> Self {
         match body.code.as_str() {
             "API_KEY_DISABLED" => Self::ApiKeyDisabled(body),
             "NOT_A_MEMBER" => Self::NotAMember(body),
@@ -130,7 +134,7 @@ impl UpdateLinkForbidden {
         }
     }
     /// The decoded body, whatever the variant.
-    pub fn body(&self) -> &crate::models::ErrorBody {
+    pub fn body(&self) -> &ErrorBody {
         match self {
             Self::ApiKeyDisabled(body)
             | Self::NotAMember(body)
@@ -159,17 +163,17 @@ pub enum UpdateLinkNotFound {
     /// `WORKSPACE_NOT_FOUND`
     ///
     /// Workspace not found
-    WorkspaceNotFound(crate::models::ErrorBody),
+    WorkspaceNotFound(ErrorBody),
     /// `LINK_NOT_FOUND`
     ///
     /// Link not found
-    LinkNotFound(crate::models::ErrorBody),
+    LinkNotFound(ErrorBody),
     /// A code the spec does not list for this status.
-    Other(crate::models::ErrorBody),
+    Other(ErrorBody),
 }
 impl UpdateLinkNotFound {
     /// Picks the variant from the body's `code` value.
-    pub fn from_body(body: crate::models::ErrorBody) -> Self {
+    pub fn from_body(body: ErrorBody) -> Self {
         match body.code.as_str() {
             "WORKSPACE_NOT_FOUND" => Self::WorkspaceNotFound(body),
             "LINK_NOT_FOUND" => Self::LinkNotFound(body),
@@ -177,7 +181,7 @@ impl UpdateLinkNotFound {
         }
     }
     /// The decoded body, whatever the variant.
-    pub fn body(&self) -> &crate::models::ErrorBody {
+    pub fn body(&self) -> &ErrorBody {
         match self {
             Self::WorkspaceNotFound(body)
             | Self::LinkNotFound(body)
@@ -205,17 +209,17 @@ pub enum UpdateLinkGone {
     /// `WORKSPACE_GONE`
     ///
     /// Workspace has been deleted
-    WorkspaceGone(crate::models::ErrorBody),
+    WorkspaceGone(ErrorBody),
     /// `LINK_GONE`
     ///
     /// Link has been deleted
-    LinkGone(crate::models::ErrorBody),
+    LinkGone(ErrorBody),
     /// A code the spec does not list for this status.
-    Other(crate::models::ErrorBody),
+    Other(ErrorBody),
 }
 impl UpdateLinkGone {
     /// Picks the variant from the body's `code` value.
-    pub fn from_body(body: crate::models::ErrorBody) -> Self {
+    pub fn from_body(body: ErrorBody) -> Self {
         match body.code.as_str() {
             "WORKSPACE_GONE" => Self::WorkspaceGone(body),
             "LINK_GONE" => Self::LinkGone(body),
@@ -223,7 +227,7 @@ impl UpdateLinkGone {
         }
     }
     /// The decoded body, whatever the variant.
-    pub fn body(&self) -> &crate::models::ErrorBody {
+    pub fn body(&self) -> &ErrorBody {
         match self {
             Self::WorkspaceGone(body) | Self::LinkGone(body) | Self::Other(body) => body,
         }
@@ -249,20 +253,20 @@ pub enum UpdateLinkTooManyRequests {
     /// `RATE_LIMITED`
     ///
     /// Rate limit exceeded. Wait and retry with exponential backoff. See <https://docs.userplane.io/api/rate-limits>
-    RateLimited(crate::models::ErrorBody),
+    RateLimited(ErrorBody),
     /// A code the spec does not list for this status.
-    Other(crate::models::ErrorBody),
+    Other(ErrorBody),
 }
 impl UpdateLinkTooManyRequests {
     /// Picks the variant from the body's `code` value.
-    pub fn from_body(body: crate::models::ErrorBody) -> Self {
+    pub fn from_body(body: ErrorBody) -> Self {
         match body.code.as_str() {
             "RATE_LIMITED" => Self::RateLimited(body),
             _ => Self::Other(body),
         }
     }
     /// The decoded body, whatever the variant.
-    pub fn body(&self) -> &crate::models::ErrorBody {
+    pub fn body(&self) -> &ErrorBody {
         match self {
             Self::RateLimited(body) | Self::Other(body) => body,
         }
@@ -288,20 +292,20 @@ pub enum UpdateLinkInternalServerError {
     /// `LINK_UPDATE_FAILED`
     ///
     /// Failed to update link
-    LinkUpdateFailed(crate::models::ErrorBody),
+    LinkUpdateFailed(ErrorBody),
     /// A code the spec does not list for this status.
-    Other(crate::models::ErrorBody),
+    Other(ErrorBody),
 }
 impl UpdateLinkInternalServerError {
     /// Picks the variant from the body's `code` value.
-    pub fn from_body(body: crate::models::ErrorBody) -> Self {
+    pub fn from_body(body: ErrorBody) -> Self {
         match body.code.as_str() {
             "LINK_UPDATE_FAILED" => Self::LinkUpdateFailed(body),
             _ => Self::Other(body),
         }
     }
     /// The decoded body, whatever the variant.
-    pub fn body(&self) -> &crate::models::ErrorBody {
+    pub fn body(&self) -> &ErrorBody {
         match self {
             Self::LinkUpdateFailed(body) | Self::Other(body) => body,
         }
@@ -327,20 +331,20 @@ pub enum UpdateLinkServiceUnavailable {
     /// `SERVICE_UNAVAILABLE`
     ///
     /// API key verification service is temporarily unavailable. Please try again later. See <https://docs.userplane.io/api/error-handling>
-    ServiceUnavailable(crate::models::ErrorBody),
+    ServiceUnavailable(ErrorBody),
     /// A code the spec does not list for this status.
-    Other(crate::models::ErrorBody),
+    Other(ErrorBody),
 }
 impl UpdateLinkServiceUnavailable {
     /// Picks the variant from the body's `code` value.
-    pub fn from_body(body: crate::models::ErrorBody) -> Self {
+    pub fn from_body(body: ErrorBody) -> Self {
         match body.code.as_str() {
             "SERVICE_UNAVAILABLE" => Self::ServiceUnavailable(body),
             _ => Self::Other(body),
         }
     }
     /// The decoded body, whatever the variant.
-    pub fn body(&self) -> &crate::models::ErrorBody {
+    pub fn body(&self) -> &ErrorBody {
         match self {
             Self::ServiceUnavailable(body) | Self::Other(body) => body,
         }

@@ -6,6 +6,8 @@
 //! Response types accept fields the spec does not list (servers add fields over time), and
 //! string enums keep values they do not know in an `Unknown` variant.
 #![allow(clippy::large_enum_variant, clippy::too_many_lines, deprecated)]
+#[allow(unused_imports)]
+use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum LinkProviderType {
@@ -66,7 +68,7 @@ pub enum LinkProviderType {
     /// `others`
     Others,
     /// A value this version of the client does not know (servers may add values).
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl LinkProviderType {
     /// The value as it appears on the wire.
@@ -194,31 +196,29 @@ pub struct UpdateLinkRequest {
         default,
         skip_serializing_if = "crate::runtime::Nullable::is_absent"
     )]
-    pub link_title: crate::runtime::Nullable<::std::string::String>,
+    pub link_title: crate::runtime::Nullable<String>,
     #[serde(rename = "linkReusable", default, skip_serializing_if = "Option::is_none")]
-    pub link_reusable: ::std::option::Option<bool>,
+    pub link_reusable: Option<bool>,
     #[serde(
         rename = "linkProviderType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub link_provider_type: ::std::option::Option<crate::models::LinkProviderType>,
+    pub link_provider_type: Option<LinkProviderType>,
     #[serde(
         rename = "linkProviderId",
         default,
         skip_serializing_if = "crate::runtime::Nullable::is_absent"
     )]
-    pub link_provider_id: crate::runtime::Nullable<::std::string::String>,
+    pub link_provider_id: crate::runtime::Nullable<String>,
     #[serde(
         rename = "linkProviderRef",
         default,
         skip_serializing_if = "crate::runtime::Nullable::is_absent"
     )]
-    pub link_provider_ref: crate::runtime::Nullable<::std::string::String>,
+    pub link_provider_ref: crate::runtime::Nullable<String>,
     #[serde(rename = "linkMeta", default, skip_serializing_if = "Option::is_none")]
-    pub link_meta: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub link_meta: Option<BTreeMap<String, String>>,
 }
 impl crate::runtime::Validate for UpdateLinkRequest {
     fn validate(
@@ -263,7 +263,7 @@ pub enum LinkType {
     /// `screenshot`
     Screenshot,
     /// A value this version of the client does not know (servers may add values).
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl LinkType {
     /// The value as it appears on the wire.
@@ -339,9 +339,9 @@ impl crate::runtime::Validate for LinkType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Project {
     #[serde(rename = "projectId")]
-    pub project_id: ::std::string::String,
+    pub project_id: String,
     #[serde(default)]
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: Option<String>,
 }
 impl crate::runtime::Validate for Project {
     fn validate(
@@ -359,8 +359,8 @@ impl crate::runtime::Validate for Project {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Creator {
     #[serde(rename = "workspaceMemberId")]
-    pub workspace_member_id: ::std::string::String,
-    pub name: ::std::string::String,
+    pub workspace_member_id: String,
+    pub name: String,
 }
 impl crate::runtime::Validate for Creator {
     fn validate(
@@ -385,7 +385,7 @@ pub enum DomainStatus {
     /// `revoked`
     Revoked,
     /// A value this version of the client does not know (servers may add values).
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl DomainStatus {
     /// The value as it appears on the wire.
@@ -459,9 +459,9 @@ impl crate::runtime::Validate for DomainStatus {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Domain {
     #[serde(rename = "domainId")]
-    pub domain_id: ::std::string::String,
-    pub url: ::std::string::String,
-    pub status: crate::models::DomainStatus,
+    pub domain_id: String,
+    pub url: String,
+    pub status: DomainStatus,
 }
 impl crate::runtime::Validate for Domain {
     fn validate(
@@ -484,30 +484,28 @@ impl crate::runtime::Validate for Domain {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Link {
     #[serde(rename = "linkId")]
-    pub link_id: ::std::string::String,
+    pub link_id: String,
     #[serde(rename = "linkTitle", default)]
-    pub link_title: ::std::option::Option<::std::string::String>,
+    pub link_title: Option<String>,
     #[serde(rename = "linkType")]
-    pub link_type: crate::models::LinkType,
+    pub link_type: LinkType,
     #[serde(rename = "linkReusable")]
     pub link_reusable: bool,
     #[serde(rename = "linkProviderType")]
-    pub link_provider_type: crate::models::LinkProviderType,
+    pub link_provider_type: LinkProviderType,
     #[serde(rename = "linkProviderId", default)]
-    pub link_provider_id: ::std::option::Option<::std::string::String>,
+    pub link_provider_id: Option<String>,
     #[serde(rename = "linkProviderReference", default)]
-    pub link_provider_reference: ::std::option::Option<::std::string::String>,
+    pub link_provider_reference: Option<String>,
     #[serde(rename = "linkURL")]
-    pub link_url: ::std::string::String,
+    pub link_url: String,
     #[serde(rename = "linkMeta", default)]
-    pub link_meta: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub link_meta: Option<BTreeMap<String, String>>,
     #[serde(rename = "createdAt")]
     pub created_at: ::serde_json::Value,
-    pub project: crate::models::Project,
-    pub creator: crate::models::Creator,
-    pub domain: crate::models::Domain,
+    pub project: Project,
+    pub creator: Creator,
+    pub domain: Domain,
 }
 impl crate::runtime::Validate for Link {
     fn validate(
@@ -550,8 +548,8 @@ impl crate::runtime::Validate for Link {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateLinkResponseData {
     #[serde(rename = "workspaceId")]
-    pub workspace_id: ::std::string::String,
-    pub link: crate::models::Link,
+    pub workspace_id: String,
+    pub link: Link,
 }
 impl crate::runtime::Validate for UpdateLinkResponseData {
     fn validate(
@@ -573,8 +571,8 @@ impl crate::runtime::Validate for UpdateLinkResponseData {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateLinkResponse {
-    pub message: ::std::string::String,
-    pub data: crate::models::UpdateLinkResponseData,
+    pub message: String,
+    pub data: UpdateLinkResponseData,
 }
 impl crate::runtime::Validate for UpdateLinkResponse {
     fn validate(
@@ -592,10 +590,10 @@ impl crate::runtime::Validate for UpdateLinkResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ErrorBody {
     pub defined: bool,
-    pub code: ::std::string::String,
+    pub code: String,
     pub status: f64,
-    pub message: ::std::string::String,
+    pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: ::std::option::Option<::serde_json::Value>,
+    pub data: Option<::serde_json::Value>,
 }
 impl crate::runtime::Validate for ErrorBody {}

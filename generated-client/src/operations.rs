@@ -5,7 +5,11 @@
 //! `client.links().update(..)`).
 #![allow(clippy::too_many_arguments, clippy::needless_borrow, deprecated, unused_mut)]
 use crate::errors::*;
+#[allow(unused_imports)]
+use crate::models::*;
 use crate::runtime::{Outcome, RawResponse, RequestBody};
+#[allow(unused_imports)]
+use std::collections::BTreeMap;
 impl crate::runtime::Client {
     fn client(&self) -> &crate::runtime::Client {
         self
@@ -18,7 +22,7 @@ impl crate::runtime::Client {
 fn update_link_request(
     workspace_id: &str,
     link_id: &str,
-    body: &crate::models::UpdateLinkRequest,
+    body: &UpdateLinkRequest,
 ) -> ::std::result::Result<
     crate::runtime::RequestParts,
     crate::runtime::InvalidRequest,
@@ -62,21 +66,17 @@ fn update_link_request(
 }
 fn update_link_decode(
     response: &RawResponse,
-) -> Outcome<crate::models::UpdateLinkResponse, UpdateLinkError> {
+) -> Outcome<UpdateLinkResponse, UpdateLinkError> {
     #[allow(unreachable_patterns)]
     match response.status.as_u16() {
         200u16 => {
-            match crate::runtime::decode_json::<
-                crate::models::UpdateLinkResponse,
-            >(&response.body) {
+            match crate::runtime::decode_json::<UpdateLinkResponse>(&response.body) {
                 Ok(value) => Outcome::Success(value),
                 Err(reason) => Outcome::Unexpected(reason),
             }
         }
         400u16 => {
-            match crate::runtime::decode_json::<
-                crate::models::ErrorBody,
-            >(&response.body) {
+            match crate::runtime::decode_json::<ErrorBody>(&response.body) {
                 Ok(body) => {
                     Outcome::ApiError(
                         UpdateLinkError::BadRequest(
@@ -88,9 +88,7 @@ fn update_link_decode(
             }
         }
         401u16 => {
-            match crate::runtime::decode_json::<
-                crate::models::ErrorBody,
-            >(&response.body) {
+            match crate::runtime::decode_json::<ErrorBody>(&response.body) {
                 Ok(body) => {
                     Outcome::ApiError(
                         UpdateLinkError::Unauthorized(
@@ -102,9 +100,7 @@ fn update_link_decode(
             }
         }
         403u16 => {
-            match crate::runtime::decode_json::<
-                crate::models::ErrorBody,
-            >(&response.body) {
+            match crate::runtime::decode_json::<ErrorBody>(&response.body) {
                 Ok(body) => {
                     Outcome::ApiError(
                         UpdateLinkError::Forbidden(UpdateLinkForbidden::from_body(body)),
@@ -114,9 +110,7 @@ fn update_link_decode(
             }
         }
         404u16 => {
-            match crate::runtime::decode_json::<
-                crate::models::ErrorBody,
-            >(&response.body) {
+            match crate::runtime::decode_json::<ErrorBody>(&response.body) {
                 Ok(body) => {
                     Outcome::ApiError(
                         UpdateLinkError::NotFound(UpdateLinkNotFound::from_body(body)),
@@ -126,9 +120,7 @@ fn update_link_decode(
             }
         }
         410u16 => {
-            match crate::runtime::decode_json::<
-                crate::models::ErrorBody,
-            >(&response.body) {
+            match crate::runtime::decode_json::<ErrorBody>(&response.body) {
                 Ok(body) => {
                     Outcome::ApiError(
                         UpdateLinkError::Gone(UpdateLinkGone::from_body(body)),
@@ -138,9 +130,7 @@ fn update_link_decode(
             }
         }
         429u16 => {
-            match crate::runtime::decode_json::<
-                crate::models::ErrorBody,
-            >(&response.body) {
+            match crate::runtime::decode_json::<ErrorBody>(&response.body) {
                 Ok(body) => {
                     Outcome::ApiError(
                         UpdateLinkError::TooManyRequests(
@@ -152,9 +142,7 @@ fn update_link_decode(
             }
         }
         500u16 => {
-            match crate::runtime::decode_json::<
-                crate::models::ErrorBody,
-            >(&response.body) {
+            match crate::runtime::decode_json::<ErrorBody>(&response.body) {
                 Ok(body) => {
                     Outcome::ApiError(
                         UpdateLinkError::InternalServerError(
@@ -166,9 +154,7 @@ fn update_link_decode(
             }
         }
         503u16 => {
-            match crate::runtime::decode_json::<
-                crate::models::ErrorBody,
-            >(&response.body) {
+            match crate::runtime::decode_json::<ErrorBody>(&response.body) {
                 Ok(body) => {
                     Outcome::ApiError(
                         UpdateLinkError::ServiceUnavailable(
@@ -206,8 +192,8 @@ impl<'a> LinksApi<'a> {
         &self,
         workspace_id: &str,
         link_id: &str,
-        body: &crate::models::UpdateLinkRequest,
-    ) -> crate::runtime::Call<crate::models::UpdateLinkResponse, UpdateLinkError> {
+        body: &UpdateLinkRequest,
+    ) -> crate::runtime::Call<UpdateLinkResponse, UpdateLinkError> {
         crate::runtime::Call::new(
             self.client(),
             update_link_request(workspace_id, link_id, body),

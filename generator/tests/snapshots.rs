@@ -101,7 +101,7 @@ components:
     let generation = generate(spec, &config).unwrap();
     let models = generation.krate.file("src/models.rs").unwrap();
     assert!(
-        models.contains("pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>"),
+        models.contains("pub created_at: Option<::chrono::DateTime<::chrono::Utc>>"),
         "{models}"
     );
     assert!(

@@ -24,6 +24,11 @@ pub fn emit_errors(api: &Api, index: &TypeIndex<'_>) -> super::RustFile {
         //! Statuses the spec does not declare, and bodies that do not decode, surface as
         //! [`crate::runtime::Error::UnexpectedResponse`] with the raw status, headers and body.
         #![allow(clippy::large_enum_variant)]
+
+        #[allow(unused_imports)]
+        use crate::models::*;
+        #[allow(unused_imports)]
+        use std::collections::BTreeMap;
     };
     super::RustFile {
         head,

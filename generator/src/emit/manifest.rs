@@ -13,7 +13,8 @@ pub fn cargo_toml(api: &Api, config: &Config, features: &BTreeSet<&'static str>)
         "bytes = \"1\"".to_owned(),
         "fastrand = \"2\"".to_owned(),
         "futures-core = \"0.3\"".to_owned(),
-        "futures-util = { version = \"0.3\", default-features = false, features = [\"std\"] }".to_owned(),
+        "futures-util = { version = \"0.3\", default-features = false, features = [\"std\"] }"
+            .to_owned(),
         "httpdate = \"1\"".to_owned(),
         "percent-encoding = \"2\"".to_owned(),
         // TLS is chosen by the crate's features (below), so `default-features = false` gives a
@@ -23,7 +24,8 @@ pub fn cargo_toml(api: &Api, config: &Config, features: &BTreeSet<&'static str>)
         "serde_json = \"1\"".to_owned(),
         "thiserror = \"2\"".to_owned(),
         "tokio = { version = \"1\", features = [\"time\"] }".to_owned(),
-        "tracing = { version = \"0.1\", default-features = false, features = [\"std\"] }".to_owned(),
+        "tracing = { version = \"0.1\", default-features = false, features = [\"std\"] }"
+            .to_owned(),
     ];
     if features.contains("chrono") {
         deps.push("chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\", \"clock\"] }".into());

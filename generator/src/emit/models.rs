@@ -39,6 +39,9 @@ pub fn emit_models(api: &Api, index: &TypeIndex<'_>) -> super::RustFile {
         //! Response types accept fields the spec does not list (servers add fields over time), and
         //! string enums keep values they do not know in an `Unknown` variant.
         #![allow(clippy::large_enum_variant, clippy::too_many_lines, deprecated)]
+
+        #[allow(unused_imports)]
+        use std::collections::BTreeMap;
     };
     super::RustFile {
         head,
@@ -64,11 +67,11 @@ fn emit_type(t: &TypeDef, index: &TypeIndex<'_>) -> TokenStream {
 fn field_type(f: &Field) -> TokenStream {
     let mut ty = rust_type(&f.ty);
     if f.boxed {
-        ty = quote!(::std::boxed::Box<#ty>);
+        ty = quote!(Box<#ty>);
     }
     match f.wrapper() {
         Wrapper::Plain => ty,
-        Wrapper::Option => quote!(::std::option::Option<#ty>),
+        Wrapper::Option => quote!(Option<#ty>),
         Wrapper::Nullable => quote!(crate::runtime::Nullable<#ty>),
     }
 }
@@ -109,7 +112,7 @@ fn emit_struct(
         quote! {
             /// Properties beyond the declared ones (`additionalProperties`).
             #[serde(flatten)]
-            pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #ty>,
+            pub additional_properties: BTreeMap<String, #ty>,
         }
     });
     let all_optional = s.fields.iter().all(|f| f.wrapper() != Wrapper::Plain);
@@ -284,7 +287,7 @@ fn emit_enum(
         pub enum #name {
             #( #variant_docs #variants, )*
             /// A value this version of the client does not know (servers may add values).
-            Unknown(::std::string::String),
+            Unknown(String),
         }
 
         impl #name {

@@ -121,7 +121,11 @@ pub fn emit_operations(api: &Api, index: &TypeIndex<'_>) -> super::RustFile {
         #![allow(clippy::too_many_arguments, clippy::needless_borrow, deprecated, unused_mut)]
 
         use crate::errors::*;
+        #[allow(unused_imports)]
+        use crate::models::*;
         use crate::runtime::{Outcome, RawResponse, RequestBody};
+        #[allow(unused_imports)]
+        use std::collections::BTreeMap;
     };
     super::RustFile {
         head,

@@ -76,7 +76,9 @@ fn walk(ty: &TypeRef, f: &mut dyn FnMut(&TypeRef)) {
     }
 }
 
-/// The Rust type of a type reference, as seen from inside the generated crate.
+/// The Rust type of a type reference. Generated types and prelude types are written bare (every
+/// generated file imports the models and `BTreeMap`); the generator reserves those names, so a
+/// schema called `String` or `Option` becomes `StringModel`/`OptionModel` and cannot shadow them.
 pub fn rust_type(ty: &TypeRef) -> TokenStream {
     match ty {
         TypeRef::Named(name) => {
@@ -86,10 +88,10 @@ pub fn rust_type(ty: &TypeRef) -> TokenStream {
                     .unwrap_or_else(|_| quote!(::serde_json::Value))
             } else {
                 let ident = format_ident!("{}", name);
-                quote!(crate::models::#ident)
+                quote!(#ident)
             }
         }
-        TypeRef::String => quote!(::std::string::String),
+        TypeRef::String => quote!(String),
         TypeRef::Bool => quote!(bool),
         TypeRef::Int(k) => match k {
             IntKind::I8 => quote!(i8),
@@ -106,19 +108,19 @@ pub fn rust_type(ty: &TypeRef) -> TokenStream {
         TypeRef::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
         TypeRef::Date => quote!(::chrono::NaiveDate),
         TypeRef::Uuid => quote!(::uuid::Uuid),
-        TypeRef::Bytes => quote!(::std::vec::Vec<u8>),
+        TypeRef::Bytes => quote!(Vec<u8>),
         TypeRef::Any => quote!(::serde_json::Value),
         TypeRef::Array(inner) => {
             let inner = rust_type(inner);
-            quote!(::std::vec::Vec<#inner>)
+            quote!(Vec<#inner>)
         }
         TypeRef::Map(inner) => {
             let inner = rust_type(inner);
-            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+            quote!(BTreeMap<String, #inner>)
         }
         TypeRef::Option(inner) => {
             let inner = rust_type(inner);
-            quote!(::std::option::Option<#inner>)
+            quote!(Option<#inner>)
         }
     }
 }

@@ -47,6 +47,7 @@ const RESERVED_TYPES: &[&str] = &[
     "BuildError",
     "RetryPolicy",
     "UnexpectedResponse",
+    "RequestBody",
 ];
 
 /// Spells out punctuation so enum values such as `"."`, `"-"` or `"+1"` still get readable names.
