@@ -45,11 +45,11 @@ fn update_link_request(
     path.push_str("/public/workspace/");
     let text: &str = workspace_id;
     crate::runtime::check_path_param("workspaceId", text)?;
-    path.push_str(&crate::runtime::encode_path_segment(text));
+    crate::runtime::push_path_segment(&mut path, text);
     path.push_str("/links/");
     let text: &str = link_id;
     crate::runtime::check_path_param("linkId", text)?;
-    path.push_str(&crate::runtime::encode_path_segment(text));
+    crate::runtime::push_path_segment(&mut path, text);
     let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
     let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
     let mut cookies: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();

@@ -1440,9 +1440,20 @@ struct Prepared {
     body: Option<Bytes>,
 }
 
+/// Whether a path segment is `.` or `..`, each dot possibly written `%2e` / `%2E` (without
+/// allocating: this runs on every segment of every request).
 fn is_dot_segment(segment: &str) -> bool {
-    let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
-    decoded == "." || decoded == ".."
+    fn strip_dot(s: &str) -> Option<&str> {
+        s.strip_prefix('.').or_else(|| match s.as_bytes() {
+            [b'%', b'2', b'e' | b'E', ..] => Some(&s[3..]),
+            _ => None,
+        })
+    }
+    match strip_dot(segment) {
+        Some("") => true,
+        Some(rest) => strip_dot(rest) == Some(""),
+        None => false,
+    }
 }
 
 fn parse_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), String> {
@@ -2396,10 +2407,18 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
 /// `%2E%2E`; sending it is still refused (URL parsers treat it as a dot segment), see
 /// [`check_path_param`].
 pub fn encode_path_segment(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    push_path_segment(&mut out, value);
+    out
+}
+
+/// Appends one path segment to `path`, percent-encoded as by [`encode_path_segment`] but without
+/// an intermediate `String`.
+pub fn push_path_segment(path: &mut String, value: &str) {
     match value {
-        "." => "%2E".to_owned(),
-        ".." => "%2E%2E".to_owned(),
-        _ => utf8_percent_encode(value, PATH_SEGMENT).to_string(),
+        "." => path.push_str("%2E"),
+        ".." => path.push_str("%2E%2E"),
+        _ => path.extend(utf8_percent_encode(value, PATH_SEGMENT)),
     }
 }
 
@@ -2650,7 +2669,8 @@ fn base64_encode(input: &[u8]) -> String {
 /// Decodes a JSON body, or says why it could not be decoded (the reason ends up in
 /// [`UnexpectedResponse`], next to the raw body).
 pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, String> {
-    serde_json::from_slice(body).map_err(|e| format!("the body is not the JSON the spec describes: {e}"))
+    serde_json::from_slice(body)
+        .map_err(|e| format!("the body is not the JSON the spec describes: {e}"))
 }
 
 /// Decodes a `text/*` body.
@@ -2712,7 +2732,18 @@ mod tests {
         for s in [".", "..", "%2e", "%2E%2e", ".%2E", "%2e."] {
             assert!(is_dot_segment(s), "{s}");
         }
-        for s in ["...", "a.", "%2e%2e%2e", "", "x"] {
+        for s in [
+            "...",
+            "a.",
+            "%2e%2e%2e",
+            "",
+            "x",
+            "%2",
+            "%2f",
+            ".%2",
+            "%2%2ee",
+            "é.",
+        ] {
             assert!(!is_dot_segment(s), "{s}");
         }
     }

@@ -391,7 +391,7 @@ fn emit_request_fn(
                 path_stmts.push(quote! {
                     let text: &str = #text;
                     crate::runtime::check_path_param(#json, text)?;
-                    path.push_str(&crate::runtime::encode_path_segment(text));
+                    crate::runtime::push_path_segment(&mut path, text);
                 });
             }
             None => {
