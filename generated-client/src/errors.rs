@@ -425,16 +425,4 @@ impl crate::runtime::ErrorDetails for UpdateLinkError {
         }
     }
 }
-impl ::std::fmt::Display for UpdateLinkError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.kind())?;
-        if let Some(code) = crate::runtime::ErrorDetails::code(self) {
-            write!(f, " ({code})")?;
-        }
-        if let Some(message) = crate::runtime::ErrorDetails::message(self) {
-            write!(f, ": {message}")?;
-        }
-        Ok(())
-    }
-}
-impl ::std::error::Error for UpdateLinkError {}
+crate::runtime::impl_error_display!(UpdateLinkError);

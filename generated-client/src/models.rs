@@ -106,11 +106,6 @@ impl LinkProviderType {
         }
     }
 }
-impl ::std::fmt::Display for LinkProviderType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 impl ::std::convert::From<&str> for LinkProviderType {
     fn from(value: &str) -> Self {
         match value {
@@ -146,31 +141,7 @@ impl ::std::convert::From<&str> for LinkProviderType {
         }
     }
 }
-impl ::std::str::FromStr for LinkProviderType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for LinkProviderType {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for LinkProviderType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::impl_string_enum!(LinkProviderType);
 impl crate::runtime::Validate for LinkProviderType {
     fn validate(
         &self,
@@ -277,11 +248,6 @@ impl LinkType {
         }
     }
 }
-impl ::std::fmt::Display for LinkType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 impl ::std::convert::From<&str> for LinkType {
     fn from(value: &str) -> Self {
         match value {
@@ -293,31 +259,7 @@ impl ::std::convert::From<&str> for LinkType {
         }
     }
 }
-impl ::std::str::FromStr for LinkType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for LinkType {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for LinkType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::impl_string_enum!(LinkType);
 impl crate::runtime::Validate for LinkType {
     fn validate(
         &self,
@@ -398,11 +340,6 @@ impl DomainStatus {
         }
     }
 }
-impl ::std::fmt::Display for DomainStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 impl ::std::convert::From<&str> for DomainStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -413,31 +350,7 @@ impl ::std::convert::From<&str> for DomainStatus {
         }
     }
 }
-impl ::std::str::FromStr for DomainStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for DomainStatus {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for DomainStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::impl_string_enum!(DomainStatus);
 impl crate::runtime::Validate for DomainStatus {
     fn validate(
         &self,

@@ -161,20 +161,7 @@ fn emit_operation_errors(op: &Operation, index: &TypeIndex<'_>) -> TokenStream {
             }
         }
 
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.kind())?;
-                if let Some(code) = crate::runtime::ErrorDetails::code(self) {
-                    write!(f, " ({code})")?;
-                }
-                if let Some(message) = crate::runtime::ErrorDetails::message(self) {
-                    write!(f, ": {message}")?;
-                }
-                Ok(())
-            }
-        }
-
-        impl ::std::error::Error for #name {}
+        crate::runtime::impl_error_display!(#name);
     }
 }
 

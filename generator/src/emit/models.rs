@@ -300,12 +300,6 @@ fn emit_enum(
             }
         }
 
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
         impl ::std::convert::From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
@@ -315,25 +309,7 @@ fn emit_enum(
             }
         }
 
-        impl ::std::str::FromStr for #name {
-            type Err = ::std::convert::Infallible;
-            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-                Ok(Self::from(value))
-            }
-        }
-
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
-                Ok(Self::from(value.as_ref()))
-            }
-        }
+        crate::runtime::impl_string_enum!(#name);
 
         impl crate::runtime::Validate for #name {
             fn validate(&self, path: &str) -> ::std::result::Result<(), crate::runtime::InvalidRequest> {
