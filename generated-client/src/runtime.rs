@@ -1397,7 +1397,7 @@ impl<T, E> Call<T, E> {
             options,
         } = self;
         let inner = &*client.inner;
-        let prepared = inner.prepare(parts?, options.headers)?;
+        let (prepared, first) = inner.prepare(parts?, options.headers)?;
         let timeout = options.timeout.unwrap_or(inner.timeout);
         if timeout.is_zero() {
             return Err(Error::InvalidRequest(InvalidRequest::new(
@@ -1416,7 +1416,7 @@ impl<T, E> Call<T, E> {
             duration_ms = tracing::field::Empty,
         );
         inner
-            .execute(prepared, decode, timeout, max_retries, span.clone())
+            .execute(prepared, first, decode, timeout, max_retries, span.clone())
             .instrument(span)
             .await
     }
@@ -1431,15 +1431,20 @@ impl<T: Send + 'static, E: Send + 'static> IntoFuture for Call<T, E> {
     }
 }
 
-/// A request ready to be sent, possibly several times.
+/// A validated request, possibly sent several times. The URL and headers of the first attempt are
+/// built by [`ClientInner::prepare`] and moved into it; a retry builds them again from these parts
+/// (so an attempt that is not retried copies nothing).
 struct Prepared {
     operation_id: &'static str,
     method: Method,
     path_template: &'static str,
-    url: Url,
-    /// The URL as shown in errors (without a query-string API key).
-    display_url: Url,
-    headers: HeaderMap,
+    path: String,
+    query: Vec<(String, String)>,
+    header_params: Vec<(&'static str, String)>,
+    cookies: Vec<(&'static str, String)>,
+    extra_headers: Vec<(String, String)>,
+    /// The body's `Content-Type`, with the body encoded once.
+    content_type: Option<HeaderValue>,
     body: Option<Bytes>,
 }
 
@@ -1474,11 +1479,12 @@ fn parse_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), St
 }
 
 impl ClientInner {
+    /// Validates and encodes the request, and builds the URL and headers of its first attempt.
     fn prepare(
         &self,
         parts: RequestParts,
         extra_headers: Vec<(String, String)>,
-    ) -> Result<Prepared, InvalidRequest> {
+    ) -> Result<(Prepared, (Url, HeaderMap)), InvalidRequest> {
         let RequestParts {
             operation_id,
             method,
@@ -1489,7 +1495,31 @@ impl ClientInner {
             cookies,
             body,
         } = parts;
+        let mut prepared = Prepared {
+            operation_id,
+            method,
+            path_template,
+            path,
+            query,
+            header_params,
+            cookies,
+            extra_headers,
+            content_type: None,
+            body: None,
+        };
+        // The checks run in this order: path, body, header parameters, cookies, extra headers.
+        let url = self.display_url(&prepared)?;
+        if let Some((data, content_type)) = body.encode()? {
+            prepared.body = Some(data);
+            prepared.content_type = Some(content_type);
+        }
+        let first = self.finish_build(&prepared, url)?;
+        Ok((prepared, first))
+    }
 
+    /// The request URL as shown in errors (without a query-string API key).
+    fn display_url(&self, prepared: &Prepared) -> Result<Url, InvalidRequest> {
+        let path = &prepared.path;
         // WHATWG URL parsing removes `.`/`..` segments (also when written `%2E`), which would
         // silently send the request to another resource.
         if path.split('/').any(is_dot_segment) {
@@ -1502,12 +1532,35 @@ impl ClientInner {
         let mut url = Url::parse(&format!("{}{separator}{path}", self.base_url)).map_err(|e| {
             InvalidRequest::new("path", format!("cannot build the request URL: {e}"))
         })?;
-        if !query.is_empty() {
-            url.query_pairs_mut().extend_pairs(&query);
+        if !prepared.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(&prepared.query);
         }
-        let display_url = url.clone();
+        Ok(url)
+    }
 
-        let mut headers = self.default_headers.clone();
+    /// The URL and headers of one attempt.
+    fn build(&self, prepared: &Prepared) -> Result<(Url, HeaderMap), InvalidRequest> {
+        let url = self.display_url(prepared)?;
+        self.finish_build(prepared, url)
+    }
+
+    /// Adds the credentials to the URL from [`ClientInner::display_url`] and builds the headers.
+    fn finish_build(
+        &self,
+        prepared: &Prepared,
+        mut url: Url,
+    ) -> Result<(Url, HeaderMap), InvalidRequest> {
+        // Room for the defaults plus authorization, content type and cookie, so that the map
+        // is allocated once.
+        let mut headers = HeaderMap::with_capacity(
+            self.default_headers.len()
+                + 3
+                + prepared.header_params.len()
+                + prepared.extra_headers.len(),
+        );
+        for (name, value) in &self.default_headers {
+            headers.append(name.clone(), value.clone());
+        }
         let mut cookie_header = String::new();
         match &self.auth {
             PreparedAuth::None => {}
@@ -1520,30 +1573,28 @@ impl ClientInner {
             PreparedAuth::Cookie(pair) => cookie_header.push_str(pair),
         }
 
-        let body = match body.encode()? {
-            Some((data, content_type)) => {
-                headers.insert(reqwest::header::CONTENT_TYPE, content_type);
-                Some(data)
+        match &prepared.content_type {
+            Some(content_type) => {
+                headers.insert(reqwest::header::CONTENT_TYPE, content_type.clone());
             }
             None => {
-                if matches!(method, Method::POST | Method::PUT | Method::PATCH) {
+                if matches!(prepared.method, Method::POST | Method::PUT | Method::PATCH) {
                     // Some proxies answer `411 Length Required` to a body-less POST without it.
                     headers.insert(
                         reqwest::header::CONTENT_LENGTH,
                         HeaderValue::from_static("0"),
                     );
                 }
-                None
             }
-        };
+        }
 
-        for (name, value) in &header_params {
+        for (name, value) in &prepared.header_params {
             let (name, value) =
                 parse_header(name, value).map_err(|reason| InvalidRequest::new(*name, reason))?;
             headers.insert(name, value);
         }
 
-        for (name, value) in &cookies {
+        for (name, value) in &prepared.cookies {
             check_cookie_name(name)?;
             if !cookie_header.is_empty() {
                 cookie_header.push_str("; ");
@@ -1559,37 +1610,29 @@ impl ClientInner {
             headers.insert(reqwest::header::COOKIE, value);
         }
 
-        for (name, value) in &extra_headers {
+        for (name, value) in &prepared.extra_headers {
             let (name, value) = parse_header(name, value)
                 .map_err(|reason| InvalidRequest::new(name.as_str(), reason))?;
             headers.insert(name, value);
         }
 
-        Ok(Prepared {
-            operation_id,
-            method,
-            path_template,
-            url,
-            display_url,
-            headers,
-            body,
-        })
+        Ok((url, headers))
     }
 
     async fn send_once(
         &self,
         prepared: &Prepared,
+        (url, headers): (Url, HeaderMap),
         timeout: Duration,
     ) -> Result<RawResponse, reqwest::Error> {
-        let mut request = self
-            .http
-            .request(prepared.method.clone(), prepared.url.clone())
-            .headers(prepared.headers.clone())
-            .timeout(timeout);
+        // Built directly rather than with `RequestBuilder`, which would copy the header map.
+        let mut request = reqwest::Request::new(prepared.method.clone(), url);
+        *request.headers_mut() = headers;
+        *request.timeout_mut() = Some(timeout);
         if let Some(body) = &prepared.body {
-            request = request.body(body.clone());
+            *request.body_mut() = Some(body.clone().into());
         }
-        let mut response = request.send().await?;
+        let mut response = self.http.execute(request).await?;
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
         let body = response.bytes().await?;
@@ -1611,7 +1654,10 @@ impl ClientInner {
             return Error::Timeout { timeout, elapsed };
         }
         let err = match (&self.auth, err.url().is_some()) {
-            (PreparedAuth::Query(..), true) => err.with_url(prepared.display_url.clone()),
+            (PreparedAuth::Query(..), true) => match self.display_url(prepared) {
+                Ok(url) => err.with_url(url),
+                Err(_) => err.without_url(),
+            },
             _ => err,
         };
         Error::Transport(err)
@@ -1620,6 +1666,7 @@ impl ClientInner {
     async fn execute<T, E>(
         &self,
         prepared: Prepared,
+        first: (Url, HeaderMap),
         decode: Decoder<T, E>,
         timeout: Duration,
         max_retries: u32,
@@ -1634,11 +1681,23 @@ impl ClientInner {
             }
             span.record("duration_ms", millis(started.elapsed()));
         };
+        let mut next = Some(first);
         loop {
             attempt += 1;
+            let request = match next.take() {
+                Some(request) => request,
+                // A retry: the same inputs as for the first attempt, which were valid.
+                None => match self.build(&prepared) {
+                    Ok(request) => request,
+                    Err(e) => {
+                        finished(attempt - 1, None);
+                        return Err(Error::InvalidRequest(e));
+                    }
+                },
+            };
             let attempt_started = Instant::now();
             let result = self
-                .send_once(&prepared, timeout)
+                .send_once(&prepared, request, timeout)
                 .instrument(tracing::debug_span!("attempt", number = attempt))
                 .await;
             let can_retry = attempt <= max_retries;
