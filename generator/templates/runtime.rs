@@ -1424,7 +1424,12 @@ impl<T: Send + 'static, E: Send + 'static> IntoFuture for Call<T, E> {
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        // `map` rather than `self.send()`: an `async fn` wrapper would keep its own copy of the
+        // `Call` next to the inner future, making the boxed future larger.
+        Box::pin(futures_util::FutureExt::map(
+            self.send_with_response(),
+            |result| result.map(Response::into_inner),
+        ))
     }
 }
 
@@ -2737,6 +2742,49 @@ pub fn decode_text(body: &[u8]) -> Result<String, String> {
     std::str::from_utf8(body)
         .map(str::to_owned)
         .map_err(|e| format!("the body is not UTF-8 text: {e}"))
+}
+
+/// Decoder arm for a JSON success body.
+pub fn json_success<T: DeserializeOwned, E>(body: &[u8]) -> Outcome<T, E> {
+    match decode_json(body) {
+        Ok(value) => Outcome::Success(value),
+        Err(reason) => Outcome::Unexpected(reason),
+    }
+}
+
+/// Decoder arm for a `text/*` success body.
+pub fn text_success<E>(body: &[u8]) -> Outcome<String, E> {
+    match decode_text(body) {
+        Ok(value) => Outcome::Success(value),
+        Err(reason) => Outcome::Unexpected(reason),
+    }
+}
+
+/// Decoder arm for a declared error status with a JSON body: decodes `B` and wraps it in the
+/// operation's error variant.
+pub fn json_error<T, E, B: DeserializeOwned>(body: &[u8], wrap: impl FnOnce(B) -> E) -> Outcome<T, E> {
+    match decode_json(body) {
+        Ok(value) => Outcome::ApiError(wrap(value)),
+        Err(reason) => Outcome::Unexpected(reason),
+    }
+}
+
+/// Decoder arm for a declared error status with a `text/*` body.
+pub fn text_error<T, E>(body: &[u8], wrap: impl FnOnce(String) -> E) -> Outcome<T, E> {
+    match decode_text(body) {
+        Ok(value) => Outcome::ApiError(wrap(value)),
+        Err(reason) => Outcome::Unexpected(reason),
+    }
+}
+
+/// A parameter value as text: strings as they are (`"name_ascending"`, not its JSON form with
+/// quotes), other values as JSON.
+pub fn param_text<T: Serialize + ?Sized>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
 }
 
 /// Implements `Display`, `FromStr` and serde for a generated string enum from its `as_str` and
