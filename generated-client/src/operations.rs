@@ -23,10 +23,7 @@ fn update_link_request(
     workspace_id: &str,
     link_id: &str,
     body: &UpdateLinkRequest,
-) -> ::std::result::Result<
-    crate::runtime::RequestParts,
-    crate::runtime::InvalidRequest,
-> {
+) -> Result<crate::runtime::RequestParts, crate::runtime::InvalidRequest> {
     {
         let value = workspace_id;
         let path = "workspaceId";
@@ -41,7 +38,7 @@ fn update_link_request(
         let path = "body";
         crate::runtime::Validate::validate(body, &path)?;
     }
-    let mut path = ::std::string::String::with_capacity(62usize);
+    let mut path = String::with_capacity(62usize);
     path.push_str("/public/workspace/");
     let text: &str = workspace_id;
     crate::runtime::check_path_param("workspaceId", text)?;
@@ -50,17 +47,14 @@ fn update_link_request(
     let text: &str = link_id;
     crate::runtime::check_path_param("linkId", text)?;
     crate::runtime::push_path_segment(&mut path, text);
-    let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-    let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-    let mut cookies: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
     Ok(crate::runtime::RequestParts {
         operation_id: "links.update",
         method: ::reqwest::Method::PUT,
         path_template: "/public/workspace/{workspaceId}/links/{linkId}",
         path,
-        query,
-        headers,
-        cookies,
+        query: Vec::new(),
+        headers: Vec::new(),
+        cookies: Vec::new(),
         body: RequestBody::json(body)?,
     })
 }
@@ -69,101 +63,62 @@ fn update_link_decode(
 ) -> Outcome<UpdateLinkResponse, UpdateLinkError> {
     #[allow(unreachable_patterns)]
     match response.status.as_u16() {
-        200u16 => {
-            match crate::runtime::decode_json::<UpdateLinkResponse>(&response.body) {
-                Ok(value) => Outcome::Success(value),
-                Err(reason) => Outcome::Unexpected(reason),
-            }
-        }
+        200u16 => crate::runtime::json_success(&response.body),
         400u16 => {
-            match crate::runtime::decode_json::<ErrorBody>(&response.body) {
-                Ok(body) => {
-                    Outcome::ApiError(
-                        UpdateLinkError::BadRequest(
-                            UpdateLinkBadRequest::from_body(body),
-                        ),
-                    )
-                }
-                Err(reason) => Outcome::Unexpected(reason),
-            }
+            crate::runtime::json_error(
+                &response.body,
+                |body| UpdateLinkError::BadRequest(UpdateLinkBadRequest::from_body(body)),
+            )
         }
         401u16 => {
-            match crate::runtime::decode_json::<ErrorBody>(&response.body) {
-                Ok(body) => {
-                    Outcome::ApiError(
-                        UpdateLinkError::Unauthorized(
-                            UpdateLinkUnauthorized::from_body(body),
-                        ),
-                    )
-                }
-                Err(reason) => Outcome::Unexpected(reason),
-            }
+            crate::runtime::json_error(
+                &response.body,
+                |body| UpdateLinkError::Unauthorized(
+                    UpdateLinkUnauthorized::from_body(body),
+                ),
+            )
         }
         403u16 => {
-            match crate::runtime::decode_json::<ErrorBody>(&response.body) {
-                Ok(body) => {
-                    Outcome::ApiError(
-                        UpdateLinkError::Forbidden(UpdateLinkForbidden::from_body(body)),
-                    )
-                }
-                Err(reason) => Outcome::Unexpected(reason),
-            }
+            crate::runtime::json_error(
+                &response.body,
+                |body| UpdateLinkError::Forbidden(UpdateLinkForbidden::from_body(body)),
+            )
         }
         404u16 => {
-            match crate::runtime::decode_json::<ErrorBody>(&response.body) {
-                Ok(body) => {
-                    Outcome::ApiError(
-                        UpdateLinkError::NotFound(UpdateLinkNotFound::from_body(body)),
-                    )
-                }
-                Err(reason) => Outcome::Unexpected(reason),
-            }
+            crate::runtime::json_error(
+                &response.body,
+                |body| UpdateLinkError::NotFound(UpdateLinkNotFound::from_body(body)),
+            )
         }
         410u16 => {
-            match crate::runtime::decode_json::<ErrorBody>(&response.body) {
-                Ok(body) => {
-                    Outcome::ApiError(
-                        UpdateLinkError::Gone(UpdateLinkGone::from_body(body)),
-                    )
-                }
-                Err(reason) => Outcome::Unexpected(reason),
-            }
+            crate::runtime::json_error(
+                &response.body,
+                |body| UpdateLinkError::Gone(UpdateLinkGone::from_body(body)),
+            )
         }
         429u16 => {
-            match crate::runtime::decode_json::<ErrorBody>(&response.body) {
-                Ok(body) => {
-                    Outcome::ApiError(
-                        UpdateLinkError::TooManyRequests(
-                            UpdateLinkTooManyRequests::from_body(body),
-                        ),
-                    )
-                }
-                Err(reason) => Outcome::Unexpected(reason),
-            }
+            crate::runtime::json_error(
+                &response.body,
+                |body| UpdateLinkError::TooManyRequests(
+                    UpdateLinkTooManyRequests::from_body(body),
+                ),
+            )
         }
         500u16 => {
-            match crate::runtime::decode_json::<ErrorBody>(&response.body) {
-                Ok(body) => {
-                    Outcome::ApiError(
-                        UpdateLinkError::InternalServerError(
-                            UpdateLinkInternalServerError::from_body(body),
-                        ),
-                    )
-                }
-                Err(reason) => Outcome::Unexpected(reason),
-            }
+            crate::runtime::json_error(
+                &response.body,
+                |body| UpdateLinkError::InternalServerError(
+                    UpdateLinkInternalServerError::from_body(body),
+                ),
+            )
         }
         503u16 => {
-            match crate::runtime::decode_json::<ErrorBody>(&response.body) {
-                Ok(body) => {
-                    Outcome::ApiError(
-                        UpdateLinkError::ServiceUnavailable(
-                            UpdateLinkServiceUnavailable::from_body(body),
-                        ),
-                    )
-                }
-                Err(reason) => Outcome::Unexpected(reason),
-            }
+            crate::runtime::json_error(
+                &response.body,
+                |body| UpdateLinkError::ServiceUnavailable(
+                    UpdateLinkServiceUnavailable::from_body(body),
+                ),
+            )
         }
         status => {
             Outcome::Unexpected(

@@ -269,9 +269,9 @@ fn emit_enum(
         .map(|v| format_ident!("{}", v.variant))
         .collect();
     let strings: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
-    let variant_docs = strings.iter().map(|s| {
-        let d = format!(" `{s}`");
-        quote!(#[doc = #d])
+    let variant_docs = values.iter().map(|v| {
+        let head = format!("`{}`", v.value);
+        docs([Some(head.as_str()), v.description.as_deref()])
     });
     let allowed = strings
         .iter()

@@ -311,11 +311,11 @@ fn to_text(value: TokenStream, ty: &TypeRef, index: &TypeIndex<'_>) -> TokenStre
             {
                 to_text(value, inner, index)
             }
-            _ => quote!(::serde_json::to_string(#value).unwrap_or_default()),
+            _ => quote!(crate::runtime::param_text(#value)),
         },
         TypeRef::DateTime => quote!(#value.to_rfc3339_opts(::chrono::SecondsFormat::AutoSi, true)),
         TypeRef::Any | TypeRef::Map(_) | TypeRef::Array(_) => {
-            quote!(::serde_json::to_string(#value).unwrap_or_default())
+            quote!(crate::runtime::param_text(#value))
         }
         _ => quote!(#value.to_string()),
     }
@@ -455,25 +455,37 @@ fn emit_request_fn(
     let template = &op.path;
     let http_method = format_ident!("{}", op.http_method);
     let path_len = op.path.len() + 16;
+    // Collections with nothing to put in them are written as `Vec::new()` in place.
+    let collect = |name: &str, stmts: &[TokenStream]| -> (TokenStream, TokenStream) {
+        let ident = format_ident!("{}", name);
+        if stmts.is_empty() {
+            (TokenStream::new(), quote!(#ident: Vec::new()))
+        } else {
+            (
+                quote! { let mut #ident = Vec::new(); #(#stmts)* },
+                quote!(#ident),
+            )
+        }
+    };
+    let (query_stmts, query_field) = collect("query", &query);
+    let (header_stmts, header_field) = collect("headers", &headers);
+    let (cookie_stmts, cookie_field) = collect("cookies", &cookies);
     quote! {
-        fn #name(#(#args),*) -> ::std::result::Result<crate::runtime::RequestParts, crate::runtime::InvalidRequest> {
+        fn #name(#(#args),*) -> Result<crate::runtime::RequestParts, crate::runtime::InvalidRequest> {
             #(#checks)*
-            let mut path = ::std::string::String::with_capacity(#path_len);
+            let mut path = String::with_capacity(#path_len);
             #(#path_stmts)*
-            let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-            #(#query)*
-            let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-            #(#headers)*
-            let mut cookies: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-            #(#cookies)*
+            #query_stmts
+            #header_stmts
+            #cookie_stmts
             Ok(crate::runtime::RequestParts {
                 operation_id: #op_id,
                 method: ::reqwest::Method::#http_method,
                 path_template: #template,
                 path,
-                query,
-                headers,
-                cookies,
+                #query_field,
+                #header_field,
+                #cookie_field,
                 body: #body_expr,
             })
         }
@@ -583,14 +595,8 @@ fn emit_decode_fn(
         (_, Some(Media::Binary(_))) | (Some(TypeRef::Bytes), _) => {
             quote!(Outcome::Success(response.body.clone()))
         }
-        (_, Some(Media::Text)) => quote!(match crate::runtime::decode_text(&response.body) {
-            Ok(value) => Outcome::Success(value),
-            Err(reason) => Outcome::Unexpected(reason),
-        }),
-        _ => quote!(match crate::runtime::decode_json::<#success>(&response.body) {
-            Ok(value) => Outcome::Success(value),
-            Err(reason) => Outcome::Unexpected(reason),
-        }),
+        (_, Some(Media::Text)) => quote!(crate::runtime::text_success(&response.body)),
+        _ => quote!(crate::runtime::json_success(&response.body)),
     };
     let success_patterns: Vec<TokenStream> = if op.success.statuses.is_empty() {
         vec![quote!(200..=299)]
@@ -611,12 +617,7 @@ fn emit_decode_fn(
             | ErrorBody::Typed {
                 ty: TypeRef::String,
                 ..
-            } => quote! {
-                match crate::runtime::decode_text(&response.body) {
-                    Ok(text) => Outcome::ApiError(#error::#variant(text)),
-                    Err(reason) => Outcome::Unexpected(reason),
-                }
-            },
+            } => quote!(crate::runtime::text_error(&response.body, #error::#variant)),
             ErrorBody::Typed {
                 media: Media::Binary(_),
                 ..
@@ -626,24 +627,12 @@ fn emit_decode_fn(
             } => {
                 quote!(Outcome::ApiError(#error::#variant(response.body.to_vec())))
             }
-            ErrorBody::Typed { ty, .. } => {
-                let t = rust_type(ty);
-                quote! {
-                    match crate::runtime::decode_json::<#t>(&response.body) {
-                        Ok(body) => Outcome::ApiError(#error::#variant(body)),
-                        Err(reason) => Outcome::Unexpected(reason),
-                    }
-                }
+            ErrorBody::Typed { .. } => {
+                quote!(crate::runtime::json_error(&response.body, #error::#variant))
             }
             ErrorBody::Tagged(t) => {
-                let body = rust_type(&t.body);
                 let enum_ty = format_ident!("{}", t.type_name);
-                quote! {
-                    match crate::runtime::decode_json::<#body>(&response.body) {
-                        Ok(body) => Outcome::ApiError(#error::#variant(#enum_ty::from_body(body))),
-                        Err(reason) => Outcome::Unexpected(reason),
-                    }
-                }
+                quote!(crate::runtime::json_error(&response.body, |body| #error::#variant(#enum_ty::from_body(body))))
             }
         };
         arms.push(quote! { #pattern => #value, });

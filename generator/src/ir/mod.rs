@@ -329,6 +329,9 @@ pub struct Field {
 pub struct EnumValue {
     pub value: String,
     pub variant: String,
+    /// From a `oneOf` of one-value enums, where each value has its own description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

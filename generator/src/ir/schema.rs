@@ -410,6 +410,7 @@ impl<'a> SchemaCx<'a> {
                 .map(|s| EnumValue {
                     value: s.to_owned(),
                     variant: variants.claim([naming::pascal(s).as_str()]),
+                    description: None,
                 })
                 .collect();
             let name = self.define(
@@ -660,6 +661,29 @@ impl<'a> SchemaCx<'a> {
             .iter()
             .map(|(_, m)| self.resolve_object(m))
             .collect();
+        // `oneOf` of one-value string enums (each with its own description, as Dropshot writes
+        // sort modes) is one string enum.
+        if let Some(values) = one_value_enums(&resolved) {
+            let mut variants = Namespace::default();
+            variants.reserve("Unknown");
+            let items = values
+                .into_iter()
+                .map(|(value, description)| EnumValue {
+                    variant: variants.claim([naming::pascal(&value).as_str()]),
+                    value,
+                    description,
+                })
+                .collect();
+            let name = self.define(
+                naming,
+                TypeKind::Enum(items),
+                o.description.clone(),
+                pointer,
+            );
+            let mut c = Converted::of(TypeRef::Named(name));
+            c.nullable = nullable;
+            return c;
+        }
         let objects: Vec<&ObjectSchema> = resolved
             .iter()
             .filter_map(|r| r.as_ref().map(|(o, _)| o))
@@ -1009,6 +1033,34 @@ pub fn ref_pointer(ref_path: &str) -> String {
 fn is_null_schema(s: &Schema) -> bool {
     matches!(s, Schema::Object(b) if matches!(b.as_ref(), ObjectOrReference::Object(o)
         if o.schema_type == Some(TypeSet::Single(Type::Null)) || o.const_value == Some(serde_json::Value::Null)))
+}
+
+/// The values of a union whose members are all one-value string enums (or string consts), with
+/// each member's description; `None` if any member is something else or a value repeats.
+fn one_value_enums(
+    members: &[Option<(ObjectSchema, Option<String>)>],
+) -> Option<Vec<(String, Option<String>)>> {
+    let mut out: Vec<(String, Option<String>)> = Vec::with_capacity(members.len());
+    for member in members {
+        let (o, _) = member.as_ref()?;
+        if !o.properties.is_empty()
+            || !o.one_of.is_empty()
+            || !o.any_of.is_empty()
+            || !o.all_of.is_empty()
+        {
+            return None;
+        }
+        let value = match (&o.const_value, o.enum_values.as_slice()) {
+            (Some(serde_json::Value::String(v)), _) => v.clone(),
+            (None, [serde_json::Value::String(v)]) => v.clone(),
+            _ => return None,
+        };
+        if out.iter().any(|(v, _)| *v == value) {
+            return None;
+        }
+        out.push((value, o.description.clone()));
+    }
+    (out.len() >= 2).then_some(out)
 }
 
 /// The constant string of a property schema (`const: X` or a one-value `enum`).
