@@ -299,19 +299,7 @@ fn specs(root: &Path, given: &[PathBuf]) -> Result<Vec<Spec>, String> {
 }
 
 fn crate_name(spec: &Path) -> String {
-    let stem = spec.file_stem().and_then(|s| s.to_str()).unwrap_or("api");
-    let stem = stem.split('.').next().unwrap_or(stem);
-    let name: String = stem
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    name.trim_matches('-').to_owned()
+    super::codegen::spec_stem(spec)
 }
 
 /// A Rust peer from crates.io, installed with `cargo install --locked` under `.cache/peers/<crate>`.

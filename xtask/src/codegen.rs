@@ -87,6 +87,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
 }
 
 fn default_crate_name(spec: &Path) -> String {
+    format!("{}-client", spec_stem(spec))
+}
+
+/// The spec's file name up to its first dot, lowercased, other characters turned into `-`
+/// (`userplane-draft.openapi.yaml` -> `userplane-draft`): a crate-name-safe label.
+pub fn spec_stem(spec: &Path) -> String {
     let stem = spec.file_stem().and_then(|s| s.to_str()).unwrap_or("api");
     let stem = stem.split('.').next().unwrap_or(stem);
     let name: String = stem
@@ -99,7 +105,7 @@ fn default_crate_name(spec: &Path) -> String {
             }
         })
         .collect();
-    format!("{}-client", name.trim_matches('-'))
+    name.trim_matches('-').to_owned()
 }
 
 fn load_config(path: &Path, default_name: &str) -> Result<Config, String> {
