@@ -11,10 +11,14 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 pub fn emit_errors(api: &Api, index: &TypeIndex<'_>) -> super::RustFile {
-    let items = api
-        .operations
-        .iter()
-        .map(|op| emit_operation_errors(op, index));
+    let items = api.operations.iter().map(|op| {
+        let sharers = api
+            .operations
+            .iter()
+            .filter(|o| o.error_shared_with.as_deref() == Some(op.error_type.as_str()))
+            .count();
+        emit_operation_errors(op, sharers, index)
+    });
     let head = quote! {
         //! Typed errors, one enum per operation.
         //!
@@ -44,9 +48,23 @@ pub fn status_doc(status: &StatusMatch) -> String {
     }
 }
 
-fn emit_operation_errors(op: &Operation, index: &TypeIndex<'_>) -> TokenStream {
+fn emit_operation_errors(op: &Operation, sharers: usize, index: &TypeIndex<'_>) -> TokenStream {
+    if let Some(shared) = &op.error_shared_with {
+        let name = format_ident!("{}", op.error_type);
+        let target = format_ident!("{}", shared);
+        let doc = format!(
+            " Errors of `{}` (`{} {}`): the same declared responses as [`{}`].",
+            op.id, op.http_method, op.path, shared
+        );
+        return quote! { #[doc = #doc] pub type #name = #target; };
+    }
     let name = format_ident!("{}", op.error_type);
-    let doc = format!(" Errors of `{}` (`{} {}`).", op.id, op.http_method, op.path);
+    let mut doc = format!(" Errors of `{}` (`{} {}`).", op.id, op.http_method, op.path);
+    if sharers > 0 {
+        doc.push_str(&format!(
+            " {sharers} other operations declare the same error responses and use this type."
+        ));
+    }
     let tagged: Vec<TokenStream> = op
         .errors
         .iter()

@@ -60,6 +60,9 @@ pub struct Operation {
     pub errors: Vec<ErrorCase>,
     /// Name of the generated per-operation error enum.
     pub error_type: String,
+    /// An earlier operation whose declared error responses are the same: this operation's error
+    /// type is then an alias of that one's enum rather than a copy of it.
+    pub error_shared_with: Option<String>,
     pub pagination: Option<Pagination>,
 }
 

@@ -68,6 +68,7 @@ pub fn build(doc: &Document, config: &Config) -> Result<(Api, Vec<Diagnostic>), 
             }
         }
     }
+    share_error_types(&mut operations);
     let base_url = base_url(doc, &mut cx.diags);
     let (types, diags) = cx.finish();
     if diags.iter().any(|d| d.severity == Severity::Error) {
@@ -84,6 +85,30 @@ pub fn build(doc: &Document, config: &Config) -> Result<(Api, Vec<Diagnostic>), 
         types,
     };
     Ok((api, diags))
+}
+
+/// Operations that declare exactly the same error responses (common: every operation of a Dropshot
+/// API answers `4XX`/`5XX` with one `Error` schema) share one error enum; the others get an alias.
+/// Only plain bodies are shared: a code-tagged status has its own per-operation enum type.
+fn share_error_types(operations: &mut [Operation]) {
+    let mut first_by_shape: std::collections::HashMap<String, String> = Default::default();
+    for op in operations.iter_mut() {
+        if op.errors.is_empty()
+            || op
+                .errors
+                .iter()
+                .any(|e| matches!(e.body, ErrorBody::Tagged(_)))
+        {
+            continue;
+        }
+        let shape = serde_json::to_string(&op.errors).unwrap_or_default();
+        match first_by_shape.get(&shape) {
+            Some(first) => op.error_shared_with = Some(first.clone()),
+            None => {
+                first_by_shape.insert(shape, op.error_type.clone());
+            }
+        }
+    }
 }
 
 struct OperationBuilder<'c, 'a> {
@@ -138,6 +163,7 @@ impl OperationBuilder<'_, '_> {
             success,
             errors,
             error_type,
+            error_shared_with: None,
             pagination,
         }
     }
