@@ -19,6 +19,37 @@ impl crate::runtime::Client {
         LinksApi { client: self.client() }
     }
 }
+/// Operations under `links`; get one with `client.links()`.
+#[derive(Debug, Clone, Copy)]
+pub struct LinksApi<'a> {
+    client: &'a crate::runtime::Client,
+}
+impl<'a> LinksApi<'a> {
+    fn client(&self) -> &'a crate::runtime::Client {
+        self.client
+    }
+}
+impl<'a> LinksApi<'a> {
+    /// Update recording link
+    ///
+    /// Update recording link settings
+    ///
+    /// `PUT /public/workspace/{workspaceId}/links/{linkId}` (`links.update`)
+    ///
+    /// Errors (`UpdateLinkError`): 400 `BadRequest`, 401 `Unauthorized`, 403 `Forbidden`, 404 `NotFound`, 410 `Gone`, 429 `TooManyRequests`, 500 `InternalServerError`, 503 `ServiceUnavailable`.
+    pub fn update(
+        &self,
+        workspace_id: &str,
+        link_id: &str,
+        body: &UpdateLinkRequest,
+    ) -> crate::runtime::Call<UpdateLinkResponse, UpdateLinkError> {
+        crate::runtime::Call::new(
+            self.client(),
+            update_link_request(workspace_id, link_id, body),
+            update_link_decode,
+        )
+    }
+}
 fn update_link_request(
     workspace_id: &str,
     link_id: &str,
@@ -38,121 +69,20 @@ fn update_link_request(
         let path = "body";
         crate::runtime::Validate::validate(body, &path)?;
     }
-    let mut path = String::with_capacity(62usize);
-    path.push_str("/public/workspace/");
-    let text: &str = workspace_id;
-    crate::runtime::check_path_param("workspaceId", text)?;
-    crate::runtime::push_path_segment(&mut path, text);
-    path.push_str("/links/");
-    let text: &str = link_id;
-    crate::runtime::check_path_param("linkId", text)?;
-    crate::runtime::push_path_segment(&mut path, text);
-    Ok(crate::runtime::RequestParts {
-        operation_id: "links.update",
-        method: ::reqwest::Method::PUT,
-        path_template: "/public/workspace/{workspaceId}/links/{linkId}",
-        path,
-        query: Vec::new(),
-        headers: Vec::new(),
-        cookies: Vec::new(),
-        body: RequestBody::json(body)?,
-    })
+    let mut parts = crate::runtime::RequestParts::for_template(
+        "links.update",
+        ::reqwest::Method::PUT,
+        "/public/workspace/{workspaceId}/links/{linkId}",
+        &[("workspaceId", workspace_id), ("linkId", link_id)],
+    )?;
+    parts.body = RequestBody::json(body)?;
+    Ok(parts)
 }
 fn update_link_decode(
     response: &RawResponse,
 ) -> Outcome<UpdateLinkResponse, UpdateLinkError> {
-    #[allow(unreachable_patterns)]
     match response.status.as_u16() {
         200u16 => crate::runtime::json_success(&response.body),
-        400u16 => {
-            crate::runtime::json_error(
-                &response.body,
-                |body| UpdateLinkError::BadRequest(UpdateLinkBadRequest::from_body(body)),
-            )
-        }
-        401u16 => {
-            crate::runtime::json_error(
-                &response.body,
-                |body| UpdateLinkError::Unauthorized(
-                    UpdateLinkUnauthorized::from_body(body),
-                ),
-            )
-        }
-        403u16 => {
-            crate::runtime::json_error(
-                &response.body,
-                |body| UpdateLinkError::Forbidden(UpdateLinkForbidden::from_body(body)),
-            )
-        }
-        404u16 => {
-            crate::runtime::json_error(
-                &response.body,
-                |body| UpdateLinkError::NotFound(UpdateLinkNotFound::from_body(body)),
-            )
-        }
-        410u16 => {
-            crate::runtime::json_error(
-                &response.body,
-                |body| UpdateLinkError::Gone(UpdateLinkGone::from_body(body)),
-            )
-        }
-        429u16 => {
-            crate::runtime::json_error(
-                &response.body,
-                |body| UpdateLinkError::TooManyRequests(
-                    UpdateLinkTooManyRequests::from_body(body),
-                ),
-            )
-        }
-        500u16 => {
-            crate::runtime::json_error(
-                &response.body,
-                |body| UpdateLinkError::InternalServerError(
-                    UpdateLinkInternalServerError::from_body(body),
-                ),
-            )
-        }
-        503u16 => {
-            crate::runtime::json_error(
-                &response.body,
-                |body| UpdateLinkError::ServiceUnavailable(
-                    UpdateLinkServiceUnavailable::from_body(body),
-                ),
-            )
-        }
-        status => {
-            Outcome::Unexpected(
-                format!("status {status} is not declared for this operation"),
-            )
-        }
-    }
-}
-/// Operations under `links`; get one with `client.links()`.
-#[derive(Debug, Clone, Copy)]
-pub struct LinksApi<'a> {
-    client: &'a crate::runtime::Client,
-}
-impl<'a> LinksApi<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
-    /// Update recording link
-    ///
-    /// Update recording link settings
-    ///
-    /// `PUT /public/workspace/{workspaceId}/links/{linkId}` (`links.update`)
-    ///
-    /// Errors (`UpdateLinkError`): 400 `BadRequest`, 401 `Unauthorized`, 403 `Forbidden`, 404 `NotFound`, 410 `Gone`, 429 `TooManyRequests`, 500 `InternalServerError`, 503 `ServiceUnavailable`.
-    pub fn update(
-        &self,
-        workspace_id: &str,
-        link_id: &str,
-        body: &UpdateLinkRequest,
-    ) -> crate::runtime::Call<UpdateLinkResponse, UpdateLinkError> {
-        crate::runtime::Call::new(
-            self.client(),
-            update_link_request(workspace_id, link_id, body),
-            update_link_decode,
-        )
+        _ => UpdateLinkError::decode(response),
     }
 }

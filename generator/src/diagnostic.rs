@@ -92,12 +92,33 @@ impl From<Diagnostic> for Diagnostics {
     }
 }
 
-/// Escapes one reference token for a JSON pointer (RFC 6901 section 3).
-pub fn escape_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
 /// Appends `token` to `pointer`.
 pub fn join(pointer: &str, token: &str) -> String {
-    format!("{pointer}/{}", escape_token(token))
+    let mut out = String::with_capacity(pointer.len() + token.len() + 1);
+    out.push_str(pointer);
+    push_token(&mut out, token);
+    out
+}
+
+/// Appends `/token` (escaped) to `pointer` in place; walkers truncate back afterwards, so a walk
+/// over a whole document reuses one buffer instead of allocating a pointer per node.
+pub fn push_token(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    if !token.contains(['~', '/']) {
+        pointer.push_str(token);
+        return;
+    }
+    for c in token.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
+        }
+    }
+}
+
+/// Appends `/index` to `pointer` in place.
+pub fn push_index(pointer: &mut String, index: usize) {
+    use std::fmt::Write as _;
+    let _ = write!(pointer, "/{index}");
 }

@@ -890,6 +890,43 @@ impl RequestParts {
             body: RequestBody::None,
         }
     }
+
+    /// Parts for `path_template` with its parameters filled in by [`fill_path`], and no query,
+    /// headers, cookies or body.
+    pub fn for_template(
+        operation_id: &'static str,
+        method: Method,
+        path_template: &'static str,
+        path_params: &[(&str, &str)],
+    ) -> Result<Self, InvalidRequest> {
+        let path = fill_path(path_template, path_params)?;
+        Ok(Self::new(operation_id, method, path_template, path))
+    }
+}
+
+/// Fills a path template: each `{name}` listed in `params` becomes its value as one
+/// percent-encoded segment (after [`check_path_param`]), so an id such as `../x` or `a/b` stays
+/// inside its segment. Text outside braces, and a `{name}` not listed, is kept as it is.
+pub fn fill_path(template: &str, params: &[(&str, &str)]) -> Result<String, InvalidRequest> {
+    let mut path = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let Some(len) = rest[open..].find('}') else {
+            break;
+        };
+        path.push_str(&rest[..open]);
+        let name = &rest[open + 1..open + len];
+        match params.iter().find(|(n, _)| *n == name) {
+            Some((field, value)) => {
+                check_path_param(field, value)?;
+                push_path_segment(&mut path, value);
+            }
+            None => path.push_str(&rest[open..=open + len]),
+        }
+        rest = &rest[open + len + 1..];
+    }
+    path.push_str(rest);
+    Ok(path)
 }
 
 /// A request body. It is owned data, so it can be sent again on every retry.

@@ -2,42 +2,42 @@
 //! every status whose body is a tagged union an enum with one variant per declared code plus
 //! `Other` for codes the spec does not list.
 
-use super::docs;
 use super::types::{rust_type, TypeIndex};
+use super::{docs, job, RustFile};
 use crate::ir::{
-    Api, ErrorBody, ErrorCase, Operation, StatusMatch, TaggedError, TypeKind, TypeRef, Wrapper,
+    Api, ErrorBody, ErrorCase, Media, Operation, StatusMatch, TaggedError, TypeKind, TypeRef,
+    Wrapper,
 };
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-pub fn emit_errors(api: &Api, index: &TypeIndex<'_>) -> super::RustFile {
-    let items = api.operations.iter().map(|op| {
+pub fn emit_errors<'a>(api: &'a Api, index: &'a TypeIndex<'a>) -> RustFile<'a> {
+    let items = api.operations.iter().map(move |op| {
         let sharers = api
             .operations
             .iter()
             .filter(|o| o.error_shared_with.as_deref() == Some(op.error_type.as_str()))
             .count();
-        emit_operation_errors(op, sharers, index)
+        job(move || emit_operation_errors(op, sharers, index))
     });
-    let head = quote! {
-        //! Typed errors, one enum per operation.
-        //!
-        //! An operation's error enum has a variant per error status the spec declares. Where the
-        //! body of a status is a union told apart by a code, that variant holds an enum with a variant
-        //! per code and an `Other` variant for codes this version of the client does not know.
-        //! Statuses the spec does not declare, and bodies that do not decode, surface as
-        //! [`crate::runtime::Error::UnexpectedResponse`] with the raw status, headers and body.
-        #![allow(clippy::large_enum_variant)]
+    let head = job(|| {
+        quote! {
+            //! Typed errors, one enum per operation.
+            //!
+            //! An operation's error enum has a variant per error status the spec declares. Where the
+            //! body of a status is a union told apart by a code, that variant holds an enum with a variant
+            //! per code and an `Other` variant for codes this version of the client does not know.
+            //! Statuses the spec does not declare, and bodies that do not decode, surface as
+            //! [`crate::runtime::Error::UnexpectedResponse`] with the raw status, headers and body.
+            #![allow(clippy::large_enum_variant)]
 
-        #[allow(unused_imports)]
-        use crate::models::*;
-        #[allow(unused_imports)]
-        use std::collections::BTreeMap;
-    };
-    super::RustFile {
-        head,
-        items: items.collect(),
-    }
+            #[allow(unused_imports)]
+            use crate::models::*;
+            #[allow(unused_imports)]
+            use std::collections::BTreeMap;
+        }
+    });
+    RustFile::new(head, items)
 }
 
 pub fn status_doc(status: &StatusMatch) -> String {
@@ -139,6 +139,7 @@ fn emit_operation_errors(op: &Operation, sharers: usize, index: &TypeIndex<'_>) 
             _ => quote! { Self::#ident(..) => #label, },
         }
     });
+    let decode = emit_decode(op);
     let has_variants = !op.errors.is_empty();
     let (code_body, message_body, name_body) = if has_variants {
         (
@@ -168,6 +169,8 @@ fn emit_operation_errors(op: &Operation, sharers: usize, index: &TypeIndex<'_>) 
             pub fn kind(&self) -> &'static str {
                 #name_body
             }
+
+            #decode
         }
 
         impl crate::runtime::ErrorDetails for #name {
@@ -180,6 +183,77 @@ fn emit_operation_errors(op: &Operation, sharers: usize, index: &TypeIndex<'_>) 
         }
 
         crate::runtime::impl_error_display!(#name);
+    }
+}
+
+/// `decode`: a response whose status is not a success of the operation -> the variant its status
+/// declares, or `Unexpected` for a status the spec does not list (and for a body that does not
+/// decode). Statuses are tried in spec order, so `404` wins over `4XX` over `default`.
+fn emit_decode(op: &Operation) -> TokenStream {
+    let mut arms = Vec::new();
+    for e in &op.errors {
+        let pattern = status_pattern(&e.status);
+        let variant = format_ident!("{}", e.variant);
+        let value = match &e.body {
+            ErrorBody::None => quote!(crate::runtime::Outcome::ApiError(Self::#variant)),
+            ErrorBody::Typed {
+                media: Media::Text, ..
+            }
+            | ErrorBody::Typed {
+                ty: TypeRef::String,
+                ..
+            } => quote!(crate::runtime::text_error(&response.body, Self::#variant)),
+            ErrorBody::Typed {
+                media: Media::Binary(_),
+                ..
+            }
+            | ErrorBody::Typed {
+                ty: TypeRef::Bytes, ..
+            } => {
+                quote!(crate::runtime::Outcome::ApiError(Self::#variant(response.body.to_vec())))
+            }
+            ErrorBody::Typed { .. } => {
+                quote!(crate::runtime::json_error(&response.body, Self::#variant))
+            }
+            ErrorBody::Tagged(t) => {
+                let enum_ty = format_ident!("{}", t.type_name);
+                quote!(crate::runtime::json_error(&response.body, |body| Self::#variant(#enum_ty::from_body(body))))
+            }
+        };
+        arms.push(quote! { #pattern => #value, });
+    }
+    if !op.errors.iter().any(|e| e.status == StatusMatch::Default) {
+        arms.push(quote! {
+            status => crate::runtime::Outcome::Unexpected(format!("status {status} is not declared for this operation")),
+        });
+    }
+    // A range or `default` after a code (`404`, then `4XX`) overlaps it; that is intended.
+    let overlapping = op
+        .errors
+        .iter()
+        .any(|e| !matches!(e.status, StatusMatch::Code(_)))
+        .then(|| quote!(#[allow(unreachable_patterns)]));
+    quote! {
+        /// Reads a response whose status is not one of the operation's successes.
+        #overlapping
+        pub(crate) fn decode<T>(response: &crate::runtime::RawResponse) -> crate::runtime::Outcome<T, Self> {
+            match response.status.as_u16() {
+                #(#arms)*
+            }
+        }
+    }
+}
+
+/// The `match` pattern of a status: a code, a range, or `_` for `default`.
+pub fn status_pattern(status: &StatusMatch) -> TokenStream {
+    match status {
+        StatusMatch::Code(c) => quote!(#c),
+        StatusMatch::Range(r) => {
+            let lo = *r as u16 * 100;
+            let hi = lo + 99;
+            quote!(#lo..=#hi)
+        }
+        StatusMatch::Default => quote!(_),
     }
 }
 

@@ -1,52 +1,53 @@
 //! Named types: structs, open string enums, unions, aliases, each with a `Validate` impl that
 //! checks the spec's constraints before a request is sent.
 
-use super::docs;
 use super::types::{rust_type, TypeIndex};
+use super::{docs, job, RustFile};
 use crate::ir::{
     Api, Checks, EnumValue, Field, Struct, TypeDef, TypeKind, TypeRef, Union, Wrapper,
 };
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-pub fn emit_models(api: &Api, index: &TypeIndex<'_>) -> super::RustFile {
-    let items = api.types.iter().map(|t| emit_type(t, index));
+pub fn emit_models<'a>(api: &'a Api, index: &'a TypeIndex<'a>) -> RustFile<'a> {
+    let items = api.types.iter().map(|t| job(move || emit_type(t, index)));
     let needs_tagged = api
         .types
         .iter()
         .any(|t| matches!(&t.kind, TypeKind::Union(u) if u.variants.iter().any(|v| v.inject_tag)));
     let helper = needs_tagged.then(|| {
-        quote! {
-            /// Serialises `inner` and adds the union's tag property, which the variant type does not carry.
-            fn serialize_tagged<S: serde::Serializer, T: serde::Serialize>(
-                serializer: S,
-                tag: &str,
-                value: &str,
-                inner: &T,
-            ) -> ::std::result::Result<S::Ok, S::Error> {
-                use serde::ser::Error as _;
-                let mut json = ::serde_json::to_value(inner).map_err(S::Error::custom)?;
-                if let ::serde_json::Value::Object(map) = &mut json {
-                    map.insert(tag.to_owned(), ::serde_json::Value::String(value.to_owned()));
+        job(|| {
+            quote! {
+                /// Serialises `inner` and adds the union's tag property, which the variant type does not carry.
+                fn serialize_tagged<S: serde::Serializer, T: serde::Serialize>(
+                    serializer: S,
+                    tag: &str,
+                    value: &str,
+                    inner: &T,
+                ) -> ::std::result::Result<S::Ok, S::Error> {
+                    use serde::ser::Error as _;
+                    let mut json = ::serde_json::to_value(inner).map_err(S::Error::custom)?;
+                    if let ::serde_json::Value::Object(map) = &mut json {
+                        map.insert(tag.to_owned(), ::serde_json::Value::String(value.to_owned()));
+                    }
+                    serde::Serialize::serialize(&json, serializer)
                 }
-                serde::Serialize::serialize(&json, serializer)
             }
+        })
+    });
+    let head = job(|| {
+        quote! {
+            //! Request and response types of the API.
+            //!
+            //! Response types accept fields the spec does not list (servers add fields over time), and
+            //! string enums keep values they do not know in an `Unknown` variant.
+            #![allow(clippy::large_enum_variant, clippy::too_many_lines, deprecated)]
+
+            #[allow(unused_imports)]
+            use std::collections::BTreeMap;
         }
     });
-    let head = quote! {
-        //! Request and response types of the API.
-        //!
-        //! Response types accept fields the spec does not list (servers add fields over time), and
-        //! string enums keep values they do not know in an `Unknown` variant.
-        #![allow(clippy::large_enum_variant, clippy::too_many_lines, deprecated)]
-
-        #[allow(unused_imports)]
-        use std::collections::BTreeMap;
-    };
-    super::RustFile {
-        head,
-        items: items.chain(helper).collect(),
-    }
+    RustFile::new(head, items.chain(helper))
 }
 
 fn emit_type(t: &TypeDef, index: &TypeIndex<'_>) -> TokenStream {

@@ -1,20 +1,20 @@
 //! The client surface: accessors for operation groups (`client.links()`), one method per
 //! operation, parameter structs, and for each operation a request builder and a response decoder.
 
-use super::docs;
-use super::errors::status_doc;
+use super::errors::status_pattern;
 use super::models::check_value;
 use super::types::{rust_type, TypeIndex};
+use super::{docs, job, ItemJob, RustFile};
 use crate::ir::naming::{pascal, snake, Namespace};
 use crate::ir::{
-    Api, Body, ErrorBody, FieldStep, Media, Operation, PageKind, Param, ParamLocation, ParamStyle,
+    Api, Body, FieldStep, Media, Operation, PageKind, Param, ParamLocation, ParamStyle,
     StatusMatch, TypeKind, TypeRef, Wrapper,
 };
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
 
-pub fn emit_operations(api: &Api, index: &TypeIndex<'_>) -> super::RustFile {
+pub fn emit_operations<'a>(api: &'a Api, index: &'a TypeIndex<'a>) -> RustFile<'a> {
     // Group tree: group path -> operations. BTreeMap keeps output order stable.
     let mut groups: BTreeMap<Vec<String>, Vec<&Operation>> = BTreeMap::new();
     groups.entry(vec![]).or_default();
@@ -44,92 +44,92 @@ pub fn emit_operations(api: &Api, index: &TypeIndex<'_>) -> super::RustFile {
         })
         .collect();
 
-    let mut items = Vec::new();
-    for (group, ops) in &groups {
-        let children: Vec<(&String, &String)> = group_idents
+    let mut items: Vec<ItemJob<'a>> = Vec::new();
+    for (group, ops) in groups {
+        let children: Vec<(String, String)> = group_idents
             .iter()
-            .filter(|(g, _)| g.len() == group.len() + 1 && g.starts_with(group))
-            .map(|(g, name)| (g.last().expect("non-empty group"), name))
+            .filter(|(g, _)| g.len() == group.len() + 1 && g.starts_with(&group))
+            .map(|(g, name)| (g.last().expect("non-empty group").clone(), name.clone()))
             .collect();
-        let accessors = children.iter().map(|(last, name)| {
-            let method = format_ident!("{}", snake(last));
-            let ty = format_ident!("{}", name);
-            let doc = format!(
-                " Operations under `{}`.",
-                group
-                    .iter()
-                    .chain([*last])
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(".")
-            );
-            quote! {
-                #[doc = #doc]
-                pub fn #method(&self) -> #ty<'_> {
-                    #ty { client: self.client() }
-                }
-            }
-        });
-        let mut methods = Vec::new();
+        let group_ty = group_idents.get(&group).cloned();
+        // The group's type and accessors first, then each operation as one part of its own (its
+        // parameter struct, its methods in an impl block of their own, its request builder and
+        // decoder), so the parts are small and independent when rendered.
+        let ty = group_ty.clone();
+        items.push(job(move || emit_group(&group, ty.as_deref(), &children)));
         for op in ops {
             let base = fn_names.claim([snake(&op.type_prefix).as_str()]);
-            let (method, support) = emit_operation(op, &base, index);
-            methods.push(method);
-            items.push(support);
-        }
-        if group.is_empty() {
-            items.push(quote! {
-                impl crate::runtime::Client {
-                    fn client(&self) -> &crate::runtime::Client {
-                        self
-                    }
-                    #(#accessors)*
-                    #(#methods)*
-                }
-            });
-        } else {
-            let ty = format_ident!("{}", group_idents[group]);
-            let doc = format!(
-                " Operations under `{}`; get one with `client.{}()`.",
-                group.join("."),
-                group.join("().")
-            );
-            items.push(quote! {
-                #[doc = #doc]
-                #[derive(Debug, Clone, Copy)]
-                pub struct #ty<'a> {
-                    client: &'a crate::runtime::Client,
-                }
-
-                impl<'a> #ty<'a> {
-                    fn client(&self) -> &'a crate::runtime::Client {
-                        self.client
-                    }
-                    #(#accessors)*
-                    #(#methods)*
-                }
-            });
+            let owner = group_ty.clone();
+            items.push(job(move || {
+                emit_operation(op, &base, owner.as_deref(), index)
+            }));
         }
     }
-    let params_structs = api
-        .operations
-        .iter()
-        .filter_map(|op| emit_params_struct(op, index));
-    let head = quote! {
-        //! One method per operation, grouped as the operation ids are (`links.update` ->
-        //! `client.links().update(..)`).
-        #![allow(clippy::too_many_arguments, clippy::needless_borrow, deprecated, unused_mut)]
+    let head = job(|| {
+        quote! {
+            //! One method per operation, grouped as the operation ids are (`links.update` ->
+            //! `client.links().update(..)`).
+            #![allow(clippy::too_many_arguments, clippy::needless_borrow, deprecated, unused_mut)]
 
-        use crate::errors::*;
-        #[allow(unused_imports)]
-        use crate::models::*;
-        use crate::runtime::{Outcome, RawResponse, RequestBody};
-        #[allow(unused_imports)]
-        use std::collections::BTreeMap;
+            use crate::errors::*;
+            #[allow(unused_imports)]
+            use crate::models::*;
+            use crate::runtime::{Outcome, RawResponse, RequestBody};
+            #[allow(unused_imports)]
+            use std::collections::BTreeMap;
+        }
+    });
+    RustFile::new(head, items)
+}
+
+/// A group's part: for the root, the `Client` impl with the accessors of the top-level groups;
+/// otherwise the group's handle type (`LinksApi<'a>`) and the accessors of its subgroups.
+fn emit_group(group: &[String], ty: Option<&str>, children: &[(String, String)]) -> TokenStream {
+    let accessors = children.iter().map(|(last, name)| {
+        let method = format_ident!("{}", snake(last));
+        let ty = format_ident!("{}", name);
+        let path: Vec<&str> = group
+            .iter()
+            .map(String::as_str)
+            .chain([last.as_str()])
+            .collect();
+        let doc = format!(" Operations under `{}`.", path.join("."));
+        quote! {
+            #[doc = #doc]
+            pub fn #method(&self) -> #ty<'_> {
+                #ty { client: self.client() }
+            }
+        }
+    });
+    let Some(ty) = ty else {
+        return quote! {
+            impl crate::runtime::Client {
+                fn client(&self) -> &crate::runtime::Client {
+                    self
+                }
+                #(#accessors)*
+            }
+        };
     };
-    super::RustFile {
-        head,
-        items: params_structs.chain(items).collect(),
+    let ty = format_ident!("{}", ty);
+    let doc = format!(
+        " Operations under `{}`; get one with `client.{}()`.",
+        group.join("."),
+        group.join("().")
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, Copy)]
+        pub struct #ty<'a> {
+            client: &'a crate::runtime::Client,
+        }
+
+        impl<'a> #ty<'a> {
+            fn client(&self) -> &'a crate::runtime::Client {
+                self.client
+            }
+            #(#accessors)*
+        }
     }
 }
 
@@ -219,8 +219,14 @@ fn signature(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
     (args, names)
 }
 
-/// Returns the public method and its private support functions (request builder and decoder).
-fn emit_operation(op: &Operation, base: &str, index: &TypeIndex<'_>) -> (TokenStream, TokenStream) {
+/// One operation's part: its parameter struct, its public method(s) in an impl block on the
+/// group's type (`owner`, or `Client` for the root), and its private request builder and decoder.
+fn emit_operation(
+    op: &Operation,
+    base: &str,
+    owner: Option<&str>,
+    index: &TypeIndex<'_>,
+) -> TokenStream {
     let method = format_ident!("{}", op.method_name);
     let request_fn = format_ident!("{}_request", base);
     let decode_fn = format_ident!("{}_decode", base);
@@ -253,9 +259,24 @@ fn emit_operation(op: &Operation, base: &str, index: &TypeIndex<'_>) -> (TokenSt
         }
     };
 
+    let owner = match owner {
+        Some(ty) => {
+            let ty = format_ident!("{}", ty);
+            quote!(impl<'a> #ty<'a>)
+        }
+        None => quote!(impl crate::runtime::Client),
+    };
+    let params = emit_params_struct(op, index);
     let request = emit_request_fn(op, &request_fn, &args, index);
     let decode = emit_decode_fn(op, &decode_fn, &success, &error);
-    (public, quote! { #request #decode })
+    quote! {
+        #params
+        #owner {
+            #public
+        }
+        #request
+        #decode
+    }
 }
 
 fn errors_summary(op: &Operation) -> String {
@@ -360,50 +381,25 @@ fn emit_request_fn(
         }
     }
 
-    // The path, segment by segment: literal parts as they are, parameters percent-encoded.
-    let mut path_stmts = Vec::new();
-    let mut rest = op.path.as_str();
-    while let Some(start) = rest.find('{') {
-        let literal = &rest[..start];
-        if !literal.is_empty() {
-            path_stmts.push(quote!(path.push_str(#literal);));
-        }
-        let Some(end) = rest[start..].find('}') else {
-            break;
-        };
-        let name = &rest[start + 1..start + end];
-        match op
-            .params
-            .iter()
-            .find(|p| p.location == ParamLocation::Path && p.name == name)
-        {
-            Some(p) => {
-                let ident = format_ident!("{}", p.rust_name);
-                // Strings are encoded straight from the argument, with no intermediate copy.
-                let text = match &p.ty {
-                    TypeRef::String => quote!(#ident),
-                    ty => {
-                        let t = to_text(quote!(#ident), ty, index);
-                        quote!(&#t)
-                    }
-                };
-                let json = &p.name;
-                path_stmts.push(quote! {
-                    let text: &str = #text;
-                    crate::runtime::check_path_param(#json, text)?;
-                    crate::runtime::push_path_segment(&mut path, text);
-                });
-            }
-            None => {
-                let literal = &rest[start..start + end + 1];
-                path_stmts.push(quote!(path.push_str(#literal);));
-            }
-        }
-        rest = &rest[start + end + 1..];
-    }
-    if !rest.is_empty() {
-        path_stmts.push(quote!(path.push_str(#rest);));
-    }
+    // Path parameters in template order, as text; the runtime encodes each into its segment.
+    let path_params: Vec<TokenStream> = op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Path)
+        .map(|p| {
+            let ident = format_ident!("{}", p.rust_name);
+            let json = &p.name;
+            // Strings are passed straight from the argument, with no intermediate copy.
+            let text = match &p.ty {
+                TypeRef::String => quote!(#ident),
+                ty => {
+                    let t = to_text(quote!(#ident), ty, index);
+                    quote!(#t.as_str())
+                }
+            };
+            quote!((#json, #text))
+        })
+        .collect();
 
     let mut query = Vec::new();
     let mut headers = Vec::new();
@@ -419,11 +415,11 @@ fn emit_request_fn(
             ParamLocation::Query => query_stmt(p, index),
             ParamLocation::Header => {
                 let text = to_text(quote!(value), &p.ty, index);
-                quote! { headers.push((#json, #text)); }
+                quote! { parts.headers.push((#json, #text)); }
             }
             ParamLocation::Cookie => {
                 let text = to_text(quote!(value), &p.ty, index);
-                quote! { cookies.push((#json, #text)); }
+                quote! { parts.cookies.push((#json, #text)); }
             }
             ParamLocation::Path => unreachable!("filtered above"),
         };
@@ -454,40 +450,24 @@ fn emit_request_fn(
     let op_id = &op.id;
     let template = &op.path;
     let http_method = format_ident!("{}", op.http_method);
-    let path_len = op.path.len() + 16;
-    // Collections with nothing to put in them are written as `Vec::new()` in place.
-    let collect = |name: &str, stmts: &[TokenStream]| -> (TokenStream, TokenStream) {
-        let ident = format_ident!("{}", name);
-        if stmts.is_empty() {
-            (TokenStream::new(), quote!(#ident: Vec::new()))
-        } else {
-            (
-                quote! { let mut #ident = Vec::new(); #(#stmts)* },
-                quote!(#ident),
-            )
-        }
-    };
-    let (query_stmts, query_field) = collect("query", &query);
-    let (header_stmts, header_field) = collect("headers", &headers);
-    let (cookie_stmts, cookie_field) = collect("cookies", &cookies);
+    let body_stmt = op.body.is_some().then(|| quote!(parts.body = #body_expr;));
+    let mutable =
+        (!query.is_empty() || !headers.is_empty() || !cookies.is_empty() || op.body.is_some())
+            .then(|| quote!(mut));
     quote! {
         fn #name(#(#args),*) -> Result<crate::runtime::RequestParts, crate::runtime::InvalidRequest> {
             #(#checks)*
-            let mut path = String::with_capacity(#path_len);
-            #(#path_stmts)*
-            #query_stmts
-            #header_stmts
-            #cookie_stmts
-            Ok(crate::runtime::RequestParts {
-                operation_id: #op_id,
-                method: ::reqwest::Method::#http_method,
-                path_template: #template,
-                path,
-                #query_field,
-                #header_field,
-                #cookie_field,
-                body: #body_expr,
-            })
+            let #mutable parts = crate::runtime::RequestParts::for_template(
+                #op_id,
+                ::reqwest::Method::#http_method,
+                #template,
+                &[#(#path_params),*],
+            )?;
+            #(#query)*
+            #(#headers)*
+            #(#cookies)*
+            #body_stmt
+            Ok(parts)
         }
     }
 }
@@ -498,7 +478,7 @@ fn query_stmt(p: &Param, index: &TypeIndex<'_>) -> TokenStream {
         TypeRef::Array(inner) => {
             let text = to_text(quote!(item), inner, index);
             if p.explode && p.style != ParamStyle::DeepObject {
-                quote! { for item in value.iter() { query.push((#json.to_owned(), #text)); } }
+                quote! { for item in value.iter() { parts.query.push((#json.to_owned(), #text)); } }
             } else {
                 let sep = match p.style {
                     ParamStyle::SpaceDelimited => " ",
@@ -507,26 +487,26 @@ fn query_stmt(p: &Param, index: &TypeIndex<'_>) -> TokenStream {
                 };
                 quote! {
                     let joined: ::std::vec::Vec<::std::string::String> = value.iter().map(|item| #text).collect();
-                    query.push((#json.to_owned(), joined.join(#sep)));
+                    parts.query.push((#json.to_owned(), joined.join(#sep)));
                 }
             }
         }
         TypeRef::Map(inner) => {
             let text = to_text(quote!(item), inner, index);
             if p.style == ParamStyle::DeepObject {
-                quote! { for (key, item) in value.iter() { query.push((format!("{}[{}]", #json, key), #text)); } }
+                quote! { for (key, item) in value.iter() { parts.query.push((format!("{}[{}]", #json, key), #text)); } }
             } else if p.explode {
-                quote! { for (key, item) in value.iter() { query.push((key.clone(), #text)); } }
+                quote! { for (key, item) in value.iter() { parts.query.push((key.clone(), #text)); } }
             } else {
                 quote! {
                     let joined: ::std::vec::Vec<::std::string::String> = value.iter().flat_map(|(key, item)| [key.clone(), #text]).collect();
-                    query.push((#json.to_owned(), joined.join(",")));
+                    parts.query.push((#json.to_owned(), joined.join(",")));
                 }
             }
         }
         other => {
             let text = to_text(quote!(value), other, index);
-            quote! { query.push((#json.to_owned(), #text)); }
+            quote! { parts.query.push((#json.to_owned(), #text)); }
         }
     }
 }
@@ -572,18 +552,8 @@ fn multipart_expr(b: &Body, index: &TypeIndex<'_>) -> TokenStream {
     }}
 }
 
-fn status_pattern(status: &StatusMatch) -> TokenStream {
-    match status {
-        StatusMatch::Code(c) => quote!(#c),
-        StatusMatch::Range(r) => {
-            let lo = *r as u16 * 100;
-            let hi = lo + 99;
-            quote!(#lo..=#hi)
-        }
-        StatusMatch::Default => quote!(_),
-    }
-}
-
+/// The response decoder: success statuses here, everything else by the error type's own
+/// `decode` (see `errors`), which operations with the same error responses share.
 fn emit_decode_fn(
     op: &Operation,
     name: &syn::Ident,
@@ -603,49 +573,19 @@ fn emit_decode_fn(
     } else {
         op.success.statuses.iter().map(status_pattern).collect()
     };
-    let mut arms = vec![quote! { #(#success_patterns)|* => #success_value, }];
-    let mut has_default = false;
-    for e in &op.errors {
-        let pattern = status_pattern(&e.status);
-        has_default |= e.status == StatusMatch::Default;
-        let variant = format_ident!("{}", e.variant);
-        let value = match &e.body {
-            ErrorBody::None => quote!(Outcome::ApiError(#error::#variant)),
-            ErrorBody::Typed {
-                media: Media::Text, ..
-            }
-            | ErrorBody::Typed {
-                ty: TypeRef::String,
-                ..
-            } => quote!(crate::runtime::text_error(&response.body, #error::#variant)),
-            ErrorBody::Typed {
-                media: Media::Binary(_),
-                ..
-            }
-            | ErrorBody::Typed {
-                ty: TypeRef::Bytes, ..
-            } => {
-                quote!(Outcome::ApiError(#error::#variant(response.body.to_vec())))
-            }
-            ErrorBody::Typed { .. } => {
-                quote!(crate::runtime::json_error(&response.body, #error::#variant))
-            }
-            ErrorBody::Tagged(t) => {
-                let enum_ty = format_ident!("{}", t.type_name);
-                quote!(crate::runtime::json_error(&response.body, |body| #error::#variant(#enum_ty::from_body(body))))
+    // A `default` success response matches every status: no error can follow it.
+    if op.success.statuses.contains(&StatusMatch::Default) {
+        return quote! {
+            fn #name(response: &RawResponse) -> Outcome<#success, #error> {
+                #success_value
             }
         };
-        arms.push(quote! { #pattern => #value, });
     }
-    if !has_default {
-        arms.push(quote! { status => Outcome::Unexpected(format!("status {status} is not declared for this operation")), });
-    }
-    let _ = status_doc;
     quote! {
         fn #name(response: &RawResponse) -> Outcome<#success, #error> {
-            #[allow(unreachable_patterns)]
             match response.status.as_u16() {
-                #(#arms)*
+                #(#success_patterns)|* => #success_value,
+                _ => #error::decode(response),
             }
         }
     }

@@ -51,10 +51,10 @@ pub fn check(raw: &mut Value, warnings: &mut Vec<Diagnostic>, errors: &mut Vec<D
             }
         }
     });
-    check_refs(raw, raw, "", errors);
+    check_refs(raw, raw, &mut String::new(), errors);
 }
 
-fn check_refs(root: &Value, value: &Value, pointer: &str, errors: &mut Vec<Diagnostic>) {
+fn check_refs(root: &Value, value: &Value, pointer: &mut String, errors: &mut Vec<Diagnostic>) {
     match value {
         Value::Object(map) => {
             if let Some(Value::String(target)) = map.get("$ref") {
@@ -87,15 +87,25 @@ fn check_refs(root: &Value, value: &Value, pointer: &str, errors: &mut Vec<Diagn
                 if matches!(
                     k.as_str(),
                     "example" | "examples" | "default" | "enum" | "const"
-                ) {
+                ) || !(v.is_object() || v.is_array())
+                {
                     continue;
                 }
-                check_refs(root, v, &crate::diagnostic::join(pointer, k), errors);
+                let len = pointer.len();
+                crate::diagnostic::push_token(pointer, k);
+                check_refs(root, v, pointer, errors);
+                pointer.truncate(len);
             }
         }
         Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
-                check_refs(root, v, &format!("{pointer}/{i}"), errors);
+                if !(v.is_object() || v.is_array()) {
+                    continue;
+                }
+                let len = pointer.len();
+                crate::diagnostic::push_index(pointer, i);
+                check_refs(root, v, pointer, errors);
+                pointer.truncate(len);
             }
         }
         _ => {}

@@ -5,40 +5,57 @@
 //! by position (rather than "every object with a `type`") keeps a property *named* `nullable` or
 //! `example` from being mistaken for a keyword.
 
-use crate::diagnostic::join;
+use crate::diagnostic::{push_index, push_token};
 use serde_json::{Map, Value};
 
 /// Calls `f(pointer, schema_object)` for every schema object, parents before children.
 pub fn for_each_schema(doc: &mut Value, f: &mut dyn FnMut(&str, &mut Map<String, Value>)) {
-    walk_document(doc, "", f);
+    walk_document(doc, &mut String::new(), f);
+}
+
+/// Runs `visit` with `token` pushed onto `pointer`, then restores it.
+fn with_token<R>(pointer: &mut String, token: &str, visit: impl FnOnce(&mut String) -> R) -> R {
+    let len = pointer.len();
+    push_token(pointer, token);
+    let out = visit(pointer);
+    pointer.truncate(len);
+    out
+}
+
+fn with_index<R>(pointer: &mut String, index: usize, visit: impl FnOnce(&mut String) -> R) -> R {
+    let len = pointer.len();
+    push_index(pointer, index);
+    let out = visit(pointer);
+    pointer.truncate(len);
+    out
 }
 
 fn walk_document(
     value: &mut Value,
-    pointer: &str,
+    pointer: &mut String,
     f: &mut dyn FnMut(&str, &mut Map<String, Value>),
 ) {
     match value {
         Value::Object(map) => {
+            let at_components = pointer == "/components";
             for (k, v) in map.iter_mut() {
-                let child = join(pointer, k);
                 match k.as_str() {
                     "example" | "examples" | "default" => {}
-                    "schema" => walk_schema(v, &child, f),
-                    "schemas" if pointer == "/components" => {
+                    "schema" => with_token(pointer, k, |p| walk_schema(v, p, f)),
+                    "schemas" if at_components => with_token(pointer, k, |p| {
                         if let Value::Object(schemas) = v {
                             for (name, s) in schemas.iter_mut() {
-                                walk_schema(s, &join(&child, name), f);
+                                with_token(p, name, |p| walk_schema(s, p, f));
                             }
                         }
-                    }
-                    _ => walk_document(v, &child, f),
+                    }),
+                    _ => with_token(pointer, k, |p| walk_document(v, p, f)),
                 }
             }
         }
         Value::Array(items) => {
             for (i, v) in items.iter_mut().enumerate() {
-                walk_document(v, &format!("{pointer}/{i}"), f);
+                with_index(pointer, i, |p| walk_document(v, p, f));
             }
         }
         _ => {}
@@ -70,31 +87,32 @@ const MAP: &[&str] = &[
     "dependentSchemas",
 ];
 
-pub fn walk_schema(
+fn walk_schema(
     value: &mut Value,
-    pointer: &str,
+    pointer: &mut String,
     f: &mut dyn FnMut(&str, &mut Map<String, Value>),
 ) {
     let Value::Object(map) = value else { return };
     f(pointer, map);
     for (k, v) in map.iter_mut() {
-        let child = join(pointer, k);
         if SINGLE.contains(&k.as_str()) {
-            walk_schema(v, &child, f);
+            with_token(pointer, k, |p| walk_schema(v, p, f));
         } else if LIST.contains(&k.as_str()) {
-            if let Value::Array(items) = v {
-                for (i, s) in items.iter_mut().enumerate() {
-                    walk_schema(s, &format!("{child}/{i}"), f);
+            with_token(pointer, k, |p| {
+                if let Value::Array(items) = v {
+                    for (i, s) in items.iter_mut().enumerate() {
+                        with_index(p, i, |p| walk_schema(s, p, f));
+                    }
                 }
-            } else if k == "items" {
-                walk_schema(v, &child, f);
-            }
+            });
         } else if MAP.contains(&k.as_str()) {
-            if let Value::Object(members) = v {
-                for (name, s) in members.iter_mut() {
-                    walk_schema(s, &join(&child, name), f);
+            with_token(pointer, k, |p| {
+                if let Value::Object(members) = v {
+                    for (name, s) in members.iter_mut() {
+                        with_token(p, name, |p| walk_schema(s, p, f));
+                    }
                 }
-            }
+            });
         }
     }
 }
