@@ -7,6 +7,10 @@
 //! string enums keep values they do not know in an `Unknown` variant.
 #![allow(clippy::large_enum_variant, clippy::too_many_lines, deprecated)]
 #[allow(unused_imports)]
+use crate::runtime::{InvalidRequest, Nullable, Validate};
+#[allow(unused_imports)]
+use serde::{Deserialize, Serialize};
+#[allow(unused_imports)]
 use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -142,15 +146,12 @@ impl ::std::convert::From<&str> for LinkProviderType {
     }
 }
 crate::runtime::impl_string_enum!(LinkProviderType);
-impl crate::runtime::Validate for LinkProviderType {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> ::std::result::Result<(), crate::runtime::InvalidRequest> {
+impl Validate for LinkProviderType {
+    fn validate(&self, path: &str) -> Result<(), InvalidRequest> {
         match self {
             Self::Unknown(_) => {
                 Err(
-                    crate::runtime::InvalidRequest::new(
+                    InvalidRequest::new(
                         path,
                         "value not allowed by the spec (expected one of `intercom`, `zendesk`, `hubspot`, `freshdesk`, `freshchat`, `jira_service_management`, `helpscout`, `happyfox`, `ada`, `forethought`, `servicenow`, `front`, `zoho_desk`, `crisp`, `pylon`, `plain`, `asana`, `azure_devops`, `clickup`, `github`, `gitlab`, `jira`, `linear`, `notion`, `sentry`, `slack`, `web`, `others`)",
                     ),
@@ -160,14 +161,10 @@ impl crate::runtime::Validate for LinkProviderType {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateLinkRequest {
-    #[serde(
-        rename = "linkTitle",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub link_title: crate::runtime::Nullable<String>,
+    #[serde(rename = "linkTitle", default, skip_serializing_if = "Nullable::is_absent")]
+    pub link_title: Nullable<String>,
     #[serde(rename = "linkReusable", default, skip_serializing_if = "Option::is_none")]
     pub link_reusable: Option<bool>,
     #[serde(
@@ -179,23 +176,20 @@ pub struct UpdateLinkRequest {
     #[serde(
         rename = "linkProviderId",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub link_provider_id: crate::runtime::Nullable<String>,
+    pub link_provider_id: Nullable<String>,
     #[serde(
         rename = "linkProviderRef",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub link_provider_ref: crate::runtime::Nullable<String>,
+    pub link_provider_ref: Nullable<String>,
     #[serde(rename = "linkMeta", default, skip_serializing_if = "Option::is_none")]
     pub link_meta: Option<BTreeMap<String, String>>,
 }
-impl crate::runtime::Validate for UpdateLinkRequest {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> ::std::result::Result<(), crate::runtime::InvalidRequest> {
+impl Validate for UpdateLinkRequest {
+    fn validate(&self, path: &str) -> Result<(), InvalidRequest> {
         if let crate::runtime::Nullable::Value(value) = &self.link_title {
             let path = crate::runtime::join_path(path, "linkTitle");
             crate::runtime::check_max_length(&path, value, 255usize)?;
@@ -260,15 +254,12 @@ impl ::std::convert::From<&str> for LinkType {
     }
 }
 crate::runtime::impl_string_enum!(LinkType);
-impl crate::runtime::Validate for LinkType {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> ::std::result::Result<(), crate::runtime::InvalidRequest> {
+impl Validate for LinkType {
+    fn validate(&self, path: &str) -> Result<(), InvalidRequest> {
         match self {
             Self::Unknown(_) => {
                 Err(
-                    crate::runtime::InvalidRequest::new(
+                    InvalidRequest::new(
                         path,
                         "value not allowed by the spec (expected one of `file`, `recording`, `session`, `screenshot`)",
                     ),
@@ -278,18 +269,15 @@ impl crate::runtime::Validate for LinkType {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Project {
     #[serde(rename = "projectId")]
     pub project_id: String,
     #[serde(default)]
     pub title: Option<String>,
 }
-impl crate::runtime::Validate for Project {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> ::std::result::Result<(), crate::runtime::InvalidRequest> {
+impl Validate for Project {
+    fn validate(&self, path: &str) -> Result<(), InvalidRequest> {
         {
             let value = &self.project_id;
             let path = crate::runtime::join_path(path, "projectId");
@@ -298,17 +286,14 @@ impl crate::runtime::Validate for Project {
         Ok(())
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Creator {
     #[serde(rename = "workspaceMemberId")]
     pub workspace_member_id: String,
     pub name: String,
 }
-impl crate::runtime::Validate for Creator {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> ::std::result::Result<(), crate::runtime::InvalidRequest> {
+impl Validate for Creator {
+    fn validate(&self, path: &str) -> Result<(), InvalidRequest> {
         {
             let value = &self.workspace_member_id;
             let path = crate::runtime::join_path(path, "workspaceMemberId");
@@ -351,15 +336,12 @@ impl ::std::convert::From<&str> for DomainStatus {
     }
 }
 crate::runtime::impl_string_enum!(DomainStatus);
-impl crate::runtime::Validate for DomainStatus {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> ::std::result::Result<(), crate::runtime::InvalidRequest> {
+impl Validate for DomainStatus {
+    fn validate(&self, path: &str) -> Result<(), InvalidRequest> {
         match self {
             Self::Unknown(_) => {
                 Err(
-                    crate::runtime::InvalidRequest::new(
+                    InvalidRequest::new(
                         path,
                         "value not allowed by the spec (expected one of `pending`, `verified`, `revoked`)",
                     ),
@@ -369,18 +351,15 @@ impl crate::runtime::Validate for DomainStatus {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Domain {
     #[serde(rename = "domainId")]
     pub domain_id: String,
     pub url: String,
     pub status: DomainStatus,
 }
-impl crate::runtime::Validate for Domain {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> ::std::result::Result<(), crate::runtime::InvalidRequest> {
+impl Validate for Domain {
+    fn validate(&self, path: &str) -> Result<(), InvalidRequest> {
         {
             let value = &self.domain_id;
             let path = crate::runtime::join_path(path, "domainId");
@@ -394,7 +373,7 @@ impl crate::runtime::Validate for Domain {
         Ok(())
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Link {
     #[serde(rename = "linkId")]
     pub link_id: String,
@@ -420,11 +399,8 @@ pub struct Link {
     pub creator: Creator,
     pub domain: Domain,
 }
-impl crate::runtime::Validate for Link {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> ::std::result::Result<(), crate::runtime::InvalidRequest> {
+impl Validate for Link {
+    fn validate(&self, path: &str) -> Result<(), InvalidRequest> {
         {
             let value = &self.link_id;
             let path = crate::runtime::join_path(path, "linkId");
@@ -458,17 +434,14 @@ impl crate::runtime::Validate for Link {
         Ok(())
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UpdateLinkResponseData {
     #[serde(rename = "workspaceId")]
     pub workspace_id: String,
     pub link: Link,
 }
-impl crate::runtime::Validate for UpdateLinkResponseData {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> ::std::result::Result<(), crate::runtime::InvalidRequest> {
+impl Validate for UpdateLinkResponseData {
+    fn validate(&self, path: &str) -> Result<(), InvalidRequest> {
         {
             let value = &self.workspace_id;
             let path = crate::runtime::join_path(path, "workspaceId");
@@ -482,16 +455,13 @@ impl crate::runtime::Validate for UpdateLinkResponseData {
         Ok(())
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UpdateLinkResponse {
     pub message: String,
     pub data: UpdateLinkResponseData,
 }
-impl crate::runtime::Validate for UpdateLinkResponse {
-    fn validate(
-        &self,
-        path: &str,
-    ) -> ::std::result::Result<(), crate::runtime::InvalidRequest> {
+impl Validate for UpdateLinkResponse {
+    fn validate(&self, path: &str) -> Result<(), InvalidRequest> {
         {
             let value = &self.data;
             let path = crate::runtime::join_path(path, "data");
@@ -500,7 +470,7 @@ impl crate::runtime::Validate for UpdateLinkResponse {
         Ok(())
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorBody {
     pub defined: bool,
     pub code: String,
@@ -509,4 +479,4 @@ pub struct ErrorBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<::serde_json::Value>,
 }
-impl crate::runtime::Validate for ErrorBody {}
+impl Validate for ErrorBody {}

@@ -7,7 +7,9 @@
 use crate::errors::*;
 #[allow(unused_imports)]
 use crate::models::*;
-use crate::runtime::{Outcome, RawResponse, RequestBody};
+use crate::runtime::{
+    Call, InvalidRequest, Outcome, RawResponse, RequestBody, RequestParts,
+};
 #[allow(unused_imports)]
 use std::collections::BTreeMap;
 impl crate::runtime::Client {
@@ -42,8 +44,8 @@ impl<'a> LinksApi<'a> {
         workspace_id: &str,
         link_id: &str,
         body: &UpdateLinkRequest,
-    ) -> crate::runtime::Call<UpdateLinkResponse, UpdateLinkError> {
-        crate::runtime::Call::new(
+    ) -> Call<UpdateLinkResponse, UpdateLinkError> {
+        Call::new(
             self.client(),
             update_link_request(workspace_id, link_id, body),
             update_link_decode,
@@ -54,7 +56,7 @@ fn update_link_request(
     workspace_id: &str,
     link_id: &str,
     body: &UpdateLinkRequest,
-) -> Result<crate::runtime::RequestParts, crate::runtime::InvalidRequest> {
+) -> Result<RequestParts, InvalidRequest> {
     {
         let value = workspace_id;
         let path = "workspaceId";
@@ -69,7 +71,7 @@ fn update_link_request(
         let path = "body";
         crate::runtime::Validate::validate(body, &path)?;
     }
-    let mut parts = crate::runtime::RequestParts::for_template(
+    let mut parts = RequestParts::for_template(
         "links.update",
         ::reqwest::Method::PUT,
         "/public/workspace/{workspaceId}/links/{linkId}",

@@ -37,9 +37,12 @@ pub fn generate(spec_text: &str, config: &Config) -> Result<Generation, Diagnost
         d
     }));
     let sha256 = doc.sha256.clone();
-    // The document (raw JSON and typed model) is the largest structure; emitting does not need it.
-    drop(doc);
-    let krate = emit::emit(&api, config, &sha256);
+    // The document (raw JSON and typed model) is the largest structure and emitting does not need
+    // it: it is freed on another thread while the crate is emitted.
+    let krate = std::thread::scope(|scope| {
+        scope.spawn(move || drop(doc));
+        emit::emit(&api, config, &sha256)
+    });
     Ok(Generation {
         krate,
         api,

@@ -44,6 +44,10 @@ pub fn emit_models<'a>(api: &'a Api, index: &'a TypeIndex<'a>) -> RustFile<'a> {
             #![allow(clippy::large_enum_variant, clippy::too_many_lines, deprecated)]
 
             #[allow(unused_imports)]
+            use crate::runtime::{InvalidRequest, Nullable, Validate};
+            #[allow(unused_imports)]
+            use serde::{Deserialize, Serialize};
+            #[allow(unused_imports)]
             use std::collections::BTreeMap;
         }
     });
@@ -73,7 +77,7 @@ fn field_type(f: &Field) -> TokenStream {
     match f.wrapper() {
         Wrapper::Plain => ty,
         Wrapper::Option => quote!(Option<#ty>),
-        Wrapper::Nullable => quote!(crate::runtime::Nullable<#ty>),
+        Wrapper::Nullable => quote!(Nullable<#ty>),
     }
 }
 
@@ -101,7 +105,7 @@ fn emit_struct(
             }
             Wrapper::Nullable => serde_args.push(quote!(
                 default,
-                skip_serializing_if = "crate::runtime::Nullable::is_absent"
+                skip_serializing_if = "Nullable::is_absent"
             )),
         }
         let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
@@ -137,7 +141,7 @@ fn emit_struct(
     quote! {
         #doc
         #deprecated
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
         pub struct #name {
             #(#fields)*
             #extra
@@ -148,11 +152,11 @@ fn emit_struct(
 
 fn validate_impl(name: &syn::Ident, checks: Vec<TokenStream>) -> TokenStream {
     if checks.is_empty() {
-        return quote! { impl crate::runtime::Validate for #name {} };
+        return quote! { impl Validate for #name {} };
     }
     quote! {
-        impl crate::runtime::Validate for #name {
-            fn validate(&self, path: &str) -> ::std::result::Result<(), crate::runtime::InvalidRequest> {
+        impl Validate for #name {
+            fn validate(&self, path: &str) -> Result<(), InvalidRequest> {
                 #(#checks)*
                 Ok(())
             }
@@ -312,10 +316,10 @@ fn emit_enum(
 
         crate::runtime::impl_string_enum!(#name);
 
-        impl crate::runtime::Validate for #name {
-            fn validate(&self, path: &str) -> ::std::result::Result<(), crate::runtime::InvalidRequest> {
+        impl Validate for #name {
+            fn validate(&self, path: &str) -> Result<(), InvalidRequest> {
                 match self {
-                    Self::Unknown(_) => Err(crate::runtime::InvalidRequest::new(path, #reason)),
+                    Self::Unknown(_) => Err(InvalidRequest::new(path, #reason)),
                     _ => Ok(()),
                 }
             }
@@ -354,7 +358,7 @@ fn emit_union(
         .map(|v| check_value(&quote!(value), &v.ty, &Checks::default(), index))
         .collect();
     let validate = if checks.iter().all(Option::is_none) {
-        quote! { impl crate::runtime::Validate for #name {} }
+        quote! { impl Validate for #name {} }
     } else {
         let arms = checks
             .into_iter()
@@ -366,8 +370,8 @@ fn emit_union(
                 None => quote! { Self::#ident(_) => {} },
             });
         quote! {
-            impl crate::runtime::Validate for #name {
-                fn validate(&self, path: &str) -> ::std::result::Result<(), crate::runtime::InvalidRequest> {
+            impl Validate for #name {
+                fn validate(&self, path: &str) -> Result<(), InvalidRequest> {
                     match self { #(#arms)* }
                     Ok(())
                 }
@@ -378,7 +382,7 @@ fn emit_union(
         return quote! {
             #doc
             #deprecated
-            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+            #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
             #[serde(untagged)]
             pub enum #name {
                 #( #variant_docs #variants(#types), )*
@@ -419,13 +423,13 @@ fn emit_union(
             #( #variant_docs #variants(#types), )*
         }
 
-        impl serde::Serialize for #name {
+        impl Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 match self { #(#ser_arms)* }
             }
         }
 
-        impl<'de> serde::Deserialize<'de> for #name {
+        impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 use serde::de::Error as _;
                 let value = <::serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;

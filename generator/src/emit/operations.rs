@@ -74,7 +74,7 @@ pub fn emit_operations<'a>(api: &'a Api, index: &'a TypeIndex<'a>) -> RustFile<'
             use crate::errors::*;
             #[allow(unused_imports)]
             use crate::models::*;
-            use crate::runtime::{Outcome, RawResponse, RequestBody};
+            use crate::runtime::{Call, InvalidRequest, Outcome, RawResponse, RequestBody, RequestParts};
             #[allow(unused_imports)]
             use std::collections::BTreeMap;
         }
@@ -154,11 +154,7 @@ fn emit_params_struct(op: &Operation, index: &TypeIndex<'_>) -> Option<TokenStre
         .map(|p| {
             let ident = format_ident!("{}", p.rust_name);
             let ty = rust_type(&p.ty);
-            let ty = if p.required {
-                ty
-            } else {
-                quote!(::std::option::Option<#ty>)
-            };
+            let ty = if p.required { ty } else { quote!(Option<#ty>) };
             let loc = match p.location {
                 ParamLocation::Query => "query",
                 ParamLocation::Header => "header",
@@ -252,8 +248,8 @@ fn emit_operation(
         quote! {
             #doc
             #deprecated
-            pub fn #method(&self, #(#args),*) -> crate::runtime::Call<#success, #error> {
-                crate::runtime::Call::new(self.client(), #request_fn(#(#arg_names),*), #decode_fn)
+            pub fn #method(&self, #(#args),*) -> Call<#success, #error> {
+                Call::new(self.client(), #request_fn(#(#arg_names),*), #decode_fn)
             }
             #pagination
         }
@@ -305,7 +301,7 @@ fn success_type(op: &Operation) -> TokenStream {
 
 fn body_arg_type(body: &Body) -> TokenStream {
     match &body.media {
-        Media::Binary(_) => quote!(::std::vec::Vec<u8>),
+        Media::Binary(_) => quote!(Vec<u8>),
         Media::Text => quote!(&str),
         _ => {
             let t = rust_type(&body.ty);
@@ -317,7 +313,7 @@ fn body_arg_type(body: &Body) -> TokenStream {
 /// How a parameter value becomes text: `Display` for scalars and enums, JSON for anything else.
 fn to_text(value: TokenStream, ty: &TypeRef, index: &TypeIndex<'_>) -> TokenStream {
     match ty {
-        TypeRef::String => quote!(::std::string::String::from(#value)),
+        TypeRef::String => quote!(String::from(#value)),
         TypeRef::Named(n) => match index.get(n).map(|t| &t.kind) {
             Some(TypeKind::Enum(_)) => quote!(#value.to_string()),
             Some(TypeKind::Alias(inner))
@@ -455,9 +451,9 @@ fn emit_request_fn(
         (!query.is_empty() || !headers.is_empty() || !cookies.is_empty() || op.body.is_some())
             .then(|| quote!(mut));
     quote! {
-        fn #name(#(#args),*) -> Result<crate::runtime::RequestParts, crate::runtime::InvalidRequest> {
+        fn #name(#(#args),*) -> Result<RequestParts, InvalidRequest> {
             #(#checks)*
-            let #mutable parts = crate::runtime::RequestParts::for_template(
+            let #mutable parts = RequestParts::for_template(
                 #op_id,
                 ::reqwest::Method::#http_method,
                 #template,
@@ -486,7 +482,7 @@ fn query_stmt(p: &Param, index: &TypeIndex<'_>) -> TokenStream {
                     _ => ",",
                 };
                 quote! {
-                    let joined: ::std::vec::Vec<::std::string::String> = value.iter().map(|item| #text).collect();
+                    let joined: Vec<String> = value.iter().map(|item| #text).collect();
                     parts.query.push((#json.to_owned(), joined.join(#sep)));
                 }
             }
@@ -499,7 +495,7 @@ fn query_stmt(p: &Param, index: &TypeIndex<'_>) -> TokenStream {
                 quote! { for (key, item) in value.iter() { parts.query.push((key.clone(), #text)); } }
             } else {
                 quote! {
-                    let joined: ::std::vec::Vec<::std::string::String> = value.iter().flat_map(|(key, item)| [key.clone(), #text]).collect();
+                    let joined: Vec<String> = value.iter().flat_map(|(key, item)| [key.clone(), #text]).collect();
                     parts.query.push((#json.to_owned(), joined.join(",")));
                 }
             }
@@ -642,7 +638,7 @@ fn emit_pagination(
         args.push(quote!(#ident: #ty));
         match &p.ty {
             TypeRef::String => {
-                owned.push(quote!(let #ident: ::std::string::String = #ident.to_owned();));
+                owned.push(quote!(let #ident: String = #ident.to_owned();));
                 call_args.push(quote!(&#ident));
             }
             TypeRef::Named(_) | TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Any => {
@@ -700,7 +696,7 @@ fn emit_pagination(
     );
     Some(quote! {
         #[doc = #doc]
-        pub fn #stream_fn(&self, #(#args),*) -> impl ::futures_core::Stream<Item = ::std::result::Result<#item, crate::runtime::Error<#error>>> + Send + 'static {
+        pub fn #stream_fn(&self, #(#args),*) -> impl ::futures_core::Stream<Item = Result<#item, crate::runtime::Error<#error>>> + Send + 'static {
             let client = self.client().clone();
             let params = params.clone();
             #(#owned)*
@@ -711,7 +707,7 @@ fn emit_pagination(
                 #set_param
                 #(#rebind)*
                 async move {
-                    let response = crate::runtime::Call::new(&client, #request_fn(#(#call_args),*), #decode_fn).send().await?;
+                    let response = Call::new(&client, #request_fn(#(#call_args),*), #decode_fn).send().await?;
                     #next
                     let items = #items.unwrap_or_default();
                     Ok(crate::runtime::Page { items, next })

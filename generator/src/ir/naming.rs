@@ -48,6 +48,7 @@ const RESERVED_TYPES: &[&str] = &[
     "RetryPolicy",
     "UnexpectedResponse",
     "RequestBody",
+    "RequestParts",
 ];
 
 /// Spells out punctuation so enum values such as `"."`, `"-"` or `"+1"` still get readable names.
