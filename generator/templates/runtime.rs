@@ -902,6 +902,11 @@ impl RequestParts {
         let path = fill_path(path_template, path_params)?;
         Ok(Self::new(operation_id, method, path_template, path))
     }
+
+    /// Adds a query parameter (unencoded; see [`QueryWriter`]).
+    pub fn push_query(&mut self, name: impl Into<String>, value: String) {
+        self.query.push((name.into(), value));
+    }
 }
 
 /// Fills a path template: each `{name}` listed in `params` becomes its value as one

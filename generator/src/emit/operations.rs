@@ -474,7 +474,7 @@ fn query_stmt(p: &Param, index: &TypeIndex<'_>) -> TokenStream {
         TypeRef::Array(inner) => {
             let text = to_text(quote!(item), inner, index);
             if p.explode && p.style != ParamStyle::DeepObject {
-                quote! { for item in value.iter() { parts.query.push((#json.to_owned(), #text)); } }
+                quote! { for item in value.iter() { parts.push_query(#json, #text); } }
             } else {
                 let sep = match p.style {
                     ParamStyle::SpaceDelimited => " ",
@@ -483,26 +483,26 @@ fn query_stmt(p: &Param, index: &TypeIndex<'_>) -> TokenStream {
                 };
                 quote! {
                     let joined: Vec<String> = value.iter().map(|item| #text).collect();
-                    parts.query.push((#json.to_owned(), joined.join(#sep)));
+                    parts.push_query(#json, joined.join(#sep));
                 }
             }
         }
         TypeRef::Map(inner) => {
             let text = to_text(quote!(item), inner, index);
             if p.style == ParamStyle::DeepObject {
-                quote! { for (key, item) in value.iter() { parts.query.push((format!("{}[{}]", #json, key), #text)); } }
+                quote! { for (key, item) in value.iter() { parts.push_query(format!("{}[{}]", #json, key), #text); } }
             } else if p.explode {
-                quote! { for (key, item) in value.iter() { parts.query.push((key.clone(), #text)); } }
+                quote! { for (key, item) in value.iter() { parts.push_query(key.as_str(), #text); } }
             } else {
                 quote! {
                     let joined: Vec<String> = value.iter().flat_map(|(key, item)| [key.clone(), #text]).collect();
-                    parts.query.push((#json.to_owned(), joined.join(",")));
+                    parts.push_query(#json, joined.join(","));
                 }
             }
         }
         other => {
             let text = to_text(quote!(value), other, index);
-            quote! { parts.query.push((#json.to_owned(), #text)); }
+            quote! { parts.push_query(#json, #text); }
         }
     }
 }
