@@ -103,10 +103,9 @@ fn emit_struct(
             Wrapper::Option => {
                 serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"))
             }
-            Wrapper::Nullable => serde_args.push(quote!(
-                default,
-                skip_serializing_if = "Nullable::is_absent"
-            )),
+            Wrapper::Nullable => {
+                serde_args.push(quote!(default, skip_serializing_if = "Nullable::is_absent"))
+            }
         }
         let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
         let deprecated = f.deprecated.then(|| quote!(#[deprecated]));

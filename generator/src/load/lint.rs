@@ -39,8 +39,9 @@ const DROPPED: &[(&str, &str)] = &[
     ("$dynamicRef", "`$dynamicRef` is not supported"),
 ];
 
-/// Takes `&mut` only because the schema walker is shared with the upgrade pass; nothing is changed.
-pub fn check(raw: &mut Value, warnings: &mut Vec<Diagnostic>, errors: &mut Vec<Diagnostic>) {
+/// Warns about each keyword the typed model drops. Takes `&mut` only because the schema walker
+/// is shared with the upgrade pass; nothing is changed.
+pub fn check_keywords(raw: &mut Value, warnings: &mut Vec<Diagnostic>) {
     super::walk::for_each_schema(raw, &mut |pointer, map| {
         for (keyword, what) in DROPPED {
             if map.contains_key(*keyword) {
@@ -51,7 +52,13 @@ pub fn check(raw: &mut Value, warnings: &mut Vec<Diagnostic>, errors: &mut Vec<D
             }
         }
     });
-    check_refs(raw, raw, &mut String::new(), errors);
+}
+
+/// Every `$ref` that is external or points at nothing, as an error.
+pub fn check_ref_targets(raw: &Value) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    check_refs(raw, raw, &mut String::new(), &mut errors);
+    errors
 }
 
 fn check_refs(root: &Value, value: &Value, pointer: &mut String, errors: &mut Vec<Diagnostic>) {

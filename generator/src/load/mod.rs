@@ -68,18 +68,24 @@ pub fn load_str(text: &str) -> Result<Document, Diagnostics> {
         .with_hint("this generator reads OpenAPI 3.0.x and 3.1.x")
         .into());
     }
-    let mut errors = Vec::new();
-    lint::check(&mut raw, &mut warnings, &mut errors);
-    let spec = if errors.is_empty() {
-        match deserialize(&raw) {
-            Ok(spec) => Some(spec),
-            Err(d) => {
+    lint::check_keywords(&mut raw, &mut warnings);
+    // The reference check and the typed model both only read the value: they run side by side.
+    // A broken `$ref` is the better message, so it wins over a deserialisation error.
+    let (mut errors, typed) = std::thread::scope(|scope| {
+        let refs = scope.spawn(|| lint::check_ref_targets(&raw));
+        let typed = deserialize(&raw);
+        let refs = refs.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (refs, typed)
+    });
+    let spec = match typed {
+        Ok(spec) if errors.is_empty() => Some(spec),
+        Ok(_) => None,
+        Err(d) => {
+            if errors.is_empty() {
                 errors.push(d);
-                None
             }
+            None
         }
-    } else {
-        None
     };
     match spec {
         Some(spec) => Ok(Document {
