@@ -2962,6 +2962,23 @@ mod tests {
     }
 
     #[test]
+    fn fill_path_encodes_each_listed_parameter_into_its_own_segment() {
+        let params = [("ws", "a/b"), ("id", "../x"), ("q", "é ?")];
+        assert_eq!(
+            fill_path("/w/{ws}/l/{id}/{q}", &params).unwrap(),
+            "/w/a%2Fb/l/..%2Fx/%C3%A9%20%3F"
+        );
+        // A `{name}` that is not a parameter, and an unclosed brace, are kept as written.
+        assert_eq!(fill_path("/a/{other}/{ws}", &params).unwrap(), "/a/{other}/a%2Fb");
+        assert_eq!(fill_path("/a/{ws", &params).unwrap(), "/a/{ws");
+        assert_eq!(fill_path("/plain", &[]).unwrap(), "/plain");
+        for bad in ["", ".", ".."] {
+            let err = fill_path("/x/{id}", &[("id", bad)]).unwrap_err();
+            assert_eq!(err.field, "id", "{bad:?}");
+        }
+    }
+
+    #[test]
     fn form_encoding() {
         let fields = vec![
             ("a b".to_owned(), "x&y=z~*".to_owned()),
