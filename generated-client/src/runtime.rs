@@ -430,28 +430,22 @@ fn should_retry_transport(method: &Method, err: &reqwest::Error) -> bool {
 // -------------------------------------------------------------------------------------------------
 
 /// Errors from [`ClientBuilder::build`] and [`Client::from_env`].
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum BuildError {
     /// No base URL was configured and the API description has none.
-    #[error(
-        "no base URL: the API description has no server URL, set one with ClientBuilder::base_url"
-    )]
     EmptyBaseUrl,
     /// The base URL could not be used.
-    #[error("invalid base URL: {reason}")]
     InvalidBaseUrl {
         /// Why the URL was rejected.
         reason: String,
     },
     /// The API key cannot be sent as configured.
-    #[error("invalid API key: {reason}")]
     InvalidApiKey {
         /// Why the key was rejected (never the key itself).
         reason: String,
     },
     /// A default header (or the user agent) has an invalid name or value.
-    #[error("invalid header `{name}`: {reason}")]
     InvalidHeader {
         /// The header name.
         name: String,
@@ -459,19 +453,16 @@ pub enum BuildError {
         reason: String,
     },
     /// A timeout of zero was configured.
-    #[error("invalid {name}: must be greater than zero")]
     InvalidTimeout {
         /// Which timeout.
         name: &'static str,
     },
     /// A required environment variable is not set.
-    #[error("environment variable {name} is not set")]
     MissingEnvVar {
         /// The variable's name.
         name: &'static str,
     },
     /// An environment variable is set but unusable.
-    #[error("environment variable {name} is invalid: {reason}")]
     InvalidEnvVar {
         /// The variable's name.
         name: &'static str,
@@ -479,8 +470,36 @@ pub enum BuildError {
         reason: String,
     },
     /// The HTTP client could not be created (for example, the TLS backend failed to initialise).
-    #[error("failed to build the HTTP client")]
-    Http(#[source] reqwest::Error),
+    Http(reqwest::Error),
+}
+
+// Written out rather than derived: one proc-macro crate less to build in every generated crate.
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::EmptyBaseUrl => f.write_str(
+                "no base URL: the API description has no server URL, set one with ClientBuilder::base_url",
+            ),
+            Self::InvalidBaseUrl { reason } => write!(f, "invalid base URL: {reason}"),
+            Self::InvalidApiKey { reason } => write!(f, "invalid API key: {reason}"),
+            Self::InvalidHeader { name, reason } => write!(f, "invalid header `{name}`: {reason}"),
+            Self::InvalidTimeout { name } => write!(f, "invalid {name}: must be greater than zero"),
+            Self::MissingEnvVar { name } => write!(f, "environment variable {name} is not set"),
+            Self::InvalidEnvVar { name, reason } => {
+                write!(f, "environment variable {name} is invalid: {reason}")
+            }
+            Self::Http(_) => f.write_str("failed to build the HTTP client"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Http(e) => Some(e),
+            _ => None,
+        }
+    }
 }
 
 /// Configures and builds a [`Client`].
@@ -2089,8 +2108,7 @@ impl std::error::Error for UnexpectedResponse {}
 // -------------------------------------------------------------------------------------------------
 
 /// A request that was rejected before being sent.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("invalid request: {field}: {reason}")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InvalidRequest {
     /// The offending field, by its JSON name (`linkTitle`, `body.linkMeta.foo`), or a parameter
     /// name.
@@ -2098,6 +2116,14 @@ pub struct InvalidRequest {
     /// What is wrong with it.
     pub reason: String,
 }
+
+impl std::fmt::Display for InvalidRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "invalid request: {}: {}", self.field, self.reason)
+    }
+}
+
+impl std::error::Error for InvalidRequest {}
 
 impl InvalidRequest {
     /// A new validation error.
@@ -2962,6 +2988,21 @@ mod tests {
         ] {
             assert!(!is_dot_segment(s), "{s}");
         }
+    }
+
+    #[test]
+    fn build_errors_say_what_is_wrong_and_never_carry_a_source_they_do_not_have() {
+        use std::error::Error as _;
+        let missing = BuildError::MissingEnvVar { name: "X_API_KEY" };
+        assert_eq!(missing.to_string(), "environment variable X_API_KEY is not set");
+        assert!(missing.source().is_none());
+        let header = BuildError::InvalidHeader {
+            name: "x-a".into(),
+            reason: "bad".into(),
+        };
+        assert_eq!(header.to_string(), "invalid header `x-a`: bad");
+        let invalid = InvalidRequest::new("linkId", "must not be empty");
+        assert_eq!(invalid.to_string(), "invalid request: linkId: must not be empty");
     }
 
     #[test]

@@ -22,7 +22,6 @@ pub fn cargo_toml(api: &Api, config: &Config, features: &BTreeSet<&'static str>)
         "reqwest = { version = \"0.12\", default-features = false }".to_owned(),
         "serde = { version = \"1\", features = [\"derive\"] }".to_owned(),
         "serde_json = \"1\"".to_owned(),
-        "thiserror = \"2\"".to_owned(),
         "tokio = { version = \"1\", features = [\"time\"] }".to_owned(),
         "tracing = { version = \"0.1\", default-features = false, features = [\"std\"] }"
             .to_owned(),
