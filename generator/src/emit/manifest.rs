@@ -15,6 +15,9 @@ pub fn cargo_toml(api: &Api, config: &Config, features: &BTreeSet<&'static str>)
         "futures-core = \"0.3\"".to_owned(),
         "futures-util = { version = \"0.3\", default-features = false, features = [\"std\"] }"
             .to_owned(),
+        // `http-body-util` and `tower-service` are reqwest's own dependencies: they name the
+        // futures the runtime polls (so awaiting a call needs no boxed future) at no build cost.
+        "http-body-util = \"0.1\"".to_owned(),
         "httpdate = \"1\"".to_owned(),
         "percent-encoding = \"2\"".to_owned(),
         // TLS is chosen by the crate's features (below), so `default-features = false` gives a
@@ -23,6 +26,7 @@ pub fn cargo_toml(api: &Api, config: &Config, features: &BTreeSet<&'static str>)
         "serde = { version = \"1\", features = [\"derive\"] }".to_owned(),
         "serde_json = \"1\"".to_owned(),
         "tokio = { version = \"1\", features = [\"time\"] }".to_owned(),
+        "tower-service = \"0.3\"".to_owned(),
         "tracing = { version = \"0.1\", default-features = false, features = [\"std\"] }"
             .to_owned(),
     ];
