@@ -33,12 +33,19 @@ pub struct Document {
 /// Parses `text` (YAML or JSON; JSON is a subset of YAML, but the JSON parser is faster and
 /// gives better messages, so it is tried first when the text looks like JSON).
 pub fn load_str(text: &str) -> Result<Document, Diagnostics> {
+    let raw = parse_text(text).map_err(Diagnostics::from)?;
+    resolve(text, raw)
+}
+
+/// The second half of [`load_str`], public for the phase benchmark: version check, 3.0 -> 3.1
+/// upgrade, keyword and `$ref` checks, typed model. `raw` is `text` as [`parse_text`] parsed it
+/// (the text gives line numbers and the hash).
+pub fn resolve(text: &str, mut raw: Value) -> Result<Document, Diagnostics> {
     let lines = LineIndex::new(text);
     let with_line = |mut d: Diagnostic| {
         d.line = d.line.or_else(|| lines.find(&d.pointer));
         d
     };
-    let mut raw = parse_text(text).map_err(Diagnostics::from)?;
     let source_version = match raw.get("openapi").and_then(Value::as_str) {
         Some(v) => v.to_owned(),
         None if raw.get("swagger").is_some() => {
@@ -102,7 +109,8 @@ pub fn load_str(text: &str) -> Result<Document, Diagnostics> {
     }
 }
 
-fn parse_text(text: &str) -> Result<Value, Diagnostic> {
+/// The first half of [`load_str`]: the text (JSON or YAML) as one JSON value.
+pub fn parse_text(text: &str) -> Result<Value, Diagnostic> {
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     if trimmed.starts_with('{') {
         return serde_json::from_str(trimmed).map_err(|e| {
