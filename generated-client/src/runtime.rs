@@ -1705,6 +1705,12 @@ impl<T, E> Running<T, E> {
         }
     }
 
+    /// Waits `delay` before the next attempt, outside the span of the attempt that failed.
+    fn wait(&mut self, delay: Duration) {
+        self.attempt_span = tracing::Span::none();
+        self.state = State::Waiting(Box::pin(tokio::time::sleep(delay)));
+    }
+
     /// Records the end of the call on its span.
     fn finish(&mut self, status: Option<StatusCode>) {
         self.state = State::Done;
@@ -1733,7 +1739,7 @@ impl<T, E> Running<T, E> {
                         delay_ms = millis(delay),
                         "retrying after a retryable response"
                     );
-                    self.state = State::Waiting(Box::pin(tokio::time::sleep(delay)));
+                    self.wait(delay);
                     return None;
                 }
                 None => tracing::debug!(
@@ -1762,7 +1768,7 @@ impl<T, E> Running<T, E> {
                 delay_ms = millis(delay),
                 "retrying after a transport error"
             );
-            self.state = State::Waiting(Box::pin(tokio::time::sleep(delay)));
+            self.wait(delay);
             return None;
         }
         self.finish(None);
