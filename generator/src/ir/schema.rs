@@ -279,17 +279,22 @@ impl<'a> SchemaCx<'a> {
             }
         }
         let pointer = ref_pointer(ref_path);
+        // The loader refuses references to nothing, so a missing target is a part its repairs
+        // left out: the value stays untyped JSON.
         let value = self.doc.raw.pointer(&pointer).ok_or_else(|| {
-            Diagnostic::error(
+            Diagnostic::warning(
                 pointer.clone(),
-                format!("`$ref: {ref_path}` points at nothing"),
+                format!("`$ref: {ref_path}` points at a part left out of the spec; typed as any JSON value"),
             )
         })?;
+        // A target that is not a schema still leaves a usable client: the value is kept as
+        // untyped JSON, and the spec's defect is reported.
         serde_json::from_value(value.clone()).map_err(|e| {
-            Diagnostic::error(
+            Diagnostic::warning(
                 pointer.clone(),
-                format!("`$ref: {ref_path}` is not a schema: {e}"),
+                format!("`$ref: {ref_path}` is not a schema ({e}); typed as any JSON value"),
             )
+            .with_hint("point the reference at a schema object")
         })
     }
 
