@@ -7,19 +7,18 @@
 //! - `errors`: one error enum per operation, one enum per tagged error status.
 //! - `operations`: client accessors, one method per operation, request builders and decoders.
 //! - `manifest`: `Cargo.toml` and `lib.rs`.
+//! - `runtime`: the runtime crate's sources, copied into `src/runtime/` unchanged.
 
 mod errors;
 mod manifest;
 mod models;
 mod operations;
+pub mod runtime;
 mod types;
 
 use crate::ir::Api;
 use crate::Config;
 use proc_macro2::TokenStream;
-
-/// The runtime every generated crate carries, copied verbatim.
-pub const RUNTIME: &str = include_str!("../../templates/runtime.rs");
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedFile {
@@ -51,16 +50,19 @@ pub fn emit(api: &Api, config: &Config, spec_sha256: &str) -> GeneratedCrate {
     let jobs: Vec<&ItemJob<'_>> = rust_files.iter().flat_map(|(_, f)| &f.items).collect();
     let mut rendered = render_all(&jobs).into_iter();
     let features = index.features();
-    let mut files = vec![
-        GeneratedFile {
-            path: "Cargo.toml".into(),
-            contents: manifest::cargo_toml(api, config, &features),
-        },
-        GeneratedFile {
-            path: "src/runtime.rs".into(),
-            contents: format!("{header}{RUNTIME}"),
-        },
-    ];
+    let mut files = vec![GeneratedFile {
+        path: "Cargo.toml".into(),
+        contents: manifest::cargo_toml(api, config, &features),
+    }];
+    // Byte for byte the runtime crate's sources (no header: a test compares them with the crate).
+    files.extend(
+        runtime::RUNTIME_SOURCES
+            .iter()
+            .map(|(name, text)| GeneratedFile {
+                path: runtime::generated_path(name),
+                contents: (*text).to_owned(),
+            }),
+    );
     for (path, file) in &rust_files {
         let mut contents = header.clone();
         for text in rendered.by_ref().take(file.items.len()) {
