@@ -11,7 +11,6 @@ use serde::Serialize;
 use super::error::InvalidRequest;
 use super::validate::check_header_value;
 
-
 /// `application/x-www-form-urlencoded` byte set (the space is turned into `+` separately).
 const FORM_URLENCODED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'*')
@@ -261,5 +260,41 @@ impl RequestBody {
             }
         }
         Ok(Self::Form(fields))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_encoding() {
+        let fields = vec![
+            ("a b".to_owned(), "x&y=z~*".to_owned()),
+            ("é".to_owned(), String::new()),
+        ];
+        assert_eq!(form_urlencode(&fields), "a+b=x%26y%3Dz%7E*&%C3%A9=");
+    }
+
+    #[test]
+    fn multipart_encoding() {
+        let fields = vec![
+            MultipartField::text("title", "hi"),
+            MultipartField::file("file", "a\"b.txt", Bytes::from_static(b"data"))
+                .content_type("text/plain"),
+        ];
+        let (body, content_type) = encode_multipart(&fields).unwrap();
+        let boundary = content_type
+            .strip_prefix("multipart/form-data; boundary=")
+            .unwrap();
+        let expected = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nhi\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; \
+             filename=\"a%22b.txt\"\r\n\
+             Content-Type: text/plain\r\n\r\ndata\r\n--{boundary}--\r\n"
+        );
+        assert_eq!(std::str::from_utf8(&body).unwrap(), expected);
+        let bad = vec![MultipartField::text("x", "y").content_type("text/plain\r\nX: y")];
+        assert!(encode_multipart(&bad).is_err());
     }
 }

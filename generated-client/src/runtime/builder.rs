@@ -368,3 +368,78 @@ fn normalize_base_url(raw: &str) -> Result<Url, BuildError> {
     }
     Ok(url)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::config::TEST_API;
+    use super::super::InvalidRequest;
+
+    #[test]
+    fn the_api_config_supplies_the_default_base_url_and_user_agent() {
+        let api = ApiConfig {
+            default_base_url: "https://api.example.test/v2/",
+            ..TEST_API
+        };
+        let client = ClientBuilder::for_api(api).build().expect("client");
+        assert_eq!(client.base_url(), "https://api.example.test/v2");
+        assert_eq!(
+            client.inner.default_headers[reqwest::header::USER_AGENT],
+            TEST_API.user_agent
+        );
+        assert!(format!("{client:?}").contains("auth: Bearer"), "{client:?}");
+        // Without one, a base URL must be set.
+        assert!(matches!(
+            ClientBuilder::for_api(TEST_API).build(),
+            Err(BuildError::EmptyBaseUrl)
+        ));
+    }
+
+    #[test]
+    fn with_env_reads_the_variables_the_api_config_names() {
+        // Names no other test sets: the environment is shared by the test threads.
+        let api = ApiConfig {
+            env_api_key: "CLIENT_RUNTIME_UNIT_TEST_KEY",
+            env_base_url: "CLIENT_RUNTIME_UNIT_TEST_URL",
+            ..TEST_API
+        };
+        match ClientBuilder::for_api(api).with_env() {
+            Err(BuildError::MissingEnvVar { name }) => assert_eq!(name, api.env_api_key),
+            other => panic!("expected MissingEnvVar, got {other:?}"),
+        }
+        std::env::set_var(api.env_api_key, "secret");
+        std::env::set_var(api.env_base_url, "http://127.0.0.1:9/base");
+        let builder = ClientBuilder::for_api(api).with_env().expect("builder");
+        assert_eq!(builder.base_url.as_deref(), Some("http://127.0.0.1:9/base"));
+        assert_eq!(
+            builder.api_key.as_ref().map(ApiKey::expose_secret),
+            Some("secret")
+        );
+        std::env::set_var(api.env_base_url, "ftp://elsewhere");
+        match ClientBuilder::for_api(api).with_env() {
+            Err(BuildError::InvalidEnvVar { name, .. }) => assert_eq!(name, api.env_base_url),
+            other => panic!("expected InvalidEnvVar, got {other:?}"),
+        }
+    }
+    use super::*;
+
+    #[test]
+    fn build_errors_say_what_is_wrong_and_never_carry_a_source_they_do_not_have() {
+        use std::error::Error as _;
+        let missing = BuildError::MissingEnvVar { name: "X_API_KEY" };
+        assert_eq!(
+            missing.to_string(),
+            "environment variable X_API_KEY is not set"
+        );
+        assert!(missing.source().is_none());
+        let header = BuildError::InvalidHeader {
+            name: "x-a".into(),
+            reason: "bad".into(),
+        };
+        assert_eq!(header.to_string(), "invalid header `x-a`: bad");
+        let invalid = InvalidRequest::new("linkId", "must not be empty");
+        assert_eq!(
+            invalid.to_string(),
+            "invalid request: linkId: must not be empty"
+        );
+    }
+}

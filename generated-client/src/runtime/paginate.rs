@@ -38,7 +38,7 @@ struct PageState<S, T, F> {
 ///
 /// The stream ends after a page whose `next` is `None`, at an empty page, after yielding an error,
 /// or after `max_pages` pages (a safety bound against endless pagination; [`DEFAULT_MAX_PAGES`] is
-/// a sensible value). The stream is `Unpin`, so `stream.next().await` ([`StreamExt::next`]) works
+/// a sensible value). The stream is `Unpin`, so `stream.next().await` ([`StreamExt::next`](super::StreamExt::next)) works
 /// directly.
 pub fn paginate<S, T, E, F, Fut>(
     initial: S,

@@ -249,3 +249,29 @@ impl ClientInner {
         Error::Transport(err)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dot_segments_are_detected() {
+        for s in [".", "..", "%2e", "%2E%2e", ".%2E", "%2e."] {
+            assert!(is_dot_segment(s), "{s}");
+        }
+        for s in [
+            "...",
+            "a.",
+            "%2e%2e%2e",
+            "",
+            "x",
+            "%2",
+            "%2f",
+            ".%2",
+            "%2%2ee",
+            "é.",
+        ] {
+            assert!(!is_dot_segment(s), "{s}");
+        }
+    }
+}

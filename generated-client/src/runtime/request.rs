@@ -117,7 +117,7 @@ fn push_path_segment(path: &mut String, value: &str) {
     }
 }
 
-/// [`Call`].
+/// [`Call`](super::Call).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RequestOptions {
@@ -191,5 +191,55 @@ pub fn param_text<T: Serialize + ?Sized>(value: &T) -> String {
         Ok(serde_json::Value::String(s)) => s,
         Ok(other) => other.to_string(),
         Err(_) => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fill_path_encodes_each_listed_parameter_into_its_own_segment() {
+        let params = [("ws", "a/b"), ("id", "../x"), ("q", "é ?")];
+        assert_eq!(
+            fill_path("/w/{ws}/l/{id}/{q}", &params).unwrap(),
+            "/w/a%2Fb/l/..%2Fx/%C3%A9%20%3F"
+        );
+        // A `{name}` that is not a parameter, and an unclosed brace, are kept as written.
+        assert_eq!(
+            fill_path("/a/{other}/{ws}", &params).unwrap(),
+            "/a/{other}/a%2Fb"
+        );
+        assert_eq!(fill_path("/a/{ws", &params).unwrap(), "/a/{ws");
+        assert_eq!(fill_path("/plain", &[]).unwrap(), "/plain");
+        for bad in ["", ".", ".."] {
+            let err = fill_path("/x/{id}", &[("id", bad)]).unwrap_err();
+            assert_eq!(err.field, "id", "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn path_segments_keep_only_unreserved_characters() {
+        let cases = [
+            ("ws_1", "ws_1"),
+            ("AZaz09-._~", "AZaz09-._~"),
+            ("../x", "..%2Fx"),
+            ("a/b", "a%2Fb"),
+            ("a b", "a%20b"),
+            (
+                "?#[]@!$&'()*+,;=%",
+                "%3F%23%5B%5D%40%21%24%26%27%28%29%2A%2B%2C%3B%3D%25",
+            ),
+            ("é", "%C3%A9"),
+            ("\r\n", "%0D%0A"),
+            (".", "%2E"),
+            ("..", "%2E%2E"),
+            ("...", "..."),
+        ];
+        for (raw, encoded) in cases {
+            let mut path = String::from("/x/");
+            push_path_segment(&mut path, raw);
+            assert_eq!(path, format!("/x/{encoded}"), "{raw:?}");
+        }
     }
 }

@@ -51,7 +51,6 @@ impl RawResponse {
     pub fn request_id(&self) -> Option<&str> {
         request_id(&self.headers)
     }
-
 }
 
 /// What a decoder made of a response.
@@ -61,11 +60,11 @@ pub enum Outcome<T, E> {
     Success(T),
     /// A documented error response.
     ApiError(E),
-    /// Anything else; the string says why (it becomes [`UnexpectedResponse::reason`]).
+    /// Anything else; the string says why (it becomes [`UnexpectedResponse::reason`](super::UnexpectedResponse::reason)).
     Unexpected(String),
 }
 
-/// Turns a response into an [`Outcome`]. Generated code passes one per operation to [`Call::new`].
+/// Turns a response into an [`Outcome`]. Generated code passes one per operation to [`Call::new`](super::Call::new).
 /// It must not panic on any input.
 pub type Decoder<T, E> = fn(&RawResponse) -> Outcome<T, E>;
 
@@ -109,7 +108,7 @@ pub(super) fn request_id(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// Decodes a JSON body, or says why it could not be decoded (the reason ends up in
-/// [`UnexpectedResponse`], next to the raw body).
+/// [`UnexpectedResponse`](super::UnexpectedResponse), next to the raw body).
 pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, String> {
     serde_json::from_slice(body)
         .map_err(|e| format!("the body is not the JSON the spec describes: {e}"))

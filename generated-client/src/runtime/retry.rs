@@ -7,7 +7,7 @@ use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 
 /// How long to wait between attempts. The number of retries is set separately
-/// ([`ClientBuilder::max_retries`], [`Call::max_retries`]).
+/// ([`ClientBuilder::max_retries`](super::ClientBuilder::max_retries), [`Call::max_retries`](super::Call::max_retries)).
 ///
 /// The delay before retry `n` (1-based) is drawn uniformly from `[0, min(max_backoff,
 /// initial_backoff * 2^(n-1))]` ("full jitter"), unless the response carries `Retry-After` /
@@ -156,4 +156,105 @@ pub(super) fn should_retry_transport(method: &Method, err: &reqwest::Error) -> b
     // A connection that was never established cannot have reached the server.
     err.is_connect()
         || (is_idempotent(method) && (err.is_timeout() || err.is_request() || err.is_body()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::{HeaderName, HeaderValue};
+
+    fn retry_after(name: &str, value: &str, now: SystemTime) -> Option<Duration> {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            HeaderName::from_bytes(name.as_bytes()).unwrap(),
+            HeaderValue::from_str(value).unwrap(),
+        );
+        parse_retry_after(&headers, now)
+    }
+
+    #[test]
+    fn backoff_grows_exponentially_up_to_the_cap() {
+        let policy = RetryPolicy::new()
+            .initial_backoff(Duration::from_millis(500))
+            .max_backoff(Duration::from_secs(8))
+            .jitter(false);
+        let delays: Vec<_> = (1..=7).map(|n| policy.backoff(n).as_millis()).collect();
+        assert_eq!(delays, [500, 1000, 2000, 4000, 8000, 8000, 8000]);
+        assert_eq!(policy.backoff(u32::MAX), Duration::from_secs(8));
+        // Full jitter stays within the cap.
+        let jittered = RetryPolicy::new();
+        for n in 1..=10 {
+            for _ in 0..50 {
+                assert!(jittered.backoff(n) <= policy.backoff(n));
+            }
+        }
+    }
+
+    #[test]
+    fn retry_after_accepts_seconds_http_dates_and_milliseconds() {
+        // Sun, 06 Nov 1994 08:49:37 GMT, the RFC 9110 example date.
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_777);
+        let cases = [
+            ("retry-after", "120", Some(Duration::from_secs(120))),
+            ("retry-after", " 0 ", Some(Duration::ZERO)),
+            (
+                "retry-after",
+                "Sun, 06 Nov 1994 08:50:07 GMT",
+                Some(Duration::from_secs(30)),
+            ),
+            // Obsolete date formats (RFC 850, asctime).
+            (
+                "retry-after",
+                "Sunday, 06-Nov-94 08:49:47 GMT",
+                Some(Duration::from_secs(10)),
+            ),
+            (
+                "retry-after",
+                "Sun Nov  6 08:49:57 1994",
+                Some(Duration::from_secs(20)),
+            ),
+            // A date in the past means "now".
+            (
+                "retry-after",
+                "Sun, 06 Nov 1994 08:00:00 GMT",
+                Some(Duration::ZERO),
+            ),
+            ("retry-after-ms", "250", Some(Duration::from_millis(250))),
+            ("retry-after-ms", "1.5", Some(Duration::from_micros(1500))),
+            // Huge values saturate.
+            (
+                "retry-after",
+                "99999999999999999999999",
+                Some(Duration::from_secs(u64::MAX)),
+            ),
+        ];
+        for (name, value, expected) in cases {
+            assert_eq!(retry_after(name, value, now), expected, "{name}: {value:?}");
+        }
+        for garbage in ["-1", "soon", "1.5", "", "Sun, 99 Nov 1994 08:49:37 GMT"] {
+            assert_eq!(
+                retry_after("retry-after", garbage, now),
+                None,
+                "{garbage:?}"
+            );
+        }
+        for garbage in ["-5", "NaN", "inf", "x"] {
+            assert_eq!(
+                retry_after("retry-after-ms", garbage, now),
+                None,
+                "{garbage:?}"
+            );
+        }
+        assert_eq!(parse_retry_after(&HeaderMap::new(), now), None);
+        // `delay_for` uses the header, and refuses waits over the cap.
+        let policy = RetryPolicy::new().max_retry_after(Duration::from_secs(60));
+        let mut headers = HeaderMap::new();
+        headers.insert("retry-after", HeaderValue::from_static("7"));
+        assert_eq!(
+            policy.delay_for(1, Some(&headers)),
+            Some(Duration::from_secs(7))
+        );
+        headers.insert("retry-after", HeaderValue::from_static("61"));
+        assert_eq!(policy.delay_for(1, Some(&headers)), None);
+    }
 }

@@ -16,7 +16,7 @@ use super::prepare::Prepared;
 use super::response::{Decoder, Outcome, RawResponse, Response};
 use super::retry::{should_retry_status, should_retry_transport};
 
-/// The future of [`Call::send_with_response`] (and, mapped to the body, of awaiting a [`Call`]):
+/// The future of [`Call::send_with_response`](super::Call::send_with_response) (and, mapped to the body, of awaiting a [`Call`](super::Call)):
 /// sends the request, retries as the client's policy says, and decodes the response.
 ///
 /// A named state machine rather than an `async fn` so that `Call` can implement `IntoFuture`
@@ -346,5 +346,41 @@ fn finish<T, E>(raw: RawResponse, decode: Decoder<T, E>) -> Result<Response<T>, 
                 reason,
             })))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::config::TEST_API;
+    use super::super::{Call, ClientBuilder, InvalidRequest, RequestParts};
+    use super::*;
+    use reqwest::Method;
+
+    #[test]
+    fn a_send_future_starts_nothing_before_its_first_poll_and_stays_pending_after_its_result() {
+        let client = ClientBuilder::for_api(TEST_API)
+            .base_url("http://127.0.0.1:9")
+            .build()
+            .expect("client");
+        let decode: Decoder<(), std::convert::Infallible> = |_| Outcome::Success(());
+        let parts = RequestParts::for_template("op", Method::GET, "/x/{id}", &[("id", "1")])
+            .expect("parts");
+        // Created and dropped outside any async runtime: building the request must not start
+        // anything that needs one (reqwest's timeout timer would panic here).
+        drop(Call::new(&client, Ok(parts), decode).send_with_response());
+
+        let invalid = Err(InvalidRequest::new("id", "must not be empty"));
+        let mut future = Call::new(&client, invalid, decode).send_with_response();
+        let mut cx = std::task::Context::from_waker(futures_util::task::noop_waker_ref());
+        match Pin::new(&mut future).poll(&mut cx) {
+            std::task::Poll::Ready(Err(Error::InvalidRequest(e))) => {
+                assert_eq!(e.to_string(), "invalid request: id: must not be empty");
+            }
+            other => panic!(
+                "expected the invalid request, got {:?}",
+                other.map(|r| r.is_ok())
+            ),
+        }
+        assert!(Pin::new(&mut future).poll(&mut cx).is_pending());
     }
 }
