@@ -89,13 +89,7 @@ fn generates_a_standalone_crate_then_check_finds_it_current_then_stale() {
     let out_dir = dir.join("crate");
     let spec = petstore();
     let generate = |extra: &[&str]| {
-        let mut args = vec![
-            "generate",
-            "--spec",
-            path(&spec),
-            "--out",
-            path(&out_dir),
-        ];
+        let mut args = vec!["generate", "--spec", path(&spec), "--out", path(&out_dir)];
         args.extend_from_slice(extra);
         cli(&args)
     };

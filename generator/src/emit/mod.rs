@@ -7,12 +7,14 @@
 //! - `errors`: one error enum per operation, one enum per tagged error status.
 //! - `operations`: client accessors, one method per operation, request builders and decoders.
 //! - `manifest`: `Cargo.toml` and `lib.rs`.
+//! - `readme`: the crate's `README.md` (construction, one call per group, regeneration).
 //! - `runtime`: the runtime crate's sources, copied into `src/runtime/` unchanged.
 
 mod errors;
 mod manifest;
 mod models;
 mod operations;
+mod readme;
 pub mod runtime;
 mod types;
 
@@ -50,10 +52,16 @@ pub fn emit(api: &Api, config: &Config, spec_sha256: &str) -> GeneratedCrate {
     let jobs: Vec<&ItemJob<'_>> = rust_files.iter().flat_map(|(_, f)| &f.items).collect();
     let mut rendered = render_all(&jobs).into_iter();
     let features = index.features();
-    let mut files = vec![GeneratedFile {
-        path: "Cargo.toml".into(),
-        contents: manifest::cargo_toml(api, config, &features),
-    }];
+    let mut files = vec![
+        GeneratedFile {
+            path: "Cargo.toml".into(),
+            contents: manifest::cargo_toml(api, config, &features),
+        },
+        GeneratedFile {
+            path: "README.md".into(),
+            contents: readme::readme(api, config),
+        },
+    ];
     // Byte for byte the runtime crate's sources (no header: a test compares them with the crate).
     files.extend(
         runtime::RUNTIME_SOURCES
