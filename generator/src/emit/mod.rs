@@ -7,12 +7,16 @@
 //! - `errors`: one error enum per operation, one enum per tagged error status.
 //! - `operations`: client accessors, one method per operation, request builders and decoders.
 //! - `manifest`: `Cargo.toml` and `lib.rs`.
+//! - `readme`: the crate's `README.md` (construction, one call per group, regeneration).
+//! - `runtime`: the runtime crate's sources, copied into `src/runtime/` unchanged.
 
 mod errors;
 mod imports;
 mod manifest;
 mod models;
 mod operations;
+mod readme;
+pub mod runtime;
 mod types;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -20,9 +24,6 @@ use crate::ir::Api;
 use crate::Config;
 pub(crate) use imports::Imports;
 use proc_macro2::TokenStream;
-
-/// The runtime every generated crate carries, copied verbatim.
-pub const RUNTIME: &str = include_str!("../../templates/runtime.rs");
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedFile {
@@ -64,10 +65,19 @@ pub fn emit(api: &Api, config: &Config, spec_sha256: &str) -> Result<GeneratedCr
             contents: manifest::cargo_toml(api, config, &features),
         },
         GeneratedFile {
-            path: "src/runtime.rs".into(),
-            contents: format!("{header}{RUNTIME}"),
+            path: "README.md".into(),
+            contents: readme::readme(api, config),
         },
     ];
+    // Byte for byte the runtime crate's sources (no header: a test compares them with the crate).
+    files.extend(
+        runtime::RUNTIME_SOURCES
+            .iter()
+            .map(|(name, text)| GeneratedFile {
+                path: runtime::generated_path(name),
+                contents: (*text).to_owned(),
+            }),
+    );
     for (path, file) in &rust_files {
         let mut parts = rendered.by_ref().take(file.items.len());
         let head = parts.next().unwrap_or_default();
