@@ -67,18 +67,43 @@ pub fn run(args: &[String]) -> Result<(), String> {
     };
     let text = std::fs::read_to_string(&spec)
         .map_err(|e| format!("error: cannot read {}: {e}", spec.display()))?;
-    let generation = generator::generate(&text, &config)
+    // What the crate already there records: its API and version, compared with the new ones.
+    let record_path = out_dir.join(generator::diff::record::RECORD_PATH);
+    let record = match std::fs::read_to_string(&record_path) {
+        Ok(json) => Some(
+            generator::diff::Record::from_json(&json)
+                .map_err(|e| format!("error: {}: {e}", out_dir.display()))?,
+        ),
+        Err(_) => None,
+    };
+    let changelog =
+        std::fs::read_to_string(out_dir.join(generator::diff::record::CHANGELOG_PATH)).ok();
+    let previous = generator::Previous {
+        record: record.as_ref(),
+        changelog: changelog.as_deref(),
+    };
+    let (generation, decision) = generator::regenerate(&text, &config, previous)
         .map_err(|e| format!("{}: cannot generate a client:\n{e}", spec.display()))?;
     for w in &generation.warnings {
         eprintln!("{}: {w}", spec.display());
+    }
+    let old_version = record.as_ref().map(|r| r.version.as_str());
+    if let Some(report) = &decision.report {
+        eprint!("{}", report.to_text());
+        eprintln!(
+            "version {} -> {}",
+            old_version.unwrap_or("(none)"),
+            decision.version
+        );
     }
     if args.check {
         return check(&generation.krate, &out_dir);
     }
     write(&generation.krate, &out_dir)?;
     eprintln!(
-        "generated {} ({} operations, {} types) in {}",
+        "generated {} {} ({} operations, {} types) in {}",
         config.crate_name,
+        decision.version,
         generation.api.operations.len(),
         generation.api.types.len(),
         out_dir.display()
@@ -165,7 +190,7 @@ fn check(krate: &GeneratedCrate, dir: &Path) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "{} is stale; run `cargo xtask codegen`:\n{}",
+            "{} is stale (files, version or changelog); run `cargo xtask codegen`:\n{}",
             dir.display(),
             stale.join("\n")
         ))

@@ -67,6 +67,7 @@ pub fn emit(api: &Api, config: &Config, spec_sha256: &str) -> GeneratedCrate {
     let record = crate::diff::Record {
         spec_sha256: spec_sha256.to_owned(),
         version: config.crate_version.clone(),
+        surface: crate::diff::Surface::of(api),
     };
     files.push(GeneratedFile {
         path: crate::diff::record::RECORD_PATH.into(),
