@@ -162,6 +162,7 @@ impl Validate for LinkProviderType {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateLinkRequest {
     #[serde(rename = "linkTitle", default, skip_serializing_if = "Nullable::is_absent")]
     pub link_title: Nullable<String>,
@@ -187,6 +188,55 @@ pub struct UpdateLinkRequest {
     pub link_provider_ref: Nullable<String>,
     #[serde(rename = "linkMeta", default, skip_serializing_if = "Option::is_none")]
     pub link_meta: Option<BTreeMap<String, String>>,
+}
+impl UpdateLinkRequest {
+    /// A value with the required fields; set optional ones with the methods below.
+    pub fn new() -> Self {
+        Self {
+            link_title: Nullable::Absent,
+            link_reusable: None,
+            link_provider_type: None,
+            link_provider_id: Nullable::Absent,
+            link_provider_ref: Nullable::Absent,
+            link_meta: None,
+        }
+    }
+    /// Sets `linkTitle`.
+    ///
+    /// A value, or `Nullable::Null` to send `null`.
+    pub fn link_title(mut self, value: impl Into<Nullable<String>>) -> Self {
+        self.link_title = value.into();
+        self
+    }
+    /// Sets `linkReusable`.
+    pub fn link_reusable(mut self, value: impl Into<bool>) -> Self {
+        self.link_reusable = Some(value.into());
+        self
+    }
+    /// Sets `linkProviderType`.
+    pub fn link_provider_type(mut self, value: impl Into<LinkProviderType>) -> Self {
+        self.link_provider_type = Some(value.into());
+        self
+    }
+    /// Sets `linkProviderId`.
+    ///
+    /// A value, or `Nullable::Null` to send `null`.
+    pub fn link_provider_id(mut self, value: impl Into<Nullable<String>>) -> Self {
+        self.link_provider_id = value.into();
+        self
+    }
+    /// Sets `linkProviderRef`.
+    ///
+    /// A value, or `Nullable::Null` to send `null`.
+    pub fn link_provider_ref(mut self, value: impl Into<Nullable<String>>) -> Self {
+        self.link_provider_ref = value.into();
+        self
+    }
+    /// Sets `linkMeta`.
+    pub fn link_meta(mut self, value: impl Into<BTreeMap<String, String>>) -> Self {
+        self.link_meta = Some(value.into());
+        self
+    }
 }
 impl Validate for UpdateLinkRequest {
     fn validate(&self, path: &str) -> Result<(), InvalidRequest> {
@@ -270,6 +320,7 @@ impl Validate for LinkType {
     }
 }
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Project {
     #[serde(rename = "projectId")]
     pub project_id: String,
@@ -287,6 +338,7 @@ impl Validate for Project {
     }
 }
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Creator {
     #[serde(rename = "workspaceMemberId")]
     pub workspace_member_id: String,
@@ -352,6 +404,7 @@ impl Validate for DomainStatus {
     }
 }
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Domain {
     #[serde(rename = "domainId")]
     pub domain_id: String,
@@ -374,6 +427,7 @@ impl Validate for Domain {
     }
 }
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Link {
     #[serde(rename = "linkId")]
     pub link_id: String,
@@ -435,6 +489,7 @@ impl Validate for Link {
     }
 }
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateLinkResponseData {
     #[serde(rename = "workspaceId")]
     pub workspace_id: String,
@@ -456,6 +511,7 @@ impl Validate for UpdateLinkResponseData {
     }
 }
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateLinkResponse {
     pub message: String,
     pub data: UpdateLinkResponseData,
@@ -471,6 +527,7 @@ impl Validate for UpdateLinkResponse {
     }
 }
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ErrorBody {
     pub defined: bool,
     pub code: String,

@@ -72,7 +72,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let record = match std::fs::read_to_string(&record_path) {
         Ok(json) => Some(
             generator::diff::Record::from_json(&json)
-                .map_err(|e| format!("error: {}: {e}", out_dir.display()))?,
+                .map_err(|e| format!("error: {}: {e}\n  help: a record written by another generator version; delete it to start the changelog over (the version restarts from codegen.toml)", out_dir.display()))?,
         ),
         Err(_) => None,
     };

@@ -153,6 +153,25 @@ fn operation(out: &mut Changes, o: &OperationSurface, n: &OperationSurface) {
             ),
         );
     }
+    match (&o.with, &n.with) {
+        (Some(old_with), None) => out.push(
+            Level::Major,
+            at,
+            format!(
+                "`client.{}(..)` removed (`{}` now has a required parameter, taken by `client.{call}(..)`)",
+                old_with, n.id
+            ),
+        ),
+        (None, Some(new_with)) => out.push(
+            Level::Minor,
+            at,
+            format!(
+                "`{}` now has optional parameters: new method `client.{}(..)` takes them",
+                n.id, new_with
+            ),
+        ),
+        _ => {}
+    }
     match (&o.params, &n.params) {
         (Some(op), Some(np)) => fields(out, at, &format!("`{}`'s parameters", n.id), op, np),
         (None, Some(_)) | (Some(_), None) => {} // the argument list changed: reported above
@@ -421,6 +440,13 @@ fn fields(out: &mut Changes, at: &str, owner: &str, o: &StructSurface, n: &Struc
             format!("{owner} lost its constructor `new`"),
         );
     }
+    if !o.constructor && n.constructor {
+        out.push(
+            Level::Minor,
+            at,
+            format!("{owner} is now sent in a request: new constructor `new` and setters"),
+        );
+    }
     if o.literal && !n.literal {
         out.push(
             Level::Major,
@@ -436,11 +462,11 @@ fn fields(out: &mut Changes, at: &str, owner: &str, o: &StructSurface, n: &Struc
 fn added_field(s: &StructSurface, f: &FieldSurface) -> (Level, &'static str) {
     if s.literal {
         (Level::Major, "struct literals without it no longer compile")
-    } else if f.required && s.constructor {
+    } else if f.positional && s.constructor {
         (Level::Major, "`new` takes it as a new argument")
-    } else if f.required && s.default {
+    } else if f.positional && s.default {
         (Level::Major, "the struct no longer implements `Default`")
-    } else if f.required {
+    } else if f.positional {
         (Level::Minor, "the struct is `#[non_exhaustive]`")
     } else {
         (

@@ -63,7 +63,7 @@ pub fn all() -> Vec<Evolution> {
     vec![
         Evolution {
             name: "new operation (a GET on the same path)",
-            level: Level::Major, // TODO(step 4): minor once the generated API is shaped for it
+            level: Level::Minor,
             apply: |spec| {
                 let mut get = object(spec, PUT)?.clone();
                 get.remove("requestBody");
@@ -76,7 +76,7 @@ pub fn all() -> Vec<Evolution> {
         },
         Evolution {
             name: "new optional request property",
-            level: Level::Major, // TODO(step 4): minor once the generated API is shaped for it
+            level: Level::Minor,
             apply: |spec| {
                 object(spec, &format!("{PUT}{REQUEST}/properties"))?.insert(
                     "linkNote".into(),
@@ -87,7 +87,7 @@ pub fn all() -> Vec<Evolution> {
         },
         Evolution {
             name: "new response property",
-            level: Level::Major, // TODO(step 4): minor once the generated API is shaped for it
+            level: Level::Minor,
             apply: |spec| {
                 object(spec, &format!("{PUT}{LINK}/properties"))?
                     .insert("linkViews".into(), json!({"type": "integer"}));
@@ -139,7 +139,7 @@ pub fn all() -> Vec<Evolution> {
         },
         Evolution {
             name: "new optional query parameter",
-            level: Level::Major, // TODO(step 4): minor once the generated API is shaped for it
+            level: Level::Minor,
             apply: |spec| {
                 array(spec, &format!("{PUT}/parameters"))?.push(json!({
                     "name": "dryRun",

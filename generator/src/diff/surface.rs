@@ -31,6 +31,9 @@ pub struct OperationSurface {
     pub pointer: String,
     /// The method's arguments after `&self`, as `name: Type`.
     pub args: Vec<String>,
+    /// `<method>_with`, taking the parameter struct too, when every parameter in it is optional
+    /// (the method itself then takes none of them).
+    pub with: Option<String>,
     /// `Call<Success, Error>`'s two types.
     pub success: String,
     pub error_type: String,
@@ -112,6 +115,8 @@ pub struct FieldSurface {
     /// The field's Rust type, wrapper included (`Nullable<String>`).
     pub ty: String,
     pub required: bool,
+    /// An argument of `new` (required and not nullable) rather than a setter.
+    pub positional: bool,
     /// The constraints checked before sending (`maxLength 255`), or empty.
     pub checks: String,
     pub docs: String,
@@ -120,6 +125,7 @@ pub struct FieldSurface {
 
 impl Surface {
     pub fn of(api: &Api) -> Surface {
+        let inputs = api.input_types();
         let operations = api.operations.iter().map(operation).collect();
         let errors = api
             .operations
@@ -127,7 +133,11 @@ impl Surface {
             .filter(|op| op.error_shared_with.is_none())
             .map(error_enum)
             .collect();
-        let types = api.types.iter().map(type_surface).collect();
+        let types = api
+            .types
+            .iter()
+            .map(|t| type_surface(t, inputs.contains(t.name.as_str())))
+            .collect();
         Surface {
             operations,
             errors,
@@ -149,12 +159,20 @@ fn operation(op: &Operation) -> OperationSurface {
         .filter(|p| p.location == ParamLocation::Path)
         .map(|p| format!("{}: {}", p.rust_name, arg_text(&p.ty)))
         .collect();
+    let non_path: Vec<_> = op
+        .params
+        .iter()
+        .filter(|p| p.location != ParamLocation::Path)
+        .collect();
+    let all_optional = non_path.iter().all(|p| !p.required);
     let params = op.params_type.as_ref().map(|name| {
-        args.push(format!("params: &{name}"));
-        let fields = op
-            .params
+        // Mirrors `emit::operations`: the struct is passed to the method when a parameter in it
+        // is required, and to `<method>_with` only when all are optional.
+        if !all_optional {
+            args.push(format!("params: &{name}"));
+        }
+        let fields = non_path
             .iter()
-            .filter(|p| p.location != ParamLocation::Path)
             .map(|p| FieldSurface {
                 name: p.name.clone(),
                 rust_name: p.rust_name.clone(),
@@ -167,20 +185,22 @@ fn operation(op: &Operation) -> OperationSurface {
                     },
                 ),
                 required: p.required,
+                positional: p.required,
                 checks: checks_text(&p.checks),
                 docs: p.description.clone().unwrap_or_default(),
                 deprecated: p.deprecated,
             })
             .collect::<Vec<_>>();
-        let all_optional = fields.iter().all(|f| !f.required);
         StructSurface {
             fields,
             extra: None,
-            literal: true,
-            constructor: false,
+            literal: false,
+            constructor: true,
             default: all_optional,
         }
     });
+    let with =
+        (op.params_type.is_some() && all_optional).then(|| format!("{}_with", op.method_name));
     if let Some(body) = &op.body {
         let ty = match &body.ty {
             TypeRef::Bytes => "Bytes".to_owned(),
@@ -204,6 +224,7 @@ fn operation(op: &Operation) -> OperationSurface {
         call,
         pointer: operation_pointer(op),
         args,
+        with,
         success: match &op.success.ty {
             Some(TypeRef::Bytes) => "Bytes".to_owned(),
             Some(ty) => type_text(ty),
@@ -267,7 +288,8 @@ fn error_enum(op: &Operation) -> ErrorEnumSurface {
     }
 }
 
-fn type_surface(t: &TypeDef) -> TypeSurface {
+/// `input`: reachable from a request, so the struct has a constructor and setters.
+fn type_surface(t: &TypeDef, input: bool) -> TypeSurface {
     let shape = match &t.kind {
         TypeKind::Struct(s) => {
             let fields: Vec<FieldSurface> = s
@@ -278,17 +300,20 @@ fn type_surface(t: &TypeDef) -> TypeSurface {
                     rust_name: f.rust_name.clone(),
                     ty: wrapped(&f.ty, f.wrapper()),
                     required: f.required,
+                    positional: f.wrapper() == Wrapper::Plain,
                     checks: checks_text(&f.checks),
                     docs: f.description.clone().unwrap_or_default(),
                     deprecated: f.deprecated,
                 })
                 .collect();
-            let default = fields.iter().all(|f| !f.required);
+            // Mirrors `emit::models`: every struct is `#[non_exhaustive]`; those code builds
+            // have `new` and setters, and `Default` when no field is positional.
+            let default = input && fields.iter().all(|f| !f.positional);
             Shape::Struct(StructSurface {
                 fields,
                 extra: s.extra.as_ref().map(type_text),
-                literal: true,
-                constructor: false,
+                literal: false,
+                constructor: input,
                 default,
             })
         }
