@@ -82,11 +82,21 @@ fn generate_inner(
         config.crate_version = decision.version.clone();
     }
     // The document (raw JSON and typed model) is the largest structure and emitting does not need
-    // it: it is freed on another thread while the crate is emitted.
+    // it: it is freed on another thread while the crate is emitted. Its line index stays, for
+    // diagnostics.
+    let load::Document {
+        spec, raw, lines, ..
+    } = doc;
     let mut krate = std::thread::scope(|scope| {
-        scope.spawn(move || drop(doc));
+        scope.spawn(move || drop((spec, raw)));
         emit::emit(&api, &config, &sha256)
-    });
+    })
+    .map_err(|mut e| {
+        for d in &mut e.0 {
+            d.line = d.line.or_else(|| lines.find(&d.pointer));
+        }
+        e
+    })?;
     if let Some(decision) = &decision {
         krate.files.push(GeneratedFile {
             path: diff::record::CHANGELOG_PATH.into(),

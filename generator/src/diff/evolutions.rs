@@ -16,7 +16,9 @@ pub struct Evolution {
 impl Evolution {
     /// The evolved spec, as JSON text (the loader reads JSON and YAML alike).
     pub fn apply(&self, spec_text: &str) -> Result<String, String> {
-        let mut spec = crate::load::parse_text(spec_text).map_err(|d| d.to_string())?;
+        let mut spec = crate::load::parse_text(spec_text)
+            .map_err(|d| d.to_string())?
+            .value;
         (self.apply)(&mut spec).map_err(|e| format!("{}: {e}", self.name))?;
         Ok(serde_json::to_string_pretty(&spec).expect("a JSON value serialises"))
     }

@@ -9,13 +9,16 @@
 //! - `manifest`: `Cargo.toml` and `lib.rs`.
 
 mod errors;
+mod imports;
 mod manifest;
 mod models;
 mod operations;
 mod types;
 
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::ir::Api;
 use crate::Config;
+pub(crate) use imports::Imports;
 use proc_macro2::TokenStream;
 
 /// The first lines of every generated Rust file.
@@ -45,14 +48,18 @@ impl GeneratedCrate {
     }
 }
 
-pub fn emit(api: &Api, config: &Config, spec_sha256: &str) -> GeneratedCrate {
+/// Emits the crate. An item that does not parse as Rust after generation is a generator defect:
+/// it is returned as an error naming the schema or operation it came from, rather than written
+/// into the crate as a `compile_error!`.
+pub fn emit(api: &Api, config: &Config, spec_sha256: &str) -> Result<GeneratedCrate, Diagnostics> {
     // No spec hash here: a spec change then touches only the lines it affects. The hash is kept
     // once, in the `.codegen/` record.
     let header = HEADER.to_owned();
     let index = types::TypeIndex::new(api);
     let rust_files = rust_files(api, config, &index);
     let jobs: Vec<&ItemJob<'_>> = rust_files.iter().flat_map(|(_, f)| &f.items).collect();
-    let mut rendered = render_all(&jobs).into_iter();
+    let texts = printed_or_errors(render_all(&jobs), &jobs)?;
+    let mut rendered = texts.into_iter();
     let features = index.features();
     let mut files = vec![
         GeneratedFile {
@@ -74,17 +81,46 @@ pub fn emit(api: &Api, config: &Config, spec_sha256: &str) -> GeneratedCrate {
         contents: record.to_json(),
     });
     for (path, file) in &rust_files {
-        let mut contents = header.clone();
-        for text in rendered.by_ref().take(file.items.len()) {
-            contents.push_str(&text);
-        }
+        let mut parts = rendered.by_ref().take(file.items.len());
+        let head = parts.next().unwrap_or_default();
+        let body: String = parts.collect();
+        let uses = file.imports.render(&imports::identifiers(&body));
         files.push(GeneratedFile {
             path: (*path).into(),
-            contents,
+            contents: format!("{header}{head}{uses}{body}"),
         });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    GeneratedCrate { files }
+    Ok(GeneratedCrate { files })
+}
+
+/// The printed parts, or an error naming the origin of each part that did not parse.
+fn printed_or_errors(
+    results: Vec<Result<String, String>>,
+    jobs: &[&ItemJob<'_>],
+) -> Result<Vec<String>, Diagnostics> {
+    let mut failures = Vec::new();
+    let texts = results
+        .into_iter()
+        .zip(jobs)
+        .map(|(text, job)| {
+            text.unwrap_or_else(|e| {
+                failures.push(
+                    Diagnostic::error(
+                        job.origin.clone(),
+                        format!("the generator produced Rust it cannot parse for this part: {e}"),
+                    )
+                    .with_hint("a generator bug: please report it with this part of the spec"),
+                );
+                String::new()
+            })
+        })
+        .collect();
+    if failures.is_empty() {
+        Ok(texts)
+    } else {
+        Err(Diagnostics(failures))
+    }
 }
 
 /// The Rust files of the crate, each as the jobs that build its parts.
@@ -96,7 +132,11 @@ fn rust_files<'a>(
     [
         (
             "src/lib.rs",
-            RustFile::new(job(|| manifest::lib_rs(api, config)), []),
+            RustFile::new(
+                job(|| manifest::lib_rs(api, config)),
+                imports::Imports::default(),
+                [],
+            ),
         ),
         ("src/models.rs", models::emit_models(api, index)),
         ("src/errors.rs", errors::emit_errors(api, index)),
@@ -113,21 +153,25 @@ pub fn build_tokens(api: &Api, config: &Config) -> Vec<TokenStream> {
     files
         .iter()
         .flat_map(|(_, file)| &file.items)
-        .map(|job| job())
+        .map(|job| (job.build)())
         .collect()
 }
 
 /// The second half of [`emit`] on the calling thread, for the phase benchmark: each part parsed
 /// by syn and printed by prettyplease.
 #[doc(hidden)]
-pub fn format_parts(parts: Vec<TokenStream>) -> Vec<String> {
+pub fn format_parts(parts: Vec<TokenStream>) -> Vec<Result<String, String>> {
     parts.into_iter().map(format_tokens).collect()
 }
 
-/// Builds one top-level chunk of a file (one or more items, or the file's inner attributes and
-/// `use`s). A closure rather than tokens because token streams cannot cross threads: each job
-/// builds its tokens on the thread that parses and prints them.
-pub(crate) type ItemJob<'a> = Box<dyn Fn() -> TokenStream + Send + Sync + 'a>;
+/// Builds one top-level chunk of a file (one or more items, or the file's inner attributes). A
+/// closure rather than tokens because token streams cannot cross threads: each job builds its
+/// tokens on the thread that parses and prints them.
+pub(crate) struct ItemJob<'a> {
+    /// JSON pointer of the schema or operation the part comes from ("" for fixed parts).
+    origin: String,
+    build: Box<dyn Fn() -> TokenStream + Send + Sync + 'a>,
+}
 
 /// A Rust source file as the jobs that build its parts, in file order.
 ///
@@ -137,20 +181,39 @@ pub(crate) type ItemJob<'a> = Box<dyn Fn() -> TokenStream + Send + Sync + 'a>;
 /// the same as printing the whole file in one go.
 pub(crate) struct RustFile<'a> {
     pub items: Vec<ItemJob<'a>>,
+    /// Written after the head, limited to what the items use.
+    pub imports: imports::Imports,
 }
 
 impl<'a> RustFile<'a> {
-    /// A file whose first part is `head` (inner docs and attributes, `use`s), then `items`.
-    pub fn new(head: ItemJob<'a>, items: impl IntoIterator<Item = ItemJob<'a>>) -> Self {
+    /// A file whose first part is `head` (inner docs and attributes), then the `use` lines of the
+    /// `imports` its items need, then `items`.
+    pub fn new(
+        head: ItemJob<'a>,
+        imports: imports::Imports,
+        items: impl IntoIterator<Item = ItemJob<'a>>,
+    ) -> Self {
         RustFile {
             items: std::iter::once(head).chain(items).collect(),
+            imports,
         }
     }
 }
 
-/// Boxes a job closure (spares the emitters the cast).
+/// A part that comes from no one place in the spec (a file's head, a shared helper).
 pub(crate) fn job<'a>(f: impl Fn() -> TokenStream + Send + Sync + 'a) -> ItemJob<'a> {
-    Box::new(f)
+    job_at(String::new(), f)
+}
+
+/// A part built from the spec at `origin` (a JSON pointer), named if it fails to print.
+pub(crate) fn job_at<'a>(
+    origin: String,
+    f: impl Fn() -> TokenStream + Send + Sync + 'a,
+) -> ItemJob<'a> {
+    ItemJob {
+        origin,
+        build: Box::new(f),
+    }
 }
 
 /// Renders every job, in parallel, returning the texts in job order.
@@ -159,7 +222,7 @@ pub(crate) fn job<'a>(f: impl Fn() -> TokenStream + Send + Sync + 'a) -> ItemJob
 /// so workers (one per core, the calling thread among them) take the next job from a shared
 /// counter: a few very large parts cannot leave a core idle the way one thread per file did. The
 /// output does not depend on which thread renders what.
-fn render_all(jobs: &[&ItemJob<'_>]) -> Vec<String> {
+fn render_all(jobs: &[&ItemJob<'_>]) -> Vec<Result<String, String>> {
     // Below this many jobs a thread costs more than it saves.
     const JOBS_PER_EXTRA_THREAD: usize = 16;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -170,14 +233,14 @@ fn render_all(jobs: &[&ItemJob<'_>]) -> Vec<String> {
         loop {
             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let Some(job) = jobs.get(i) else { break };
-            done.push((i, format_tokens(job())));
+            done.push((i, format_tokens((job.build)())));
         }
         done
     };
-    let mut slots: Vec<String> = vec![String::new(); jobs.len()];
+    let mut slots: Vec<Result<String, String>> = vec![Ok(String::new()); jobs.len()];
     std::thread::scope(|scope| {
         let helpers: Vec<_> = (1..workers).map(|_| scope.spawn(work)).collect();
-        let mut place = |done: Vec<(usize, String)>| {
+        let mut place = |done: Vec<(usize, Result<String, String>)>| {
             for (i, text) in done {
                 slots[i] = text;
             }
@@ -194,12 +257,16 @@ fn render_all(jobs: &[&ItemJob<'_>]) -> Vec<String> {
     slots
 }
 
-fn format_tokens(tokens: TokenStream) -> String {
-    match syn::parse2::<syn::File>(tokens) {
-        Ok(file) => prettyplease::unparse(&file),
-        // A generator bug; the message lands where the compiler will show it.
-        Err(e) => format!("compile_error!({:?});\n", e.to_string()),
-    }
+fn format_tokens(tokens: TokenStream) -> Result<String, String> {
+    syn::parse2::<syn::File>(tokens)
+        .map(|file| prettyplease::unparse(&file))
+        .map_err(|e| e.to_string())
+}
+
+/// Where an operation stands in the spec, for diagnostics about its generated parts.
+pub(crate) fn operation_pointer(op: &crate::ir::Operation) -> String {
+    let path = crate::diagnostic::join("/paths", &op.path);
+    crate::diagnostic::join(&path, &op.http_method.to_ascii_lowercase())
 }
 
 /// The client's public signatures (operation methods by group), for API-surface snapshots.
@@ -260,4 +327,35 @@ fn escape_doc(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_part_that_does_not_parse_is_an_error_at_its_origin_not_a_compile_error() {
+        let jobs = [
+            job(|| {
+                quote::quote!(
+                    pub struct Fine;
+                )
+            }),
+            job_at(
+                "/components/schemas/Broken".into(),
+                || quote::quote!(pub struct;),
+            ),
+        ];
+        let jobs: Vec<&ItemJob<'_>> = jobs.iter().collect();
+        let err = printed_or_errors(render_all(&jobs), &jobs).unwrap_err();
+        assert_eq!(err.0.len(), 1);
+        assert_eq!(err.0[0].pointer, "/components/schemas/Broken");
+        assert!(
+            err.0[0].message.contains("cannot parse"),
+            "{}",
+            err.0[0].message
+        );
+        let fine = printed_or_errors(render_all(&jobs[..1]), &jobs[..1]).unwrap();
+        assert_eq!(fine, ["pub struct Fine;\n"]);
+    }
 }
