@@ -22,7 +22,40 @@ pub use runtime::{
 };
 /// The first server URL the spec lists (empty if it lists none).
 pub const DEFAULT_BASE_URL: &str = "https://api.userplane.io/api/v1";
-pub(crate) const ENV_API_KEY: &str = "USERPLANE_API_KEY";
-pub(crate) const ENV_BASE_URL: &str = "USERPLANE_BASE_URL";
-pub(crate) const DEFAULT_USER_AGENT: &str = "userplane/0.1.0 (rust; generated)";
-pub(crate) const AUTH: runtime::AuthPlacement = crate::runtime::AuthPlacement::Bearer;
+/// What the runtime needs to know about this API.
+const API: runtime::ApiConfig = runtime::ApiConfig {
+    default_base_url: DEFAULT_BASE_URL,
+    env_api_key: "USERPLANE_API_KEY",
+    env_base_url: "USERPLANE_BASE_URL",
+    user_agent: "userplane/0.1.0 (rust; generated)",
+    auth: runtime::AuthPlacement::Bearer,
+};
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+    /// A client with the given API key and default settings.
+    pub fn new(api_key: impl Into<ApiKey>) -> Result<Self, BuildError> {
+        ClientBuilder::new().api_key(api_key).build()
+    }
+    /// A client configured from the environment; see [`ClientBuilder::from_env`].
+    pub fn from_env() -> Result<Self, BuildError> {
+        ClientBuilder::from_env()?.build()
+    }
+}
+impl ClientBuilder {
+    /// A builder with default settings and no API key.
+    pub fn new() -> Self {
+        Self::for_api(API)
+    }
+    /// A builder preloaded from the environment: the API key from `USERPLANE_API_KEY` (required) and the base URL from `USERPLANE_BASE_URL` (optional). Empty variables count as unset.
+    pub fn from_env() -> Result<Self, BuildError> {
+        Self::new().with_env()
+    }
+}
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}

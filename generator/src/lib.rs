@@ -2,14 +2,18 @@
 //!
 //! Three stages with narrow interfaces, each in its own module:
 //! [`load`] (text -> checked document), [`ir`] (document -> [`ir::Api`]), [`emit`] (API -> files).
-//! [`generate`] runs all three.
+//! [`generate`] runs all three. [`output`] writes the crate to disk (or checks it), for the
+//! `openapi-rust-client` binary ([`cli`]), the repository's xtask, and build scripts ([`build`]).
 
+pub mod build;
+pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod diff;
 pub mod emit;
 pub mod ir;
 pub mod load;
+pub mod output;
 
 pub use config::Config;
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};

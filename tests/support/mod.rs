@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod example;
+pub mod mock;
 pub mod prism;
 
 use std::time::Duration;
