@@ -1,5 +1,5 @@
 //! The `openapi-rust-client` command: argument parsing, help text and exit codes. `src/main.rs`
-//! only calls [`main`]; everything it does is library code ([`crate::generate`],
+//! only calls [`main`]; everything it does is library code ([`crate::regenerate`],
 //! [`crate::output`]) that the repository's xtask shares.
 //!
 //! Arguments are parsed by hand: a handful of flags, and the generator is also a
