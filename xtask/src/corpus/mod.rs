@@ -123,6 +123,37 @@ pub fn run(args: &[String]) -> Result<(), String> {
     );
     let mut records = generate::all(&specs, &names, &keep, &settings)?;
     let generation_time = started.elapsed();
+    let settings_line = |checked: Option<usize>| {
+        format!(
+            "`{}@{}`, {} specs{}; generator at `{}`; {} jobs, {} s timeout, {} MB memory cap; {}; \
+             generation took {:.0} s, the whole run {:.0} s.",
+            fetch::PACKAGE,
+            fetch::VERSION,
+            specs.len(),
+            args.only
+                .as_deref()
+                .map(|p| format!(" matching `{p}`"))
+                .unwrap_or_default(),
+            git_head(&root),
+            args.jobs,
+            args.timeout.as_secs(),
+            args.memory_mb,
+            match checked {
+                Some(n) => format!(
+                    "check sample of {} (seed {}, at least {LARGE_MIN} over 1 MB, Microsoft Graph \
+                     left out), {n} checked so far",
+                    sampled.len(),
+                    args.seed
+                ),
+                None => "no check (`--no-check`)".to_owned(),
+            },
+            generation_time.as_secs_f64(),
+            started.elapsed().as_secs_f64()
+        )
+    };
+    let checked_so_far = |n: usize| args.check.then_some(n);
+    // Written now and as checks progress, so a long run can be read before it ends.
+    write_reports(&work, &records, &settings_line(checked_so_far(0)))?;
 
     if args.check {
         let target = work.join("target");
@@ -150,40 +181,15 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 result.wall_ms
             );
             records[i].check = Some(result);
+            if (n + 1).is_multiple_of(20) {
+                write_reports(&work, &records, &settings_line(checked_so_far(n + 1)))?;
+            }
         }
     }
 
+    let checked = records.iter().filter(|r| r.check.is_some()).count();
+    write_reports(&work, &records, &settings_line(checked_so_far(checked)))?;
     let summary = report::summarise(&records);
-    let settings_line = format!(
-        "`{}@{}`, {} specs{}; generator at `{}`; {} jobs, {} s timeout, {} MB memory cap; {}; \
-         generation took {:.0} s, the whole run {:.0} s.",
-        fetch::PACKAGE,
-        fetch::VERSION,
-        specs.len(),
-        args.only
-            .as_deref()
-            .map(|p| format!(" matching `{p}`"))
-            .unwrap_or_default(),
-        git_head(&root),
-        args.jobs,
-        args.timeout.as_secs(),
-        args.memory_mb,
-        if args.check {
-            format!(
-                "check sample of {} (seed {}, at least {LARGE_MIN} over 1 MB, Microsoft Graph left out)",
-                sampled.len(),
-                args.seed
-            )
-        } else {
-            "no check (`--no-check`)".to_owned()
-        },
-        generation_time.as_secs_f64(),
-        started.elapsed().as_secs_f64()
-    );
-    let markdown = report::markdown(&summary, &settings_line);
-    let json = serde_json::to_string_pretty(&records).map_err(|e| e.to_string())?;
-    write(&work.join("report.md"), &markdown)?;
-    write(&work.join("report.json"), &json)?;
     print!("{}", report::stdout_summary(&summary));
     println!(
         "report: {} (every spec's record: report.json; logs: {})",
@@ -238,6 +244,17 @@ fn git_head(root: &Path) -> String {
         .filter(|o| o.status.success())
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
         .unwrap_or_else(|| "unknown commit".into())
+}
+
+fn write_reports(
+    work: &Path,
+    records: &[record::SpecRecord],
+    settings: &str,
+) -> Result<(), String> {
+    let markdown = report::markdown(&report::summarise(records), settings);
+    let json = serde_json::to_string_pretty(records).map_err(|e| e.to_string())?;
+    write(&work.join("report.md"), &markdown)?;
+    write(&work.join("report.json"), &json)
 }
 
 fn write(path: &Path, text: &str) -> Result<(), String> {
