@@ -84,3 +84,48 @@ pub fn run(
         pause = (pause * 2).min(Duration::from_millis(50));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sh(script: &str) -> Command {
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", script]);
+        cmd
+    }
+
+    #[test]
+    fn exit_codes_and_signals_are_reported_as_such() {
+        let long = Duration::from_secs(600);
+        let done = run(sh("exit 3"), long, None).unwrap();
+        assert_eq!(done.exit, Exit::Code(3));
+        assert!(done.peak_rss_kb > 0, "wait4 reports the child's memory");
+        let killed = run(sh("kill -SEGV $$"), long, None).unwrap();
+        assert_eq!(killed.exit, Exit::Signal(libc::SIGSEGV));
+    }
+
+    #[test]
+    fn a_process_past_its_timeout_is_killed_with_its_children() {
+        let marker = std::env::temp_dir().join(format!("corpus-timeout-{}", std::process::id()));
+        let _ = std::fs::remove_file(&marker);
+        // The grandchild would write the marker if it outlived the kill of the group.
+        let script = format!("(sleep 2; touch {}) & sleep 600", marker.display());
+        let done = run(sh(&script), Duration::from_millis(100), None).unwrap();
+        assert_eq!(done.exit, Exit::TimedOut);
+        std::thread::sleep(Duration::from_secs(3));
+        assert!(!marker.exists(), "the grandchild was killed with the group");
+    }
+
+    #[test]
+    fn the_memory_cap_is_the_childs_address_space_limit() {
+        let out = std::env::temp_dir().join(format!("corpus-ulimit-{}", std::process::id()));
+        let mut cmd = sh("ulimit -v");
+        cmd.stdout(std::fs::File::create(&out).unwrap());
+        let done = run(cmd, Duration::from_secs(600), Some(64 << 20)).unwrap();
+        assert_eq!(done.exit, Exit::Code(0));
+        // `ulimit -v` counts KiB.
+        assert_eq!(std::fs::read_to_string(&out).unwrap().trim(), "65536");
+        let _ = std::fs::remove_file(&out);
+    }
+}
