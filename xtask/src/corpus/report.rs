@@ -129,11 +129,16 @@ fn group<'a>(
     out
 }
 
+/// Generation time per MB of spec, for the generated specs of at least [`PER_MB_MIN_BYTES`].
+pub fn ms_per_mb(r: &SpecRecord) -> Option<f64> {
+    (r.outcome == GenOutcome::Generated && r.bytes >= PER_MB_MIN_BYTES)
+        .then(|| r.wall_ms as f64 / (r.bytes as f64 / 1_048_576.0))
+}
+
 fn per_mb(records: &[SpecRecord]) -> Option<PerMb<'_>> {
     let mut rates: Vec<(&SpecRecord, f64)> = records
         .iter()
-        .filter(|r| r.outcome == GenOutcome::Generated && r.bytes >= PER_MB_MIN_BYTES)
-        .map(|r| (r, r.wall_ms as f64 / (r.bytes as f64 / 1_048_576.0)))
+        .filter_map(|r| Some((r, ms_per_mb(r)?)))
         .collect();
     if rates.is_empty() {
         return None;

@@ -35,6 +35,13 @@ pub fn draw(specs: &[(String, u64)], size: usize, large_min: usize, seed: u64) -
     chosen
 }
 
+/// `items` in a seeded random order: the sample is checked in this order, so a report written
+/// part-way through a long check is a random subset of the sample, not its alphabetical head.
+pub fn shuffled<T>(mut items: Vec<T>, seed: u64) -> Vec<T> {
+    fastrand::Rng::with_seed(seed).shuffle(&mut items);
+    items
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,5 +83,16 @@ mod tests {
         assert_eq!(draw(&specs, 10_000, 10, 1).len(), 520);
         // A sample smaller than the large minimum is all large.
         assert!(draw(&specs, 5, 10, 1).iter().all(|p| p.starts_with("big")));
+    }
+
+    #[test]
+    fn the_check_order_is_seeded() {
+        let items: Vec<u32> = (0..100).collect();
+        let a = shuffled(items.clone(), 3);
+        assert_eq!(a, shuffled(items.clone(), 3));
+        assert_ne!(a, items, "shuffled");
+        let mut sorted = a;
+        sorted.sort();
+        assert_eq!(sorted, items, "a permutation");
     }
 }
