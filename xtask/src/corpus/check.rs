@@ -50,6 +50,7 @@ pub fn one(root: &Path, dir: &Path, target: &Path, logs: &Path) -> Result<CheckR
             first_diagnostic: None,
             location: None,
             source_line: None,
+            all_classes: Vec::new(),
             wall_ms,
         });
     }
@@ -64,6 +65,7 @@ pub fn one(root: &Path, dir: &Path, target: &Path, logs: &Path) -> Result<CheckR
         first_diagnostic: verdict.first_diagnostic,
         location: verdict.location,
         source_line: verdict.source_line,
+        all_classes: verdict.all_classes,
         wall_ms,
     })
 }

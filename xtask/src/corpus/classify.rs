@@ -153,6 +153,8 @@ pub struct CheckVerdict {
     pub location: Option<String>,
     /// The generated line that the first diagnostic points at.
     pub source_line: Option<String>,
+    /// Every distinct diagnostic class of the crate, the first one's included.
+    pub all_classes: Vec<String>,
 }
 
 /// One rustc diagnostic, reduced to what the report shows.
@@ -177,15 +179,25 @@ pub fn check(success: bool, stdout: &str, stderr: &str) -> CheckVerdict {
     let hard = messages.iter().find(|m| m.is_error && !is_lint(m));
     let lint = messages.iter().find(|m| is_lint(m));
     let cargo_warning = stderr.lines().find(|l| l.starts_with("warning:"));
+    let class_of = |m: &Message| match &m.code {
+        Some(code) => format!("{code}: {}", mask(&m.text)),
+        None => mask(&m.text),
+    };
+    // Every distinct class in the crate, in order: the first one can hide the others.
+    let mut all_classes: Vec<String> = Vec::new();
+    for m in messages.iter().filter(|m| m.is_error || is_lint(m)) {
+        let class = class_of(m);
+        if !all_classes.contains(&class) {
+            all_classes.push(class);
+        }
+    }
     let verdict = |outcome, m: &Message| CheckVerdict {
         outcome,
-        class: Some(match &m.code {
-            Some(code) => format!("{code}: {}", mask(&m.text)),
-            None => mask(&m.text),
-        }),
+        class: Some(class_of(m)),
         first_diagnostic: Some(m.text.clone()),
         location: m.location.clone(),
         source_line: m.source_line.clone(),
+        all_classes: all_classes.clone(),
     };
     if let Some(m) = hard {
         return verdict(CheckOutcome::CompileError, m);
@@ -205,6 +217,7 @@ pub fn check(success: bool, stdout: &str, stderr: &str) -> CheckVerdict {
             first_diagnostic: first,
             location: None,
             source_line: None,
+            all_classes: Vec::new(),
         };
     }
     if let Some(line) = cargo_warning {
@@ -214,6 +227,7 @@ pub fn check(success: bool, stdout: &str, stderr: &str) -> CheckVerdict {
             first_diagnostic: Some(line.to_owned()),
             location: None,
             source_line: None,
+            all_classes: Vec::new(),
         };
     }
     CheckVerdict {
@@ -222,6 +236,7 @@ pub fn check(success: bool, stdout: &str, stderr: &str) -> CheckVerdict {
         first_diagnostic: None,
         location: None,
         source_line: None,
+        all_classes: Vec::new(),
     }
 }
 
@@ -387,9 +402,16 @@ mod tests {
         );
 
         let hard = compiler_message("error", Some("E0308"), "mismatched types");
-        let v = check(false, &format!("{lint}\n{hard}\n{summary}\n"), "");
+        let v = check(false, &format!("{lint}\n{hard}\n{lint}\n{summary}\n"), "");
         assert_eq!(v.outcome, CheckOutcome::CompileError);
         assert_eq!(v.class.as_deref(), Some("E0308: mismatched types"));
+        assert_eq!(
+            v.all_classes,
+            [
+                "unused_imports: unused import: `_`",
+                "E0308: mismatched types"
+            ]
+        );
 
         let uncoded = compiler_message("error", None, "expected identifier, found keyword `Self`");
         let v = check(false, &uncoded, "");

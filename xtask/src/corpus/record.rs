@@ -62,6 +62,9 @@ pub struct CheckRecord {
     pub location: Option<String>,
     /// The generated line at that location.
     pub source_line: Option<String>,
+    /// Every distinct diagnostic class in the crate (the first can hide others).
+    #[serde(default)]
+    pub all_classes: Vec<String>,
     pub wall_ms: u64,
 }
 

@@ -50,6 +50,8 @@ pub struct Summary<'a> {
     pub compile_errors: Vec<ClassGroup<'a>>,
     pub check_warnings: Vec<ClassGroup<'a>>,
     pub check_other: Vec<&'a SpecRecord>,
+    /// Every diagnostic class with the number of checked crates it appears in, most first.
+    pub every_check_class: Vec<(String, usize)>,
 }
 
 const EXAMPLES: usize = 5;
@@ -89,6 +91,15 @@ pub fn summarise(records: &[SpecRecord]) -> Summary<'_> {
             .filter(move |r| r.check.as_ref().is_some_and(|c| c.outcome == outcome))
     };
     let check_class = |r: &SpecRecord| r.check.as_ref().and_then(|c| c.class.clone());
+    let mut every: BTreeMap<&str, usize> = BTreeMap::new();
+    for c in checked.iter().filter_map(|r| r.check.as_ref()) {
+        for class in &c.all_classes {
+            *every.entry(class.as_str()).or_insert(0) += 1;
+        }
+    }
+    let mut every_check_class: Vec<(String, usize)> =
+        every.into_iter().map(|(c, n)| (c.to_owned(), n)).collect();
+    every_check_class.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     Summary {
         total: records.len(),
         outcomes,
@@ -104,6 +115,7 @@ pub fn summarise(records: &[SpecRecord]) -> Summary<'_> {
         check_other: check_of(CheckOutcome::CargoFailed)
             .chain(check_of(CheckOutcome::Timeout))
             .collect(),
+        every_check_class,
     }
 }
 
@@ -310,6 +322,16 @@ pub fn markdown(s: &Summary, settings: &str) -> String {
         let _ = writeln!(w, "| total | {} | |\n", s.checked);
         section_classes(w, "Compile errors by class", &s.compile_errors, true);
         section_classes(w, "Warnings by class", &s.check_warnings, true);
+        if !s.every_check_class.is_empty() {
+            let _ = writeln!(
+                w,
+                "### Every diagnostic class (not only the first per crate)\n\n| class | crates |\n|---|---:|"
+            );
+            for (class, n) in &s.every_check_class {
+                let _ = writeln!(w, "| {} | {n} |", class.replace('|', "\\|"));
+            }
+            let _ = writeln!(w);
+        }
         if !s.check_other.is_empty() {
             let _ = writeln!(w, "### Cargo failures and check timeouts\n");
             for r in &s.check_other {
@@ -395,6 +417,7 @@ mod tests {
             first_diagnostic: class.map(Into::into),
             location: Some("src/models.rs:3".into()),
             source_line: Some("pub struct X;".into()),
+            all_classes: class.into_iter().map(Into::into).collect(),
             wall_ms: 1000,
         });
         r
@@ -477,7 +500,9 @@ mod tests {
         assert_eq!(s.checks[&CheckOutcome::Compiles], 1);
         assert_eq!(s.compile_errors[0].class, "E0308: mismatched types");
         assert_eq!(s.check_warnings[0].examples[0].spec, "c.json");
+        assert_eq!(s.every_check_class.len(), 2);
         let md = markdown(&s, "settings");
+        assert!(md.contains("| E0308: mismatched types | 1 |"), "{md}");
         assert!(md.contains("| compile error | 1 | 33.33 |"), "{md}");
         assert!(md.contains("- **x2** relative URL"), "{md}");
         assert!(
