@@ -9,10 +9,7 @@
 //! Statuses the spec does not declare, and bodies that do not decode, surface as
 //! [`crate::runtime::Error::UnexpectedResponse`] with the raw status, headers and body.
 #![allow(clippy::large_enum_variant)]
-#[allow(unused_imports)]
 use crate::models::*;
-#[allow(unused_imports)]
-use std::collections::BTreeMap;
 /// HTTP 400 errors, told apart by `code`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -15,7 +15,6 @@ mod operations;
 pub mod runtime;
 pub use errors::*;
 pub use models::*;
-#[allow(unused_imports)]
 pub use operations::*;
 pub use runtime::{
     ApiError, ApiKey, BuildError, Client, ClientBuilder, Error, InvalidRequest, Nullable,

@@ -6,11 +6,8 @@
 //! Response types accept fields the spec does not list (servers add fields over time), and
 //! string enums keep values they do not know in an `Unknown` variant.
 #![allow(clippy::large_enum_variant, clippy::too_many_lines, deprecated)]
-#[allow(unused_imports)]
 use crate::runtime::{InvalidRequest, Nullable, Validate};
-#[allow(unused_imports)]
 use serde::{Deserialize, Serialize};
-#[allow(unused_imports)]
 use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

@@ -5,13 +5,10 @@
 //! `client.links().update(..)`).
 #![allow(clippy::too_many_arguments, clippy::needless_borrow, deprecated, unused_mut)]
 use crate::errors::*;
-#[allow(unused_imports)]
 use crate::models::*;
 use crate::runtime::{
     Call, InvalidRequest, Outcome, RawResponse, RequestBody, RequestParts,
 };
-#[allow(unused_imports)]
-use std::collections::BTreeMap;
 impl crate::runtime::Client {
     fn client(&self) -> &crate::runtime::Client {
         self

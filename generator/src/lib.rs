@@ -38,11 +38,21 @@ pub fn generate(spec_text: &str, config: &Config) -> Result<Generation, Diagnost
     }));
     let sha256 = doc.sha256.clone();
     // The document (raw JSON and typed model) is the largest structure and emitting does not need
-    // it: it is freed on another thread while the crate is emitted.
+    // it: it is freed on another thread while the crate is emitted. Its line index stays, for
+    // diagnostics.
+    let load::Document {
+        spec, raw, lines, ..
+    } = doc;
     let krate = std::thread::scope(|scope| {
-        scope.spawn(move || drop(doc));
+        scope.spawn(move || drop((spec, raw)));
         emit::emit(&api, config, &sha256)
-    });
+    })
+    .map_err(|mut e| {
+        for d in &mut e.0 {
+            d.line = d.line.or_else(|| lines.find(&d.pointer));
+        }
+        e
+    })?;
     Ok(Generation {
         krate,
         api,

@@ -3,7 +3,7 @@
 //! `Other` for codes the spec does not list.
 
 use super::types::{rust_type, TypeIndex};
-use super::{docs, job, RustFile};
+use super::{docs, job, job_at, Imports, RustFile};
 use crate::ir::{
     Api, ErrorBody, ErrorCase, Media, Operation, StatusMatch, TaggedError, TypeKind, TypeRef,
     Wrapper,
@@ -18,7 +18,9 @@ pub fn emit_errors<'a>(api: &'a Api, index: &'a TypeIndex<'a>) -> RustFile<'a> {
             .iter()
             .filter(|o| o.error_shared_with.as_deref() == Some(op.error_type.as_str()))
             .count();
-        job(move || emit_operation_errors(op, sharers, index))
+        job_at(super::operation_pointer(op), move || {
+            emit_operation_errors(op, sharers, index)
+        })
     });
     let head = job(|| {
         quote! {
@@ -30,14 +32,12 @@ pub fn emit_errors<'a>(api: &'a Api, index: &'a TypeIndex<'a>) -> RustFile<'a> {
             //! Statuses the spec does not declare, and bodies that do not decode, surface as
             //! [`crate::runtime::Error::UnexpectedResponse`] with the raw status, headers and body.
             #![allow(clippy::large_enum_variant)]
-
-            #[allow(unused_imports)]
-            use crate::models::*;
-            #[allow(unused_imports)]
-            use std::collections::BTreeMap;
         }
     });
-    RustFile::new(head, items)
+    let imports = Imports::default()
+        .glob("crate::models", api.types.iter().map(|t| t.name.clone()))
+        .names("std::collections", &["BTreeMap"]);
+    RustFile::new(head, imports, items)
 }
 
 pub fn status_doc(status: &StatusMatch) -> String {

@@ -89,6 +89,27 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         " API version {}. Generated from the spec; see the crate's README for regeneration.",
         api.version
     );
+    // A glob re-export of a module with no public items is an unused import: each is written
+    // only when its module has something to export.
+    let reexport_errors = (!api.operations.is_empty()).then(|| {
+        quote!(
+            pub use errors::*;
+        )
+    });
+    let reexport_models = (!api.types.is_empty()).then(|| {
+        quote!(
+            pub use models::*;
+        )
+    });
+    let reexport_operations = api
+        .operations
+        .iter()
+        .any(|op| !op.group.is_empty() || op.params_type.is_some())
+        .then(|| {
+            quote!(
+                pub use operations::*;
+            )
+        });
     let env_doc = format!(" [`Client::from_env`] reads `{env_key}` and, if set, `{env_url}`.");
     quote! {
         #![doc = #title]
@@ -105,10 +126,9 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         mod operations;
         pub mod runtime;
 
-        pub use errors::*;
-        pub use models::*;
-        #[allow(unused_imports)]
-        pub use operations::*;
+        #reexport_errors
+        #reexport_models
+        #reexport_operations
         pub use runtime::{
             ApiError, ApiKey, BuildError, Client, ClientBuilder, Error, InvalidRequest, Nullable, RequestOptions,
             Response, RetryPolicy, UnexpectedResponse,

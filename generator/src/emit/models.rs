@@ -2,7 +2,7 @@
 //! checks the spec's constraints before a request is sent.
 
 use super::types::{rust_type, TypeIndex};
-use super::{docs, job, RustFile};
+use super::{docs, job, job_at, Imports, RustFile};
 use crate::ir::{
     Api, Checks, EnumValue, Field, Struct, TypeDef, TypeKind, TypeRef, Union, Wrapper,
 };
@@ -10,7 +10,10 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 pub fn emit_models<'a>(api: &'a Api, index: &'a TypeIndex<'a>) -> RustFile<'a> {
-    let items = api.types.iter().map(|t| job(move || emit_type(t, index)));
+    let items = api
+        .types
+        .iter()
+        .map(|t| job_at(t.origin.clone(), move || emit_type(t, index)));
     let needs_tagged = api
         .types
         .iter()
@@ -42,16 +45,16 @@ pub fn emit_models<'a>(api: &'a Api, index: &'a TypeIndex<'a>) -> RustFile<'a> {
             //! Response types accept fields the spec does not list (servers add fields over time), and
             //! string enums keep values they do not know in an `Unknown` variant.
             #![allow(clippy::large_enum_variant, clippy::too_many_lines, deprecated)]
-
-            #[allow(unused_imports)]
-            use crate::runtime::{InvalidRequest, Nullable, Validate};
-            #[allow(unused_imports)]
-            use serde::{Deserialize, Serialize};
-            #[allow(unused_imports)]
-            use std::collections::BTreeMap;
         }
     });
-    RustFile::new(head, items.chain(helper))
+    let imports = Imports::default()
+        .names(
+            "crate::runtime",
+            &["InvalidRequest", "Nullable", "Validate"],
+        )
+        .names("serde", &["Deserialize", "Serialize"])
+        .names("std::collections", &["BTreeMap"]);
+    RustFile::new(head, imports, items.chain(helper))
 }
 
 fn emit_type(t: &TypeDef, index: &TypeIndex<'_>) -> TokenStream {

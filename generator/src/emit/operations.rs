@@ -4,7 +4,7 @@
 use super::errors::status_pattern;
 use super::models::check_value;
 use super::types::{rust_type, TypeIndex};
-use super::{docs, job, ItemJob, RustFile};
+use super::{docs, job, job_at, Imports, ItemJob, RustFile};
 use crate::ir::naming::{pascal, snake, Namespace};
 use crate::ir::{
     Api, Body, FieldStep, Media, Operation, PageKind, Param, ParamLocation, ParamStyle,
@@ -60,7 +60,7 @@ pub fn emit_operations<'a>(api: &'a Api, index: &'a TypeIndex<'a>) -> RustFile<'
         for op in ops {
             let base = fn_names.claim([snake(&op.type_prefix).as_str()]);
             let owner = group_ty.clone();
-            items.push(job(move || {
+            items.push(job_at(super::operation_pointer(op), move || {
                 emit_operation(op, &base, owner.as_deref(), index)
             }));
         }
@@ -70,16 +70,31 @@ pub fn emit_operations<'a>(api: &'a Api, index: &'a TypeIndex<'a>) -> RustFile<'
             //! One method per operation, grouped as the operation ids are (`links.update` ->
             //! `client.links().update(..)`).
             #![allow(clippy::too_many_arguments, clippy::needless_borrow, deprecated, unused_mut)]
-
-            use crate::errors::*;
-            #[allow(unused_imports)]
-            use crate::models::*;
-            use crate::runtime::{Call, InvalidRequest, Outcome, RawResponse, RequestBody, RequestParts};
-            #[allow(unused_imports)]
-            use std::collections::BTreeMap;
         }
     });
-    RustFile::new(head, items)
+    let error_types = api.operations.iter().flat_map(|op| {
+        let tagged = op.errors.iter().filter_map(|e| match &e.body {
+            crate::ir::ErrorBody::Tagged(t) => Some(t.type_name.clone()),
+            _ => None,
+        });
+        std::iter::once(op.error_type.clone()).chain(tagged)
+    });
+    let imports = Imports::default()
+        .glob("crate::errors", error_types.collect::<Vec<_>>())
+        .glob("crate::models", api.types.iter().map(|t| t.name.clone()))
+        .names(
+            "crate::runtime",
+            &[
+                "Call",
+                "InvalidRequest",
+                "Outcome",
+                "RawResponse",
+                "RequestBody",
+                "RequestParts",
+            ],
+        )
+        .names("std::collections", &["BTreeMap"]);
+    RustFile::new(head, imports, items)
 }
 
 /// A group's part: for the root, the `Client` impl with the accessors of the top-level groups;

@@ -1,6 +1,6 @@
 //! IR type references -> Rust type tokens, and facts about named types the other emitters need.
 
-use crate::ir::{Api, IntKind, Media, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Api, ErrorBody, IntKind, Media, TypeDef, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::{BTreeSet, HashMap};
@@ -54,8 +54,26 @@ impl<'a> TypeIndex<'a> {
                 TypeKind::Enum(_) => {}
             }
         }
+        // Every place an operation names a type, not only its parameters: a response or body of
+        // `format: uuid` needs the crate as much as a model field does.
         for op in &self.api.operations {
             op.params.iter().for_each(|p| visit(&p.ty));
+            if let Some(body) = &op.body {
+                visit(&body.ty);
+            }
+            if let Some(ty) = &op.success.ty {
+                visit(ty);
+            }
+            for case in &op.errors {
+                match &case.body {
+                    ErrorBody::None => {}
+                    ErrorBody::Typed { ty, .. } => visit(ty),
+                    ErrorBody::Tagged(tagged) => visit(&tagged.body),
+                }
+            }
+            if let Some(page) = &op.pagination {
+                visit(&page.item_ty);
+            }
         }
         if self.api.operations.iter().any(|op| {
             op.body

@@ -103,6 +103,10 @@ pub fn pascal(raw: &str) -> String {
     if s.starts_with(|c: char| c.is_ascii_digit()) {
         s.insert(0, 'V');
     }
+    // The one PascalCase keyword, and it cannot be a raw identifier either.
+    if s == "Self" {
+        s.push_str("Value");
+    }
     s
 }
 
@@ -206,6 +210,8 @@ mod tests {
         assert_eq!(pascal(""), "Empty");
         assert_eq!(pascal("1xx"), "V1xx");
         assert_eq!(pascal("jira_service_management"), "JiraServiceManagement");
+        assert_eq!(pascal("self"), "SelfValue");
+        assert_eq!(type_name("Self"), "SelfValue");
     }
 
     #[test]

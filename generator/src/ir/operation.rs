@@ -111,6 +111,23 @@ fn share_error_types(operations: &mut [Operation]) {
     }
 }
 
+/// The names between braces in a path template, in order, each once.
+fn path_placeholders(path: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        let name = &rest[open + 1..open + close];
+        if !name.is_empty() && !names.contains(&name) {
+            names.push(name);
+        }
+        rest = &rest[open + close + 1..];
+    }
+    names
+}
+
 struct OperationBuilder<'c, 'a> {
     cx: &'c mut SchemaCx<'a>,
     doc: &'a Document,
@@ -135,7 +152,7 @@ impl OperationBuilder<'_, '_> {
             .cx
             .names
             .claim([format!("{type_prefix}Error").as_str()]);
-        let params = self.params(op, shared, &type_prefix);
+        let params = self.params(path, op, shared, &type_prefix);
         let params_type = params
             .iter()
             .any(|p| p.location != ParamLocation::Path)
@@ -231,6 +248,7 @@ impl OperationBuilder<'_, '_> {
 
     fn params(
         &mut self,
+        path: &str,
         op: &oas3::spec::Operation,
         shared: &[ObjectOrReference<Parameter>],
         prefix: &str,
@@ -296,6 +314,8 @@ impl OperationBuilder<'_, '_> {
                 }
             };
             let ty = match c.ty {
+                // Parameters are text; `format: binary` there means the text as it is.
+                TypeRef::Bytes => TypeRef::String,
                 TypeRef::Map(_) | TypeRef::Any if location != ParamLocation::Query => {
                     self.cx.diags.push(Diagnostic::warning(
                         &ptr,
@@ -337,18 +357,65 @@ impl OperationBuilder<'_, '_> {
                 deprecated: p.deprecated == Some(true),
             });
         }
-        // Path parameters in the order they appear in the template, then the rest in spec order.
-        out.sort_by_key(|p| {
-            (
-                p.location != ParamLocation::Path,
-                if p.location == ParamLocation::Path {
-                    0
-                } else {
-                    1
-                },
-            )
-        });
+        self.match_path_template(path, &mut out, &mut names);
         out
+    }
+
+    /// Makes the path parameters agree with the template: a declared parameter the template does
+    /// not name is left out, a `{placeholder}` nobody declared becomes a string parameter (never
+    /// sent literally), each with a warning; path parameters then come in template order, so
+    /// `/workspaces/{workspaceId}/links/{linkId}` is `(workspace_id, link_id)` whatever order the
+    /// spec lists them in. Other parameters keep spec order.
+    fn match_path_template(&mut self, path: &str, out: &mut Vec<Param>, names: &mut Namespace) {
+        let placeholders = path_placeholders(path);
+        out.retain(|p| {
+            let named =
+                p.location != ParamLocation::Path || placeholders.contains(&p.name.as_str());
+            if !named {
+                self.cx.diags.push(Diagnostic::warning(
+                    &self.pointer,
+                    format!(
+                        "path parameter `{}` does not appear in the path `{path}`; not an argument",
+                        p.name
+                    ),
+                ));
+            }
+            named
+        });
+        for name in &placeholders {
+            let declared = out
+                .iter()
+                .any(|p| p.location == ParamLocation::Path && p.name == *name);
+            if !declared {
+                self.cx.diags.push(
+                    Diagnostic::warning(
+                        &self.pointer,
+                        format!("`{{{name}}}` in the path `{path}` has no declared parameter; taken as a string argument"),
+                    )
+                    .with_hint("declare it under `parameters` with `in: path`"),
+                );
+                out.push(Param {
+                    rust_name: names.claim([naming::snake(name).as_str()]),
+                    name: (*name).to_owned(),
+                    location: ParamLocation::Path,
+                    required: true,
+                    ty: TypeRef::String,
+                    checks: Default::default(),
+                    style: ParamStyle::Simple,
+                    explode: false,
+                    description: None,
+                    deprecated: false,
+                });
+            }
+        }
+        // Stable: non-path parameters keep their spec order after the path ones.
+        out.sort_by_key(|p| {
+            match p.location {
+                ParamLocation::Path => placeholders.iter().position(|n| *n == p.name),
+                _ => None,
+            }
+            .unwrap_or(usize::MAX)
+        });
     }
 
     fn request_body(&mut self, op: &oas3::spec::Operation, prefix: &str) -> Option<Body> {

@@ -279,17 +279,22 @@ impl<'a> SchemaCx<'a> {
             }
         }
         let pointer = ref_pointer(ref_path);
+        // The loader refuses references to nothing, so a missing target is a part its repairs
+        // left out: the value stays untyped JSON.
         let value = self.doc.raw.pointer(&pointer).ok_or_else(|| {
-            Diagnostic::error(
+            Diagnostic::warning(
                 pointer.clone(),
-                format!("`$ref: {ref_path}` points at nothing"),
+                format!("`$ref: {ref_path}` points at a part left out of the spec; typed as any JSON value"),
             )
         })?;
+        // A target that is not a schema still leaves a usable client: the value is kept as
+        // untyped JSON, and the spec's defect is reported.
         serde_json::from_value(value.clone()).map_err(|e| {
-            Diagnostic::error(
+            Diagnostic::warning(
                 pointer.clone(),
-                format!("`$ref: {ref_path}` is not a schema: {e}"),
+                format!("`$ref: {ref_path}` is not a schema ({e}); typed as any JSON value"),
             )
+            .with_hint("point the reference at a schema object")
         })
     }
 
@@ -387,7 +392,7 @@ impl<'a> SchemaCx<'a> {
             _ => Converted::of(TypeRef::Any),
         };
         c.nullable = types.contains(&Type::Null);
-        let own = scalar_checks(o);
+        let own = self.applicable_checks(scalar_checks(o), &c.ty, pointer);
         if !own.is_empty() {
             let inner = c.checks.inner.take();
             c.checks = Checks { inner, ..own };
@@ -1159,6 +1164,57 @@ fn int_type(o: &ObjectSchema) -> TypeRef {
 
 fn num(n: &Option<serde_json::Number>) -> Option<f64> {
     n.as_ref().and_then(serde_json::Number::as_f64)
+}
+
+impl SchemaCx<'_> {
+    /// JSON Schema applies a keyword only to values of its type (`minLength` to strings,
+    /// `minItems` to arrays, bounds to numbers); on any other type it constrains nothing, so it is
+    /// dropped here, with a warning, rather than checked against a value it cannot apply to.
+    fn applicable_checks(&mut self, mut checks: Checks, ty: &TypeRef, pointer: &str) -> Checks {
+        let is_string = matches!(ty, TypeRef::String);
+        let is_array = matches!(ty, TypeRef::Array(_));
+        let is_number = matches!(ty, TypeRef::Int(_) | TypeRef::Float(_));
+        let mut dropped = Vec::new();
+        let mut drop_unless = |applies: bool, keyword: &'static str, value: bool| {
+            if value && !applies {
+                dropped.push(keyword);
+            }
+            !applies
+        };
+        if drop_unless(is_string, "minLength", checks.min_length.is_some())
+            | drop_unless(is_string, "maxLength", checks.max_length.is_some())
+        {
+            (checks.min_length, checks.max_length) = (None, None);
+        }
+        if drop_unless(is_array, "minItems", checks.min_items.is_some())
+            | drop_unless(is_array, "maxItems", checks.max_items.is_some())
+        {
+            (checks.min_items, checks.max_items) = (None, None);
+        }
+        if drop_unless(is_number, "minimum", checks.minimum.is_some())
+            | drop_unless(is_number, "maximum", checks.maximum.is_some())
+            | drop_unless(
+                is_number,
+                "exclusiveMinimum",
+                checks.exclusive_minimum.is_some(),
+            )
+            | drop_unless(
+                is_number,
+                "exclusiveMaximum",
+                checks.exclusive_maximum.is_some(),
+            )
+        {
+            (checks.minimum, checks.maximum) = (None, None);
+            (checks.exclusive_minimum, checks.exclusive_maximum) = (None, None);
+        }
+        for keyword in dropped {
+            self.diags.push(Diagnostic::warning(
+                join(pointer, keyword),
+                format!("`{keyword}` does not apply to a value of this type; ignored"),
+            ));
+        }
+        checks
+    }
 }
 
 pub fn scalar_checks(o: &ObjectSchema) -> Checks {

@@ -6,8 +6,10 @@
 
 mod lint;
 mod locate;
+mod repair;
 mod upgrade;
 mod walk;
+mod yaml;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use serde_json::Value;
@@ -33,29 +35,42 @@ pub struct Document {
 /// Parses `text` (YAML or JSON; JSON is a subset of YAML, but the JSON parser is faster and
 /// gives better messages, so it is tried first when the text looks like JSON).
 pub fn load_str(text: &str) -> Result<Document, Diagnostics> {
-    let raw = parse_text(text).map_err(Diagnostics::from)?;
-    resolve(text, raw)
+    let parsed = parse_text(text).map_err(Diagnostics::from)?;
+    resolve(text, parsed)
+}
+
+/// The source text as one JSON value, with what reading it had to approximate.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    pub value: Value,
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// The second half of [`load_str`], public for the phase benchmark: version check, 3.0 -> 3.1
-/// upgrade, keyword and `$ref` checks, typed model. `raw` is `text` as [`parse_text`] parsed it
-/// (the text gives line numbers and the hash).
-pub fn resolve(text: &str, mut raw: Value) -> Result<Document, Diagnostics> {
+/// upgrade, repairs, keyword and `$ref` checks, typed model. `parsed` is `text` as [`parse_text`]
+/// read it (the text gives line numbers and the hash).
+pub fn resolve(text: &str, parsed: Parsed) -> Result<Document, Diagnostics> {
+    let Parsed {
+        value: mut raw,
+        mut warnings,
+    } = parsed;
     let lines = LineIndex::new(text);
     let with_line = |mut d: Diagnostic| {
         d.line = d.line.or_else(|| lines.find(&d.pointer));
         d
     };
-    let source_version = match raw.get("openapi").and_then(Value::as_str) {
-        Some(v) => v.to_owned(),
-        None if raw.get("swagger").is_some() => {
+    let source_version = match raw.get("openapi") {
+        Some(Value::String(v)) => v.trim().to_owned(),
+        // `openapi: 3.0` unquoted is a YAML number; what the author meant is its text.
+        Some(Value::Number(n)) => n.to_string(),
+        _ if raw.get("swagger").is_some() => {
             return Err(
                 Diagnostic::error("/swagger", "Swagger 2.0 documents are not supported")
                     .with_hint("convert it to OpenAPI 3 first (for example with swagger2openapi)")
                     .into(),
             )
         }
-        None => {
+        _ => {
             return Err(Diagnostic::error(
                 "",
                 "not an OpenAPI document: no `openapi` version field",
@@ -64,10 +79,11 @@ pub fn resolve(text: &str, mut raw: Value) -> Result<Document, Diagnostics> {
             .into())
         }
     };
-    let mut warnings = Vec::new();
     if source_version.starts_with("3.0") {
         upgrade::upgrade_30_to_31(&mut raw, &mut warnings);
-    } else if !source_version.starts_with("3.1") && !source_version.starts_with("3.2") {
+    } else if source_version.starts_with("3.1") || source_version.starts_with("3.2") {
+        upgrade::boolean_bounds_in_31(&mut raw, &mut warnings);
+    } else {
         return Err(Diagnostic::error(
             "/openapi",
             format!("unsupported OpenAPI version {source_version:?}"),
@@ -75,27 +91,32 @@ pub fn resolve(text: &str, mut raw: Value) -> Result<Document, Diagnostics> {
         .with_hint("this generator reads OpenAPI 3.0.x and 3.1.x")
         .into());
     }
+    if let Some(v @ Value::Number(_)) = raw.get_mut("openapi") {
+        // The typed model wants the string form.
+        *v = Value::String(source_version.clone());
+    }
     lint::check_keywords(&mut raw, &mut warnings);
     // The reference check and the typed model both only read the value: they run side by side.
     // A broken `$ref` is the better message, so it wins over a deserialisation error.
-    let (mut errors, typed) = std::thread::scope(|scope| {
+    repair::normalize(&mut raw, &mut warnings);
+    // The reference check and the typed model both only read the value: they run side by side.
+    // A broken `$ref` is the better message, so it wins over a deserialisation error.
+    let (errors, typed) = std::thread::scope(|scope| {
         let refs = scope.spawn(|| lint::check_ref_targets(&raw));
         let typed = deserialize(&raw);
         let refs = refs.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
         (refs, typed)
     });
     let spec = match typed {
-        Ok(spec) if errors.is_empty() => Some(spec),
-        Ok(_) => None,
-        Err(d) => {
-            if errors.is_empty() {
-                errors.push(d);
-            }
-            None
+        _ if !errors.is_empty() => Err(errors),
+        Ok(spec) => Ok(spec),
+        // Rare: repairs run one after another, each followed by a new attempt.
+        Err(_) => {
+            repair::deserialize_repairing(&mut raw, &mut warnings, deserialize).map_err(|e| vec![e])
         }
     };
     match spec {
-        Some(spec) => Ok(Document {
+        Ok(spec) => Ok(Document {
             spec,
             raw,
             source_version,
@@ -103,82 +124,30 @@ pub fn resolve(text: &str, mut raw: Value) -> Result<Document, Diagnostics> {
             warnings: warnings.into_iter().map(with_line).collect(),
             lines,
         }),
-        None => Err(Diagnostics(
+        Err(errors) => Err(Diagnostics(
             errors.into_iter().chain(warnings).map(with_line).collect(),
         )),
     }
 }
 
 /// The first half of [`load_str`]: the text (JSON or YAML) as one JSON value.
-pub fn parse_text(text: &str) -> Result<Value, Diagnostic> {
+pub fn parse_text(text: &str) -> Result<Parsed, Diagnostic> {
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     if trimmed.starts_with('{') {
-        return serde_json::from_str(trimmed).map_err(|e| {
-            let mut d = Diagnostic::error("", format!("invalid JSON: {e}"));
-            d.line = Some(e.line());
-            d
-        });
+        return serde_json::from_str(trimmed)
+            .map(|value| Parsed {
+                value,
+                warnings: Vec::new(),
+            })
+            .map_err(|e| {
+                let mut d = Diagnostic::error("", format!("invalid JSON: {e}"));
+                d.line = Some(e.line());
+                d
+            });
     }
-    // YAML mapping keys may be integers (`200:` in `responses`); JSON object keys are strings, so
-    // parse into YAML's own value type and convert, stringifying scalar keys.
-    let yaml: yaml_serde::Value = yaml_serde::from_str(text).map_err(|e| {
-        let mut d = Diagnostic::error("", format!("invalid YAML: {e}"));
-        d.line = e.location().map(|l| l.line());
-        d
-    })?;
-    yaml_to_json(yaml, "")
-}
-
-fn yaml_to_json(value: yaml_serde::Value, pointer: &str) -> Result<Value, Diagnostic> {
-    use yaml_serde::Value as Y;
-    Ok(match value {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                let f = n.as_f64().unwrap_or(f64::NAN);
-                serde_json::Number::from_f64(f)
-                    .map(Value::Number)
-                    .ok_or_else(|| {
-                        Diagnostic::error(
-                            pointer,
-                            format!("number {f} cannot be represented in JSON"),
-                        )
-                    })?
-            }
-        }
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => Value::Array(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| yaml_to_json(v, &format!("{pointer}/{i}")))
-                .collect::<Result<_, _>>()?,
-        ),
-        Y::Mapping(map) => {
-            let mut out = serde_json::Map::with_capacity(map.len());
-            for (k, v) in map {
-                let key = match k {
-                    Y::String(s) => s,
-                    Y::Number(n) => n.to_string(),
-                    Y::Bool(b) => b.to_string(),
-                    Y::Null => "null".to_owned(),
-                    _ => {
-                        return Err(Diagnostic::error(pointer, "mapping key is not a scalar")
-                            .with_hint("OpenAPI object keys must be strings"))
-                    }
-                };
-                let child = crate::diagnostic::join(pointer, &key);
-                out.insert(key, yaml_to_json(v, &child)?);
-            }
-            Value::Object(out)
-        }
-        Y::Tagged(tagged) => yaml_to_json(tagged.value, pointer)?,
-    })
+    let mut warnings = Vec::new();
+    let value = yaml::parse_yaml(text, &mut warnings)?;
+    Ok(Parsed { value, warnings })
 }
 
 /// Deserialises the typed model, turning serde's path into a JSON pointer.

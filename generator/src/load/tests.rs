@@ -104,3 +104,112 @@ fn integer_keys_and_json_input_both_load() {
             .unwrap();
     assert_eq!(json.sha256.len(), 64);
 }
+
+fn warning_at<'a>(doc: &'a Document, pointer: &str) -> &'a Diagnostic {
+    doc.warnings
+        .iter()
+        .find(|w| w.pointer == pointer)
+        .unwrap_or_else(|| panic!("no warning at {pointer}: {:#?}", doc.warnings))
+}
+
+#[test]
+fn missing_info_fields_are_filled_with_a_warning() {
+    let d = load_str("openapi: 3.1.0\ninfo: {title: t}\npaths: {}\n").unwrap();
+    assert_eq!(d.spec.info.version, "0.0.0");
+    warning_at(&d, "/info/version");
+    let d = load_str("openapi: 3.0\ninfo: {title: t, version: 1.0}\npaths: {}\n").unwrap();
+    assert_eq!(d.spec.info.version, "1.0");
+    assert!(d.warnings.is_empty(), "{:?}", d.warnings);
+}
+
+#[test]
+fn relative_urls_resolve_against_the_server_or_are_dropped() {
+    let spec = |servers: &str| {
+        format!(
+            "openapi: 3.1.0\ninfo: {{title: t, version: '1', license: {{name: MIT, url: ./LICENSE}}}}\n{servers}externalDocs: {{url: '/docs/#x'}}\npaths: {{}}\ncomponents:\n  securitySchemes:\n    o:\n      type: oauth2\n      flows:\n        implicit: {{authorizationUrl: /oauth/authorize, scopes: {{}}}}\n        password: {{tokenUrl: 'https://a.example/token', scopes: {{}}}}\n"
+        )
+    };
+    let without = load_str(&spec("")).unwrap();
+    assert!(without.spec.external_docs.is_none());
+    assert!(without.spec.info.license.as_ref().unwrap().url.is_none());
+    warning_at(
+        &without,
+        "/components/securitySchemes/o/flows/implicit/authorizationUrl",
+    );
+    assert!(without
+        .raw
+        .pointer("/components/securitySchemes/o/flows/implicit")
+        .is_none());
+    assert!(without
+        .raw
+        .pointer("/components/securitySchemes/o/flows/password")
+        .is_some());
+
+    let with = load_str(&spec("servers: [{url: 'https://api.example.com/v1/'}]\n")).unwrap();
+    assert_eq!(
+        with.spec.external_docs.as_ref().unwrap().url.as_str(),
+        "https://api.example.com/docs/#x"
+    );
+    assert_eq!(
+        with.raw
+            .pointer("/components/securitySchemes/o/flows/implicit/authorizationUrl"),
+        Some(&json!("https://api.example.com/oauth/authorize"))
+    );
+    warning_at(&with, "/externalDocs/url");
+}
+
+#[test]
+fn boolean_exclusive_bounds_in_a_31_document_are_read_as_30_meant() {
+    let d = load_str("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    N: {type: integer, minimum: 0, exclusiveMinimum: true}\n").unwrap();
+    assert_eq!(
+        d.raw.pointer("/components/schemas/N/exclusiveMinimum"),
+        Some(&json!(0))
+    );
+    warning_at(&d, "/components/schemas/N/exclusiveMinimum");
+}
+
+#[test]
+fn integers_beyond_64_bits_in_yaml_load() {
+    let d = load_str("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Seed: {type: integer, minimum: -9223372036854775808, maximum: 18446744073709551616}\n").unwrap();
+    assert_eq!(
+        d.raw.pointer("/components/schemas/Seed/minimum"),
+        Some(&json!(i64::MIN))
+    );
+    warning_at(&d, "/components/schemas/Seed/maximum");
+}
+
+#[test]
+fn non_path_members_of_paths_are_ignored() {
+    let d = load_str("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  x-codegen-contextRoot: /api\n  /a: {get: {responses: {'200': {description: ok}}}}\n").unwrap();
+    assert_eq!(d.spec.paths.as_ref().unwrap().len(), 1);
+}
+
+#[test]
+fn parts_the_typed_model_refuses_are_left_out_or_widened() {
+    let d = load_str("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  securitySchemes:\n    weird: {type: magic}\n    key: {type: apiKey, in: header, name: X-Key}\n  schemas:\n    Odd: {type: object, properties: {a: {type: 5}, b: {type: string, pattern: 0}}, examples: {one: {a: 1}}}\n    Bad: {type: object, properties: {c: {allOf: 3, type: 4}}}\n").unwrap();
+    let schemes = &d.spec.components.as_ref().unwrap().security_schemes;
+    assert!(schemes.contains_key("key") && !schemes.contains_key("weird"));
+    warning_at(&d, "/components/securitySchemes/weird");
+    // One bad keyword costs that keyword; a schema with several is read as any JSON value.
+    let odd = d.raw.pointer("/components/schemas/Odd").unwrap();
+    assert_eq!(odd["properties"]["a"], json!({}));
+    assert_eq!(odd["properties"]["b"], json!({"type": "string"}));
+    assert!(odd.get("examples").is_none() && odd.get("type").is_some());
+    warning_at(&d, "/components/schemas/Odd/properties/b/pattern");
+    assert_eq!(
+        d.raw.pointer("/components/schemas/Bad/properties/c"),
+        Some(&json!({}))
+    );
+    assert!(warning_at(&d, "/components/schemas/Bad/properties/c")
+        .message
+        .contains("any JSON value"));
+}
+
+#[test]
+fn what_cannot_be_repaired_is_still_an_error_with_its_pointer() {
+    let err =
+        load_str("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get: 7\n")
+            .unwrap_err();
+    assert!(err.0[0].message.contains("does not match"), "{err}");
+    assert_eq!(err.0[0].pointer, "/paths/~1a/get", "{err}");
+}

@@ -18,7 +18,39 @@ pub fn upgrade_30_to_31(doc: &mut Value, warnings: &mut Vec<Diagnostic>) {
     }
 }
 
+/// 3.1 documents that still write 3.0's boolean `exclusiveMinimum: true` next to `minimum` mean
+/// the same thing; the bound is rewritten to the 3.1 form, with a warning.
+pub fn boolean_bounds_in_31(doc: &mut Value, warnings: &mut Vec<Diagnostic>) {
+    super::walk::for_each_schema(doc, &mut |pointer, map| {
+        for flag in ["exclusiveMinimum", "exclusiveMaximum"] {
+            if map.get(flag).is_some_and(Value::is_boolean) {
+                warnings.push(Diagnostic::warning(
+                    join(pointer, flag),
+                    format!("`{flag}` is a boolean, the OpenAPI 3.0 form; read as 3.0 meant it"),
+                ));
+            }
+        }
+        boolean_bounds_to_numeric(map, pointer, warnings);
+    });
+}
+
 fn upgrade_schema_object(
+    map: &mut Map<String, Value>,
+    pointer: &str,
+    warnings: &mut Vec<Diagnostic>,
+) {
+    boolean_bounds_to_numeric(map, pointer, warnings);
+    match map.remove("nullable") {
+        Some(Value::Bool(true)) => make_nullable(map),
+        Some(Value::Bool(false)) | None => {}
+        Some(_) => warnings.push(Diagnostic::warning(
+            join(pointer, "nullable"),
+            "`nullable` is not a boolean; ignored",
+        )),
+    }
+}
+
+fn boolean_bounds_to_numeric(
     map: &mut Map<String, Value>,
     pointer: &str,
     warnings: &mut Vec<Diagnostic>,
@@ -43,14 +75,6 @@ fn upgrade_schema_object(
                 }
             }
         }
-    }
-    match map.remove("nullable") {
-        Some(Value::Bool(true)) => make_nullable(map),
-        Some(Value::Bool(false)) | None => {}
-        Some(_) => warnings.push(Diagnostic::warning(
-            join(pointer, "nullable"),
-            "`nullable` is not a boolean; ignored",
-        )),
     }
 }
 
