@@ -172,13 +172,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
     if args.check {
         let target = work.join("target");
-        let to_check: Vec<usize> = (0..records.len())
-            .filter(|&i| {
-                sampled.contains(&records[i].spec)
-                    && records[i].outcome == record::GenOutcome::Generated
-            })
+        // Shuffled before the ungenerated are left out, so the order does not move with them.
+        let in_sample: Vec<usize> = (0..records.len())
+            .filter(|&i| sampled.contains(&records[i].spec))
             .collect();
-        let to_check = sample::shuffled(to_check, args.seed);
+        let to_check: Vec<usize> = sample::shuffled(in_sample, args.seed)
+            .into_iter()
+            .filter(|&i| records[i].outcome == record::GenOutcome::Generated)
+            .collect();
         eprintln!(
             "checking {} of the {} sampled crates that generated (seed {})",
             to_check.len(),
