@@ -24,11 +24,23 @@ pub struct GenVerdict {
     pub class: Option<String>,
     pub first_diagnostic: Option<String>,
     pub warnings: usize,
+    /// Each distinct generator warning class, in order of appearance.
+    pub warning_classes: Vec<String>,
 }
 
 /// Classifies a run of `xtask codegen` from how it exited and what it wrote on stderr.
 pub fn generation(exit: Exit, stderr: &str) -> GenVerdict {
     let warnings = stderr.lines().filter(|l| is_generator_warning(l)).count();
+    let mut warning_classes: Vec<String> = Vec::new();
+    for line in stderr.lines().filter(|l| is_generator_warning(l)) {
+        let text = line
+            .split_once(": warning: ")
+            .map_or_else(|| line.trim_start_matches("warning: "), |(_, w)| w);
+        let class = mask(diagnostic_message(text));
+        if !warning_classes.contains(&class) {
+            warning_classes.push(class);
+        }
+    }
     let first_warning = stderr
         .lines()
         .find(|l| is_generator_warning(l))
@@ -83,6 +95,7 @@ pub fn generation(exit: Exit, stderr: &str) -> GenVerdict {
         class,
         first_diagnostic: first,
         warnings,
+        warning_classes,
     }
 }
 
@@ -343,10 +356,11 @@ mod tests {
     fn a_success_counts_its_warnings() {
         let v = generation(
             Exit::Code(0),
-            "s.json: warning: /a (line 1): x\ns.json: warning: /b: y\ngenerated c (1 operations, 0 types) in d\n",
+            "s.json: warning: /a (line 1): x\ns.json: warning: /b: y\ns.json: warning: /c: x\ngenerated c (1 operations, 0 types) in d\n",
         );
         assert_eq!(v.outcome, GenOutcome::Generated);
-        assert_eq!(v.warnings, 2);
+        assert_eq!(v.warnings, 3);
+        assert_eq!(v.warning_classes, ["x", "y"]);
         assert_eq!(
             v.first_diagnostic.as_deref(),
             Some("s.json: warning: /a (line 1): x")

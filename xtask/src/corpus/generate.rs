@@ -123,6 +123,7 @@ fn one(
         class: verdict.class,
         first_diagnostic: verdict.first_diagnostic,
         warnings: verdict.warnings,
+        warning_classes: verdict.warning_classes,
         wall_ms: u64::try_from(finished.wall.as_millis()).unwrap_or(u64::MAX),
         peak_rss_kb: finished.peak_rss_kb,
         rust_bytes,

@@ -43,6 +43,9 @@ pub struct SpecRecord {
     pub first_diagnostic: Option<String>,
     /// Generator warnings printed.
     pub warnings: usize,
+    /// The distinct classes of those warnings.
+    #[serde(default)]
+    pub warning_classes: Vec<String>,
     /// Wall time of the generator process, start to exit.
     pub wall_ms: u64,
     /// The process's peak resident memory.

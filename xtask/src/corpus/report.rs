@@ -44,6 +44,8 @@ pub struct Summary<'a> {
     /// Timeouts, out-of-memory and crashes, one by one.
     pub aborted: Vec<&'a SpecRecord>,
     pub slowest: Vec<&'a SpecRecord>,
+    /// Generator warning classes over the generated specs: (class, specs, first spec), most first.
+    pub warning_classes: Vec<(String, usize, &'a str)>,
     pub per_mb: Option<PerMb<'a>>,
     pub checked: usize,
     pub checks: BTreeMap<CheckOutcome, usize>,
@@ -78,6 +80,21 @@ pub fn summarise(records: &[SpecRecord]) -> Summary<'_> {
     slowest.sort_by(|a, b| b.wall_ms.cmp(&a.wall_ms).then(a.spec.cmp(&b.spec)));
     slowest.truncate(SLOWEST);
 
+    let mut warned: BTreeMap<&str, (usize, &str)> = BTreeMap::new();
+    for r in records {
+        for class in &r.warning_classes {
+            warned
+                .entry(class.as_str())
+                .or_insert((0, r.spec.as_str()))
+                .0 += 1;
+        }
+    }
+    let mut warning_classes: Vec<(String, usize, &str)> = warned
+        .into_iter()
+        .map(|(class, (n, spec))| (class.to_owned(), n, spec))
+        .collect();
+    warning_classes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+
     let checked: Vec<&SpecRecord> = records.iter().filter(|r| r.check.is_some()).collect();
     let mut checks = BTreeMap::new();
     for r in &checked {
@@ -107,6 +124,7 @@ pub fn summarise(records: &[SpecRecord]) -> Summary<'_> {
         panics,
         aborted,
         slowest,
+        warning_classes,
         per_mb: per_mb(records),
         checked: checked.len(),
         checks,
@@ -311,6 +329,18 @@ pub fn markdown(s: &Summary, settings: &str) -> String {
         );
     }
     let _ = writeln!(w);
+    if !s.warning_classes.is_empty() {
+        let warned = s.warning_classes.iter().map(|c| c.1).max().unwrap_or(0);
+        let _ = writeln!(
+            w,
+            "## Generator warnings by class\n\nThe most common class is in {warned} specs.\n\n\
+             | class | specs | first spec |\n|---|---:|---|"
+        );
+        for (class, n, spec) in &s.warning_classes {
+            let _ = writeln!(w, "| {} | {n} | `{spec}` |", class.replace('|', "\\|"));
+        }
+        let _ = writeln!(w);
+    }
     if s.checked > 0 {
         let _ = writeln!(
             w,
@@ -403,6 +433,7 @@ mod tests {
             class: class.map(Into::into),
             first_diagnostic: class.map(|c| format!("error: /x: {c}")),
             warnings: 0,
+            warning_classes: Vec::new(),
             wall_ms,
             peak_rss_kb: 10_240,
             rust_bytes: 0,
@@ -501,8 +532,16 @@ mod tests {
         assert_eq!(s.compile_errors[0].class, "E0308: mismatched types");
         assert_eq!(s.check_warnings[0].examples[0].spec, "c.json");
         assert_eq!(s.every_check_class.len(), 2);
+        records[0].warning_classes = vec!["`_` is ignored".into()];
+        records[3].warning_classes = vec!["`_` is ignored".into(), "other".into()];
+        let s = summarise(&records);
+        assert_eq!(
+            s.warning_classes[0],
+            ("`_` is ignored".to_owned(), 2, "a.json")
+        );
         let md = markdown(&s, "settings");
         assert!(md.contains("| E0308: mismatched types | 1 |"), "{md}");
+        assert!(md.contains("| `_` is ignored | 2 | `a.json` |"), "{md}");
         assert!(md.contains("| compile error | 1 | 33.33 |"), "{md}");
         assert!(md.contains("- **x2** relative URL"), "{md}");
         assert!(
