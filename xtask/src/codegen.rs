@@ -1,6 +1,6 @@
 //! `cargo xtask codegen`: spec -> client crate on disk, or a staleness check.
 
-use generator::{Config, GeneratedCrate};
+use generator::GeneratedCrate;
 use std::path::{Path, PathBuf};
 
 struct Args {
@@ -43,22 +43,20 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let root = super::project_root();
     let custom = args.spec.is_some() || args.out.is_some();
     let (spec, out_dir, config) = if custom {
-        let spec = args.spec.ok_or("--out needs --spec")?;
-        let out = args.out.ok_or("--spec needs --out")?;
-        let name = args
-            .crate_name
-            .clone()
-            .unwrap_or_else(|| default_crate_name(&spec));
-        let mut config = match &args.config {
-            Some(path) => load_config(path, &name)?,
-            None => Config::new(&name),
+        // The same settings as `openapi-rust-client generate` (standalone crate, name from the
+        // flag, the config file or the spec).
+        let command = generator::cli::Generate {
+            spec: args.spec.ok_or("--out needs --spec")?,
+            out: args.out.ok_or("--spec needs --out")?,
+            crate_name: args.crate_name,
+            config: args.config,
+            check: args.check,
         };
-        config.crate_name = name;
-        // A crate generated anywhere must build on its own, outside this workspace.
-        config.standalone = true;
-        (spec, out, config)
+        let config = generator::cli::config_for(&command).map_err(|e| format!("error: {e}"))?;
+        (command.spec, command.out, config)
     } else {
-        let config = load_config(&root.join("codegen.toml"), "userplane")?;
+        let config = generator::output::load_config(&root.join("codegen.toml"), "userplane")
+            .map_err(|e| format!("error: {e}"))?;
         (
             root.join("spec/userplane.yaml"),
             root.join("generated-client"),
@@ -67,18 +65,29 @@ pub fn run(args: &[String]) -> Result<(), String> {
     };
     let text = std::fs::read_to_string(&spec)
         .map_err(|e| format!("error: cannot read {}: {e}", spec.display()))?;
-    let generation = generator::generate(&text, &config)
+    // What the crate already there records: its API and version, compared with the new ones.
+    let (record, changelog) =
+        generator::output::read_previous(&out_dir).map_err(|e| format!("error: {e}"))?;
+    let previous = generator::Previous {
+        record: record.as_ref(),
+        changelog: changelog.as_deref(),
+    };
+    let (generation, decision) = generator::regenerate(&text, &config, previous)
         .map_err(|e| format!("{}: cannot generate a client:\n{e}", spec.display()))?;
     for w in &generation.warnings {
         eprintln!("{}: {w}", spec.display());
+    }
+    if let Some(summary) = generator::output::regeneration_summary(record.as_ref(), &decision) {
+        eprint!("{summary}");
     }
     if args.check {
         return check(&generation.krate, &out_dir);
     }
     write(&generation.krate, &out_dir)?;
     eprintln!(
-        "generated {} ({} operations, {} types) in {}",
+        "generated {} {} ({} operations, {} types) in {}",
         config.crate_name,
+        decision.version,
         generation.api.operations.len(),
         generation.api.types.len(),
         out_dir.display()
@@ -86,88 +95,26 @@ pub fn run(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-fn default_crate_name(spec: &Path) -> String {
-    format!("{}-client", spec_stem(spec))
-}
-
-/// The spec's file name up to its first dot, lowercased, other characters turned into `-`
-/// (`userplane-draft.openapi.yaml` -> `userplane-draft`): a crate-name-safe label.
+/// The spec's file name up to its first dot, as a crate-name-safe label (see
+/// [`generator::output::spec_stem`]).
 pub fn spec_stem(spec: &Path) -> String {
-    let stem = spec.file_stem().and_then(|s| s.to_str()).unwrap_or("api");
-    let stem = stem.split('.').next().unwrap_or(stem);
-    let name: String = stem
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    name.trim_matches('-').to_owned()
-}
-
-fn load_config(path: &Path, default_name: &str) -> Result<Config, String> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => Config::from_toml(&text, default_name)
-            .map_err(|e| format!("error: {}: {e}", path.display())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::new(default_name)),
-        Err(e) => Err(format!("error: cannot read {}: {e}", path.display())),
-    }
+    generator::output::spec_stem(spec)
 }
 
 fn write(krate: &GeneratedCrate, dir: &Path) -> Result<(), String> {
-    for file in &krate.files {
-        let path = dir.join(&file.path);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| format!("error: cannot create {}: {e}", parent.display()))?;
-        }
-        // Leave untouched files alone so cargo does not rebuild what did not change.
-        if std::fs::read_to_string(&path).ok().as_deref() != Some(file.contents.as_str()) {
-            std::fs::write(&path, &file.contents)
-                .map_err(|e| format!("error: cannot write {}: {e}", path.display()))?;
-        }
-    }
-    Ok(())
+    generator::output::write_crate(krate, dir).map_err(|e| format!("error: {e}"))
 }
 
 fn check(krate: &GeneratedCrate, dir: &Path) -> Result<(), String> {
-    let mut stale = Vec::new();
-    for file in &krate.files {
-        let path = dir.join(&file.path);
-        match std::fs::read_to_string(&path) {
-            Ok(existing) if existing == file.contents => {}
-            Ok(existing) => {
-                let old: Vec<&str> = existing.lines().collect();
-                let new: Vec<&str> = file.contents.lines().collect();
-                let first = old
-                    .iter()
-                    .zip(&new)
-                    .position(|(a, b)| a != b)
-                    .unwrap_or(old.len().min(new.len()));
-                stale.push(format!(
-                    "  {}: differs from line {} ({} lines committed, {} generated)\n    committed: {}\n    generated: {}",
-                    file.path,
-                    first + 1,
-                    old.len(),
-                    new.len(),
-                    old.get(first).unwrap_or(&"<end of file>"),
-                    new.get(first).unwrap_or(&"<end of file>")
-                ));
-            }
-            Err(_) => stale.push(format!("  {}: missing", file.path)),
+    match generator::output::check_crate(krate, dir) {
+        Ok(()) => {
+            eprintln!("{} is up to date", dir.display());
+            Ok(())
         }
-    }
-    if stale.is_empty() {
-        eprintln!("{} is up to date", dir.display());
-        Ok(())
-    } else {
-        Err(format!(
-            "{} is stale; run `cargo xtask codegen`:\n{}",
+        Err(stale) => Err(format!(
+            "{} is stale (files, version or changelog); run `cargo xtask codegen`:\n{}",
             dir.display(),
             stale.join("\n")
-        ))
+        )),
     }
 }

@@ -191,6 +191,7 @@ fn emit_operation_errors(op: &Operation, sharers: usize, index: &TypeIndex<'_>) 
 /// decode). Statuses are tried in spec order, so `404` wins over `4XX` over `default`.
 fn emit_decode(op: &Operation) -> TokenStream {
     let mut arms = Vec::new();
+    let mut only_default = None;
     for e in &op.errors {
         let pattern = status_pattern(&e.status);
         let variant = format_ident!("{}", e.variant);
@@ -220,6 +221,9 @@ fn emit_decode(op: &Operation) -> TokenStream {
                 quote!(crate::runtime::json_error(&response.body, |body| Self::#variant(#enum_ty::from_body(body))))
             }
         };
+        if e.status == StatusMatch::Default && op.errors.len() == 1 {
+            only_default = Some((value.clone(), !matches!(e.body, ErrorBody::None)));
+        }
         arms.push(quote! { #pattern => #value, });
     }
     if !op.errors.iter().any(|e| e.status == StatusMatch::Default) {
@@ -233,13 +237,31 @@ fn emit_decode(op: &Operation) -> TokenStream {
         .iter()
         .any(|e| !matches!(e.status, StatusMatch::Code(_)))
         .then(|| quote!(#[allow(unreachable_patterns)]));
-    quote! {
-        /// Reads a response whose status is not one of the operation's successes.
-        #overlapping
-        pub(crate) fn decode<T>(response: &crate::runtime::RawResponse) -> crate::runtime::Outcome<T, Self> {
+    // A `match` with one arm binding everything reads (and lints) better as a `let`.
+    // Every status is the `default` response; one without a body does not read the response.
+    let reads_response = only_default.as_ref().is_none_or(|(_, reads)| *reads);
+    let response = if reads_response {
+        format_ident!("response")
+    } else {
+        format_ident!("_response")
+    };
+    let body = match (op.errors.as_slice(), only_default) {
+        (_, Some((value, _))) => value,
+        ([], None) => quote! {
+            let status = response.status.as_u16();
+            crate::runtime::Outcome::Unexpected(format!("status {status} is not declared for this operation"))
+        },
+        (_, None) => quote! {
             match response.status.as_u16() {
                 #(#arms)*
             }
+        },
+    };
+    quote! {
+        /// Reads a response whose status is not one of the operation's successes.
+        #overlapping
+        pub(crate) fn decode<T>(#response: &crate::runtime::RawResponse) -> crate::runtime::Outcome<T, Self> {
+            #body
         }
     }
 }

@@ -79,11 +79,11 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         config.crate_name, config.crate_version
     );
     let auth = match &api.auth {
-        Auth::None => quote!(crate::runtime::AuthPlacement::None),
-        Auth::Bearer => quote!(crate::runtime::AuthPlacement::Bearer),
-        Auth::Basic => quote!(crate::runtime::AuthPlacement::Basic),
-        Auth::Header(h) => quote!(crate::runtime::AuthPlacement::Header(#h)),
-        Auth::Query(q) => quote!(crate::runtime::AuthPlacement::Query(#q)),
+        Auth::None => quote!(runtime::AuthPlacement::None),
+        Auth::Bearer => quote!(runtime::AuthPlacement::Bearer),
+        Auth::Basic => quote!(runtime::AuthPlacement::Basic),
+        Auth::Header(h) => quote!(runtime::AuthPlacement::Header(#h)),
+        Auth::Query(q) => quote!(runtime::AuthPlacement::Query(#q)),
     };
     let version_doc = format!(
         " API version {}. Generated from the spec; see the crate's README for regeneration.",
@@ -111,6 +111,9 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
             )
         });
     let env_doc = format!(" [`Client::from_env`] reads `{env_key}` and, if set, `{env_url}`.");
+    let from_env_doc = format!(
+        " A builder preloaded from the environment: the API key from `{env_key}` (required) and the base URL from `{env_url}` (optional). Empty variables count as unset."
+    );
     quote! {
         #![doc = #title]
         #![doc = ""]
@@ -136,9 +139,49 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
 
         /// The first server URL the spec lists (empty if it lists none).
         pub const DEFAULT_BASE_URL: &str = #base_url;
-        pub(crate) const ENV_API_KEY: &str = #env_key;
-        pub(crate) const ENV_BASE_URL: &str = #env_url;
-        pub(crate) const DEFAULT_USER_AGENT: &str = #user_agent;
-        pub(crate) const AUTH: runtime::AuthPlacement = #auth;
+
+        /// What the runtime needs to know about this API.
+        const API: runtime::ApiConfig = runtime::ApiConfig {
+            default_base_url: DEFAULT_BASE_URL,
+            env_api_key: #env_key,
+            env_base_url: #env_url,
+            user_agent: #user_agent,
+            auth: #auth,
+        };
+
+        impl Client {
+            /// Starts configuring a client.
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::new()
+            }
+
+            /// A client with the given API key and default settings.
+            pub fn new(api_key: impl Into<ApiKey>) -> Result<Self, BuildError> {
+                ClientBuilder::new().api_key(api_key).build()
+            }
+
+            /// A client configured from the environment; see [`ClientBuilder::from_env`].
+            pub fn from_env() -> Result<Self, BuildError> {
+                ClientBuilder::from_env()?.build()
+            }
+        }
+
+        impl ClientBuilder {
+            /// A builder with default settings and no API key.
+            pub fn new() -> Self {
+                Self::for_api(API)
+            }
+
+            #[doc = #from_env_doc]
+            pub fn from_env() -> Result<Self, BuildError> {
+                Self::new().with_env()
+            }
+        }
+
+        impl Default for ClientBuilder {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
     }
 }

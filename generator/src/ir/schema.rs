@@ -2,8 +2,9 @@
 //!
 //! Inline object, enum and union schemas are hoisted into named [`TypeDef`]s. A name comes from
 //! where the schema stands (a property `linkProviderType` -> `LinkProviderType`; a request body of
-//! `UpdateLink` -> `UpdateLinkRequest`), and structurally identical inline schemas share one type:
-//! the shape of a type (its kind without docs) is its dedup key. Component schemas keep their
+//! `UpdateLink` -> `UpdateLinkRequest`), and structurally identical inline schemas that ask for the
+//! same name share one type: that name and the shape of a type (its kind without docs) are its
+//! dedup key, so names depend only on where a schema stands. Component schemas keep their
 //! spec names, reserved up front so `$ref`s resolve to a name before the target is converted, which
 //! also makes reference cycles terminate; [`SchemaCx::finish`] boxes the fields that close a cycle.
 
@@ -120,6 +121,22 @@ pub struct SchemaCx<'a> {
     /// User overrides: component name or `Type.property` -> Rust type path.
     overrides: BTreeMap<String, String>,
     depth: usize,
+    /// Conversions left before the schema expansion budget is spent (see [`SchemaCx::convert`]).
+    budget: usize,
+}
+
+/// How many conversions each object of the document may cost before expansion stops. Every
+/// schema is converted a few times (components, references, merges); a spec whose recursive
+/// `allOf` merges would re-expand the same shapes exponentially stops here, so time and memory
+/// stay proportional to the size of the input.
+const CONVERSIONS_PER_OBJECT: usize = 16;
+
+fn count_objects(value: &serde_json::Value) -> usize {
+    match value {
+        serde_json::Value::Object(map) => 1 + map.values().map(count_objects).sum::<usize>(),
+        serde_json::Value::Array(items) => items.iter().map(count_objects).sum(),
+        _ => 0,
+    }
 }
 
 impl<'a> SchemaCx<'a> {
@@ -135,6 +152,7 @@ impl<'a> SchemaCx<'a> {
             pointer_types: HashMap::new(),
             overrides,
             depth: 0,
+            budget: 1_000 + CONVERSIONS_PER_OBJECT * count_objects(&doc.raw),
         };
         if let Some(components) = &doc.spec.components {
             for (name, schema) in &components.schemas {
@@ -180,6 +198,19 @@ impl<'a> SchemaCx<'a> {
     }
 
     pub fn convert(&mut self, schema: &Schema, pointer: &str, naming: Naming) -> Converted {
+        if self.budget == 0 {
+            return Converted::of(TypeRef::Any);
+        }
+        self.budget -= 1;
+        if self.budget == 0 {
+            self.diags.push(
+                Diagnostic::warning(
+                    pointer,
+                    "schemas expand far beyond the size of the spec (recursive `allOf` merges); from here on, schemas still to convert are typed as any JSON value",
+                )
+                .with_hint("replace recursive `allOf` merges by `$ref`s to named schemas"),
+            );
+        }
         if self.depth > MAX_DEPTH {
             self.diags.push(Diagnostic::warning(
                 pointer,
@@ -506,6 +537,9 @@ impl<'a> SchemaCx<'a> {
             };
         }
         let name = self.claim(&naming);
+        // Nested names build on the name this position asks for, not the one it got: a collision
+        // elsewhere then renames only this type, never the types inside it.
+        let base = naming.first();
         let mut field_names = Namespace::default();
         let mut fields = Vec::with_capacity(o.properties.len());
         for (prop, schema) in &o.properties {
@@ -515,7 +549,7 @@ impl<'a> SchemaCx<'a> {
             let c = match self.overrides.get(&override_key) {
                 Some(path) => Converted::of(override_type(path)),
                 None => {
-                    let qualified = format!("{name}{prop_type}");
+                    let qualified = format!("{base}{prop_type}");
                     // Generic words make poor type names on their own (`Status`, `Data`): qualify them first.
                     let hint = if GENERIC_NAMES.contains(&prop_type.as_str()) {
                         vec![qualified]
@@ -544,7 +578,7 @@ impl<'a> SchemaCx<'a> {
                 let v = self.convert(
                     s,
                     &join(pointer, "additionalProperties"),
-                    Naming::hint([format!("{name}Value")]),
+                    Naming::hint([format!("{base}Value")]),
                 );
                 Some(v.ty)
             }
@@ -565,9 +599,27 @@ impl<'a> SchemaCx<'a> {
             && o.additional_properties.is_none()
             && o.one_of.is_empty()
             && o.any_of.is_empty();
-        if o.all_of.len() == 1 && plain_wrapper {
-            let mut c = self.convert(&o.all_of[0], &join(pointer, "allOf/0"), naming);
+        // `allOf: [{$ref: X}, {description: ...}]` (how AWS and others attach a description to a
+        // reference) is X: members that only annotate add nothing to merge.
+        let constraining: Vec<(usize, &Schema)> = o
+            .all_of
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| !is_annotation_only(m))
+            .collect();
+        if let ([(i, only)], true) = (constraining.as_slice(), plain_wrapper) {
+            let mut c = self.convert(only, &join(pointer, &format!("allOf/{i}")), naming);
             c.nullable |= o.is_nullable() == Some(true);
+            let annotation = o.all_of.iter().find_map(|m| match m {
+                Schema::Object(obj) => match obj.as_ref() {
+                    ObjectOrReference::Object(a) if is_annotation_only(m) => a.description.clone(),
+                    _ => None,
+                },
+                Schema::Boolean(_) => None,
+            });
+            if let Some(d) = o.description.clone().or(annotation) {
+                c.description = Some(d);
+            }
             return c;
         }
         let mut merged = ObjectSchema {
@@ -749,7 +801,8 @@ impl<'a> SchemaCx<'a> {
                 _ => variant_kind_name(resolved_obj),
             };
             let variant = variant_names.claim([base.as_str()]);
-            let hint = Naming::hint([format!("{name}{variant}")]);
+            // The name asked for, not the one got: see `convert_struct`.
+            let hint = Naming::hint([format!("{}{variant}", naming.first())]);
             let is_inline = matches!(member, Schema::Object(b) if matches!(b.as_ref(), ObjectOrReference::Object(_)));
             let (ty, inject_tag) = match (&tag, resolved_obj, is_inline) {
                 (Some(tag), Some(obj), true)
@@ -850,7 +903,10 @@ impl<'a> SchemaCx<'a> {
         description: Option<String>,
         pointer: &str,
     ) -> String {
-        let key = shape_key(&kind);
+        // The name a schema's position asks for is part of the key: identical shapes share a type
+        // only when they would be named alike, so a name never depends on which of two places
+        // was converted first (adding an operation cannot rename an existing type).
+        let key = format!("{}\u{0}{}", naming.first(), shape_key(&kind));
         if let Naming::Hint(_) = naming {
             if let Some(existing) = self.shapes.get(&key) {
                 self.names.release(&name);
@@ -1025,6 +1081,28 @@ fn shape_key(kind: &TypeKind) -> String {
 }
 
 /// `#/components/schemas/Name` -> `Name` (only for direct component references).
+/// A schema that only documents (`{description: ...}`, `{title, example}`): it accepts every value.
+fn is_annotation_only(schema: &Schema) -> bool {
+    let Schema::Object(obj) = schema else {
+        return false;
+    };
+    let ObjectOrReference::Object(o) = obj.as_ref() else {
+        return false;
+    };
+    let bare = ObjectSchema {
+        title: o.title.clone(),
+        description: o.description.clone(),
+        example: o.example.clone(),
+        examples: o.examples.clone(),
+        deprecated: o.deprecated,
+        read_only: o.read_only,
+        write_only: o.write_only,
+        extensions: o.extensions.clone(),
+        ..Default::default()
+    };
+    *o == bare
+}
+
 pub fn component_name(ref_path: &str) -> Option<String> {
     let pointer = ref_pointer(ref_path);
     let rest = pointer.strip_prefix("/components/schemas/")?;

@@ -209,9 +209,10 @@ fn repair_external_docs(
 ) {
     if let Some(Value::Object(docs)) = obj.get_mut("externalDocs") {
         let at = join(pointer, "externalDocs");
-        let keep = docs.contains_key("url") && repair_url_field(docs, "url", &at, base, warnings);
+        let has_url = docs.contains_key("url");
+        let keep = has_url && repair_url_field(docs, "url", &at, base, warnings);
         if !keep {
-            if !docs.contains_key("url") {
+            if !has_url {
                 warnings.push(Diagnostic::warning(
                     at,
                     "`externalDocs` without `url`; dropped",

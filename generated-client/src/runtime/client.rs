@@ -1,0 +1,92 @@
+//! [`Client`]: the configured, shareable handle every operation is called on.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderName};
+use reqwest::Url;
+
+use super::auth::{AuthPlacement, PreparedAuth, REDACTED};
+use super::retry::RetryPolicy;
+
+/// The API client. Cloning is cheap (the configuration and connection pool are shared), so create
+/// one and reuse it. It is built by a [`ClientBuilder`](super::ClientBuilder).
+#[derive(Clone)]
+pub struct Client {
+    pub(super) inner: Arc<ClientInner>,
+}
+
+pub(super) struct ClientInner {
+    pub(super) http: reqwest::Client,
+    /// The base URL as given (normalised, without a trailing `/`), and parsed: each request
+    /// clones the parsed one and sets only its path, so the scheme and host are parsed once.
+    pub(super) base_url: String,
+    pub(super) base: Url,
+    /// Where the key goes (for `Debug`), and the key in that form.
+    pub(super) placement: AuthPlacement,
+    pub(super) auth: PreparedAuth,
+    pub(super) has_api_key: bool,
+    pub(super) default_headers: HeaderMap,
+    pub(super) timeout: Duration,
+    pub(super) max_retries: u32,
+    pub(super) retry_policy: RetryPolicy,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &*self.inner;
+        f.debug_struct("Client")
+            .field("base_url", &inner.base_url)
+            .field("auth", &inner.placement)
+            .field(
+                "api_key",
+                &if inner.has_api_key {
+                    Some(REDACTED)
+                } else {
+                    None
+                },
+            )
+            .field(
+                "default_headers",
+                &inner
+                    .default_headers
+                    .keys()
+                    .map(HeaderName::as_str)
+                    .collect::<Vec<_>>(),
+            )
+            .field("timeout", &inner.timeout)
+            .field("max_retries", &inner.max_retries)
+            .field("retry_policy", &inner.retry_policy)
+            .finish_non_exhaustive()
+    }
+}
+
+// `Client::builder`, `Client::new` and `Client::from_env` are defined by the generated crate, which
+// knows its API's configuration: they call `ClientBuilder::for_api` with it.
+impl Client {
+    /// The base URL, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The default timeout of one attempt.
+    pub fn timeout(&self) -> Duration {
+        self.inner.timeout
+    }
+
+    /// The default number of retries.
+    pub fn max_retries(&self) -> u32 {
+        self.inner.max_retries
+    }
+
+    /// The retry delays.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry_policy
+    }
+
+    /// The underlying HTTP client.
+    pub fn http_client(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+}

@@ -1,0 +1,223 @@
+//! Authentication: where the API key goes ([`AuthPlacement`]), the key itself ([`ApiKey`], never
+//! printed), and the form it takes on every request, computed once when the client is built.
+
+use std::fmt;
+use std::sync::Arc;
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+use reqwest::header::{HeaderName, HeaderValue};
+
+use super::builder::BuildError;
+use super::validate::check_cookie_name;
+
+/// What `Debug` and `Display` show instead of a secret.
+pub(super) const REDACTED: &str = "[redacted]";
+
+/// Characters that cannot appear raw in a cookie value (RFC 6265 `cookie-octet`), plus `%` so that
+/// the encoding can be undone unambiguously.
+pub(super) const COOKIE_VALUE: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b',')
+    .add(b';')
+    .add(b'\\')
+    .add(b'%');
+
+/// Where the API key is sent, one placement for the whole API ([`ApiConfig::auth`]).
+///
+/// [`ApiConfig::auth`]: super::ApiConfig::auth
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AuthPlacement {
+    /// The API needs no credentials; a configured key is ignored.
+    None,
+    /// `Authorization: Bearer <key>`.
+    Bearer,
+    /// `Authorization: Basic <base64>`, with the key read as `username:password` (a key without `:`
+    /// is the user name with an empty password).
+    Basic,
+    /// The key as the value of the named header, e.g. `Header("X-API-Key")`.
+    Header(&'static str),
+    /// The key as the named query parameter. URLs in errors are redacted.
+    Query(&'static str),
+    /// The key as the named cookie.
+    Cookie(&'static str),
+}
+
+/// An API key. Its `Debug` and `Display` output never reveal it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(Arc<str>);
+
+impl ApiKey {
+    /// Wraps a secret API key.
+    pub fn new(key: impl Into<String>) -> Self {
+        Self(Arc::from(key.into()))
+    }
+
+    /// Returns the secret key. Do not log the result.
+    pub fn expose_secret(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ApiKey({REDACTED})")
+    }
+}
+
+impl fmt::Display for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(REDACTED)
+    }
+}
+
+impl From<String> for ApiKey {
+    fn from(key: String) -> Self {
+        Self::new(key)
+    }
+}
+
+impl From<&str> for ApiKey {
+    fn from(key: &str) -> Self {
+        Self::new(key)
+    }
+}
+
+impl From<&String> for ApiKey {
+    fn from(key: &String) -> Self {
+        Self::new(key.as_str())
+    }
+}
+
+/// The key in the form it is attached to each request, computed once by
+/// [`ClientBuilder::build`](super::ClientBuilder::build).
+#[derive(Clone)]
+pub(super) enum PreparedAuth {
+    None,
+    Header(HeaderName, HeaderValue),
+    Query(&'static str, ApiKey),
+    Cookie(String),
+}
+
+impl PreparedAuth {
+    pub(super) fn new(placement: AuthPlacement, key: Option<&ApiKey>) -> Result<Self, BuildError> {
+        let Some(key) = key else {
+            return Ok(Self::None);
+        };
+        let secret = key.expose_secret();
+        if secret.is_empty() {
+            return Err(BuildError::InvalidApiKey {
+                reason: "the API key is empty".into(),
+            });
+        }
+        if secret.trim() != secret {
+            return Err(BuildError::InvalidApiKey {
+                reason: "the API key has leading or trailing whitespace".into(),
+            });
+        }
+        if secret.chars().any(char::is_control) {
+            return Err(BuildError::InvalidApiKey {
+                reason: "the API key contains control characters (such as CR or LF)".into(),
+            });
+        }
+        if !secret.is_ascii() {
+            return Err(BuildError::InvalidApiKey {
+                reason: "the API key contains non-ASCII characters".into(),
+            });
+        }
+        let sensitive = |value: String| -> Result<HeaderValue, BuildError> {
+            let mut value =
+                HeaderValue::from_str(&value).map_err(|_| BuildError::InvalidApiKey {
+                    reason: "the API key cannot be sent in an HTTP header".into(),
+                })?;
+            value.set_sensitive(true);
+            Ok(value)
+        };
+        Ok(match placement {
+            AuthPlacement::None => Self::None,
+            AuthPlacement::Bearer => Self::Header(
+                reqwest::header::AUTHORIZATION,
+                sensitive(format!("Bearer {secret}"))?,
+            ),
+            AuthPlacement::Basic => Self::Header(
+                reqwest::header::AUTHORIZATION,
+                sensitive(format!("Basic {}", basic_credentials(secret)))?,
+            ),
+            AuthPlacement::Header(name) => {
+                let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                    BuildError::InvalidHeader {
+                        name: name.to_owned(),
+                        reason: "invalid header name for the API key".into(),
+                    }
+                })?;
+                Self::Header(name, sensitive(secret.to_owned())?)
+            }
+            AuthPlacement::Query(name) => Self::Query(name, key.clone()),
+            AuthPlacement::Cookie(name) => {
+                check_cookie_name(name).map_err(|e| BuildError::InvalidHeader {
+                    name: "cookie".into(),
+                    reason: e.reason,
+                })?;
+                Self::Cookie(format!(
+                    "{name}={}",
+                    utf8_percent_encode(secret, COOKIE_VALUE)
+                ))
+            }
+        })
+    }
+}
+
+/// `user:password` in base64; a key without `:` is the user name with an empty password.
+fn basic_credentials(key: &str) -> String {
+    if key.contains(':') {
+        base64_encode(key.as_bytes())
+    } else {
+        base64_encode(format!("{key}:").as_bytes())
+    }
+}
+
+fn base64_encode(input: &[u8]) -> String {
+    const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
+    for chunk in input.chunks(3) {
+        let b0 = chunk[0];
+        let b1 = chunk.get(1).copied().unwrap_or(0);
+        let b2 = chunk.get(2).copied().unwrap_or(0);
+        let n = (u32::from(b0) << 16) | (u32::from(b1) << 8) | u32::from(b2);
+        out.push(char::from(TABLE[(n >> 18) as usize & 63]));
+        out.push(char::from(TABLE[(n >> 12) as usize & 63]));
+        out.push(if chunk.len() > 1 {
+            char::from(TABLE[(n >> 6) as usize & 63])
+        } else {
+            '='
+        });
+        out.push(if chunk.len() > 2 {
+            char::from(TABLE[n as usize & 63])
+        } else {
+            '='
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_rfc4648_vectors() {
+        let cases = [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(base64_encode(input.as_bytes()), expected);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! Macros generated code calls, so that the same impls are written once here rather than in
+//! every generated file.
+
+/// Implements `Display`, `FromStr` and serde for a generated string enum from its `as_str` and
+/// `From<&str>` (which carry the spec's values): the same few lines for every enum, kept here
+/// rather than repeated in every generated file.
+#[allow(unused_macros)]
+macro_rules! impl_string_enum {
+    ($name:ident) => {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(
+                    deserializer,
+                )?;
+                Ok(Self::from(value.as_ref()))
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use impl_string_enum;
+
+/// Implements `Display` (`Kind (CODE): message`) and `std::error::Error` for a generated error
+/// enum from its `kind()` and [`ErrorDetails`].
+#[allow(unused_macros)]
+macro_rules! impl_error_display {
+    ($name:ident) => {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.kind())?;
+                if let Some(code) = $crate::runtime::ErrorDetails::code(self) {
+                    write!(f, " ({code})")?;
+                }
+                if let Some(message) = $crate::runtime::ErrorDetails::message(self) {
+                    write!(f, ": {message}")?;
+                }
+                Ok(())
+            }
+        }
+
+        impl ::std::error::Error for $name {}
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use impl_error_display;

@@ -1,0 +1,252 @@
+//! The `openapi-rust-client` command: argument parsing, help text and exit codes. `src/main.rs`
+//! only calls [`main`]; everything it does is library code ([`crate::generate`],
+//! [`crate::output`]) that the repository's xtask shares.
+//!
+//! Arguments are parsed by hand: a handful of flags, and the generator is also a
+//! build-dependency ([`crate::build`]) where every extra crate is compile time for its users.
+
+use crate::output::{check_crate, default_crate_name, load_config, write_crate};
+use crate::Config;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// The binary's name, as installed by `cargo install --path generator`.
+pub const BIN: &str = "openapi-rust-client";
+
+/// How the command ended; each maps to one documented exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// 0: the crate was written, or `--check` found it up to date.
+    Ok,
+    /// 1: the spec was refused; the diagnostics (pointer, line, reason) are on stderr.
+    SpecRefused,
+    /// 2: the command line is wrong.
+    Usage,
+    /// 3: a file could not be read or written.
+    Io,
+    /// 4: `--check` found the crate out of date.
+    Stale,
+}
+
+impl Exit {
+    pub fn code(self) -> u8 {
+        match self {
+            Exit::Ok => 0,
+            Exit::SpecRefused => 1,
+            Exit::Usage => 2,
+            Exit::Io => 3,
+            Exit::Stale => 4,
+        }
+    }
+}
+
+pub const HELP: &str = "\
+openapi-rust-client: generate a typed async Rust client crate from an OpenAPI 3.0/3.1 document
+
+USAGE:
+    openapi-rust-client generate --spec FILE --out DIR [--crate-name NAME] [--config FILE] [--check]
+    openapi-rust-client --help | --version
+
+COMMANDS:
+    generate    Write a standalone client crate (its own [workspace], no dependency on this tool)
+                into DIR. Only files whose contents change are rewritten; Rust files an earlier
+                run generated and this one does not are removed.
+
+OPTIONS (generate):
+    --spec FILE         The OpenAPI document, YAML or JSON. Required.
+    --out DIR           The crate's directory; created if missing. Required.
+    --crate-name NAME   The package name. Default: the spec's file name up to its first dot,
+                        then `-client` (`petstore.yaml` -> `petstore-client`); a `crate_name` in
+                        --config wins over the default, --crate-name over both.
+    --config FILE       Settings in TOML: crate_name, crate_version, env_prefix (the environment
+                        variables `Client::from_env` reads, e.g. USERPLANE -> USERPLANE_API_KEY),
+                        include_operations, include_tags, [type_overrides].
+    --check             Write nothing; compare DIR with what would be generated.
+    -h, --help          Print this help.
+    -V, --version       Print the version.
+
+EXIT CODES:
+    0   done (with --check: DIR is up to date)
+    1   the spec was refused: each problem is printed with its JSON pointer, line and reason
+    2   usage error (unknown flag, missing value or argument)
+    3   a file could not be read or written
+    4   --check: DIR differs from what would be generated (the differences are printed)
+
+Warnings (parts of the spec supported only in part) go to stderr and do not change the exit code.
+";
+
+/// The parsed `generate` command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generate {
+    pub spec: PathBuf,
+    pub out: PathBuf,
+    pub crate_name: Option<String>,
+    pub config: Option<PathBuf>,
+    pub check: bool,
+}
+
+/// What the command line asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Help,
+    Version,
+    Generate(Generate),
+    // A `diff` command (what changes in the client between two specs) belongs here, beside
+    // `generate`, sharing its flags.
+}
+
+/// Parses the arguments after the program name.
+pub fn parse(args: &[String]) -> Result<Command, String> {
+    let Some(first) = args.first() else {
+        return Err("no command given".into());
+    };
+    match first.as_str() {
+        "-h" | "--help" | "help" => Ok(Command::Help),
+        "-V" | "--version" => Ok(Command::Version),
+        "generate" => parse_generate(&args[1..]).map(Command::Generate),
+        other => Err(format!("unknown command {other:?}")),
+    }
+}
+
+fn parse_generate(args: &[String]) -> Result<Generate, String> {
+    let (mut spec, mut out, mut crate_name, mut config, mut check) =
+        (None, None, None, None, false);
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = |flag: &str| {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{flag} needs a value"))
+        };
+        match arg.as_str() {
+            "--spec" => spec = Some(PathBuf::from(value("--spec")?)),
+            "--out" => out = Some(PathBuf::from(value("--out")?)),
+            "--crate-name" => crate_name = Some(value("--crate-name")?),
+            "--config" => config = Some(PathBuf::from(value("--config")?)),
+            "--check" => check = true,
+            other => return Err(format!("unknown argument {other:?}")),
+        }
+    }
+    Ok(Generate {
+        spec: spec.ok_or("--spec FILE is required")?,
+        out: out.ok_or("--out DIR is required")?,
+        crate_name,
+        config,
+        check,
+    })
+}
+
+/// Runs `generate`, reporting on stderr; returns how it ended.
+pub fn generate(command: &Generate) -> Exit {
+    let config = match config_for(command) {
+        Ok(config) => config,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Exit::Io;
+        }
+    };
+    let spec = &command.spec;
+    let text = match std::fs::read_to_string(spec) {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", spec.display());
+            return Exit::Io;
+        }
+    };
+    let out = &command.out;
+    let (record, changelog) = match crate::output::read_previous(out) {
+        Ok(previous) => previous,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Exit::Io;
+        }
+    };
+    let previous = crate::Previous {
+        record: record.as_ref(),
+        changelog: changelog.as_deref(),
+    };
+    let (generation, decision) = match crate::regenerate(&text, &config, previous) {
+        Ok(generated) => generated,
+        Err(diagnostics) => {
+            eprintln!(
+                "{}: cannot generate a client:\n{diagnostics}",
+                spec.display()
+            );
+            return Exit::SpecRefused;
+        }
+    };
+    for warning in &generation.warnings {
+        eprintln!("{}: {warning}", spec.display());
+    }
+    if let Some(summary) = crate::output::regeneration_summary(record.as_ref(), &decision) {
+        eprint!("{summary}");
+    }
+    if command.check {
+        return match check_crate(&generation.krate, out) {
+            Ok(()) => {
+                eprintln!("{} is up to date", out.display());
+                Exit::Ok
+            }
+            Err(differences) => {
+                eprintln!(
+                    "{} is stale; run `{BIN} generate` again:\n{}",
+                    out.display(),
+                    differences.join("\n")
+                );
+                Exit::Stale
+            }
+        };
+    }
+    if let Err(e) = write_crate(&generation.krate, out) {
+        eprintln!("error: {e}");
+        return Exit::Io;
+    }
+    eprintln!(
+        "generated {} {} ({} operations, {} types) in {}",
+        config.crate_name,
+        decision.version,
+        generation.api.operations.len(),
+        generation.api.types.len(),
+        out.display()
+    );
+    Exit::Ok
+}
+
+/// The configuration: `--config` if given, the crate name from `--crate-name`, the file or the
+/// spec's name, and always standalone (a crate generated anywhere must build on its own).
+pub fn config_for(command: &Generate) -> Result<Config, String> {
+    let default_name = command
+        .crate_name
+        .clone()
+        .unwrap_or_else(|| default_crate_name(&command.spec));
+    let mut config = match &command.config {
+        Some(path) => load_config(path, &default_name)?,
+        None => Config::new(&default_name),
+    };
+    if let Some(name) = &command.crate_name {
+        config.crate_name = name.clone();
+    }
+    config.standalone = true;
+    Ok(config)
+}
+
+/// The binary's entry point.
+pub fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let exit = match parse(&args) {
+        Ok(Command::Help) => {
+            print!("{HELP}");
+            Exit::Ok
+        }
+        Ok(Command::Version) => {
+            println!("{BIN} {}", env!("CARGO_PKG_VERSION"));
+            Exit::Ok
+        }
+        Ok(Command::Generate(command)) => generate(&command),
+        Err(message) => {
+            eprintln!("error: {message}\n\nRun `{BIN} --help` for usage.");
+            Exit::Usage
+        }
+    };
+    ExitCode::from(exit.code())
+}
