@@ -558,7 +558,7 @@ fn emit_request_fn(
     };
     let op_id = &op.id;
     let template = &op.path;
-    let http_method = format_ident!("{}", op.http_method);
+    let http_method = format_ident!("{}", op.http_method.as_str());
     let body_stmt = op.body.is_some().then(|| quote!(parts.body = #body_expr;));
     let mutable =
         (!query.is_empty() || !headers.is_empty() || !cookies.is_empty() || op.body.is_some())
