@@ -737,10 +737,6 @@ fn emit_pagination(
     error: &syn::Ident,
 ) -> Option<TokenStream> {
     let pagination = op.pagination.as_ref()?;
-    if op.body.is_some() {
-        return None;
-    }
-    op.params_type.as_ref()?;
     let stream_fn = format_ident!("{}_stream", op.method_name);
     let method = format_ident!("{}", op.method_name);
     let item = rust_type(&pagination.item_ty);
@@ -862,8 +858,7 @@ pub fn api_surface(api: &Api) -> TokenStream {
         let stream = op.pagination.as_ref().map(|p| {
             let name = format_ident!("{}_stream", op.method_name);
             let item = rust_type(&p.item_ty);
-            let path_args = args.iter().take(args.len() - usize::from(op.body.is_some()));
-            quote!(fn #name(&self, #(#path_args),*) -> impl Stream<Item = Result<#item, Error<#error>>>;)
+            quote!(fn #name(&self, #(#args),*) -> impl Stream<Item = Result<#item, Error<#error>>>;)
         });
         groups.entry(op.group.clone()).or_default().push(quote! {
             #[doc = #doc]

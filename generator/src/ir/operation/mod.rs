@@ -154,7 +154,12 @@ impl OperationBuilder<'_, '_> {
             });
         let body = self.request_body(op, &type_prefix);
         let (success, errors) = self.responses(op, &type_prefix);
-        let pagination = super::pagination::detect(self.cx, &params, &success);
+        // A list that takes a request body (a search) has no `_stream` helper: the helper takes the
+        // path arguments and the parameters only. Decided here, once, for every emitter.
+        let pagination = match body {
+            None => super::pagination::detect(self.cx, &params, &success),
+            Some(_) => None,
+        };
         Operation {
             id,
             group,
