@@ -61,13 +61,14 @@ pub fn cargo_toml(api: &Api, config: &Config, features: &BTreeSet<&'static str>)
 }
 
 pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
-    let title = format!(" # {} client", api.title);
+    // The spec's title and description are Markdown as much as any other prose of the spec.
+    let title = format!(" # {} client", super::escape_doc(&api.title));
     let description: Vec<String> = api
         .description
         .as_deref()
         .map(|d| {
             d.lines()
-                .map(|l| format!(" {l}").trim_end().to_owned())
+                .map(|l| format!(" {}", super::escape_doc(l)).trim_end().to_owned())
                 .collect()
         })
         .unwrap_or_default();

@@ -345,7 +345,47 @@ fn list_marker_width(line: &str) -> Option<usize> {
 
 /// Keeps spec prose from being read as rustdoc markup it is not: bare URLs become links (rustdoc
 /// warns on bare URLs), and brackets that look like intra-doc links are escaped.
-fn escape_doc(s: &str) -> String {
+pub(crate) fn escape_doc(s: &str) -> String {
+    // Markdown links (`[RFD 21](https://...)`) are already links: kept as written.
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some((start, end)) = markdown_link(rest) {
+        out.push_str(&escape_words(&rest[..start]));
+        out.push_str(&rest[start..end]);
+        rest = &rest[end..];
+    }
+    out.push_str(&escape_words(rest));
+    out
+}
+
+/// The byte range of the first `[text](http...)` in `s`: text without brackets, URL without
+/// spaces or parentheses.
+fn markdown_link(s: &str) -> Option<(usize, usize)> {
+    let mut from = 0;
+    while let Some(open) = s[from..].find('[').map(|i| from + i) {
+        from = open + 1;
+        let Some(close) = s[open + 1..].find(']').map(|i| open + 1 + i) else {
+            return None;
+        };
+        if s[open + 1..close].contains('[') {
+            continue;
+        }
+        let after = &s[close + 1..];
+        if !(after.starts_with("(http://") || after.starts_with("(https://")) {
+            continue;
+        }
+        let Some(len) = after.find(')') else {
+            return None;
+        };
+        if after[1..len].contains([' ', '(']) {
+            continue;
+        }
+        return Some((open, close + 1 + len + 1));
+    }
+    None
+}
+
+fn escape_words(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for (i, word) in s.split(' ').enumerate() {
         if i > 0 {
@@ -375,6 +415,17 @@ fn escape_doc(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markdown_links_are_kept_and_other_brackets_escaped() {
+        assert_eq!(
+            escape_doc(
+                "See [RFD-21](https://rfd.example/0021#router) and [v2] at https://x.example."
+            ),
+            "See [RFD-21](https://rfd.example/0021#router) and \\[v2\\] at <https://x.example>."
+        );
+        assert_eq!(escape_doc("a [b](c) [d]"), "a \\[b\\](c) \\[d\\]");
+    }
 
     #[test]
     fn list_items_continued_on_the_next_line_are_indented() {
