@@ -33,21 +33,17 @@ async fn prism_accepts_valid_updates_and_the_client_decodes_its_responses() {
         ("an empty body", UpdateLinkRequest::default()),
         (
             "a null title",
-            UpdateLinkRequest {
-                link_title: Nullable::Null,
-                ..Default::default()
-            },
+            UpdateLinkRequest::new().link_title(Nullable::Null),
         ),
         (
             "every field, at its length limit",
-            UpdateLinkRequest {
-                link_title: Nullable::Value("t".repeat(255)),
-                link_reusable: Some(false),
-                link_provider_type: Some(LinkProviderType::ZohoDesk),
-                link_provider_id: Nullable::Null,
-                link_provider_ref: Nullable::Value("https://desk.example.com/t/1".into()),
-                link_meta: Some(BTreeMap::from([("source".to_owned(), "m".repeat(1024))])),
-            },
+            UpdateLinkRequest::new()
+                .link_title(Nullable::Value("t".repeat(255)))
+                .link_reusable(false)
+                .link_provider_type(LinkProviderType::ZohoDesk)
+                .link_provider_id(Nullable::Null)
+                .link_provider_ref(Nullable::Value("https://desk.example.com/t/1".into()))
+                .link_meta(BTreeMap::from([("source".to_owned(), "m".repeat(1024))])),
         ),
     ];
     // Ids that need encoding must still match the path template's segments.
@@ -186,10 +182,7 @@ async fn prism_rejects_requests_that_bypass_client_validation() {
     assert!(response.headers().get(VIOLATIONS).is_some());
 
     // The client refuses the first of these bodies itself, before Prism sees it.
-    let long = UpdateLinkRequest {
-        link_title: Nullable::Value("t".repeat(256)),
-        ..Default::default()
-    };
+    let long = UpdateLinkRequest::new().link_title(Nullable::Value("t".repeat(256)));
     let err = support::bounded(client.links().update("ws_1", "lnk_1", &long))
         .await
         .unwrap_err();

@@ -60,17 +60,16 @@ async fn update_sends_put_with_bearer_key_json_content_type_and_exact_body() {
 #[tokio::test]
 async fn every_body_field_reaches_the_wire_under_its_spec_name() {
     let server = server_answering(success()).await;
-    let body = UpdateLinkRequest {
-        link_title: Nullable::Value("T".into()),
-        link_reusable: Some(true),
-        link_provider_type: Some(LinkProviderType::JiraServiceManagement),
-        link_provider_id: Nullable::Null,
-        link_provider_ref: Nullable::Value("https://x.example/1".into()),
-        link_meta: Some(BTreeMap::from([
+    let body = UpdateLinkRequest::new()
+        .link_title(Nullable::Value("T".into()))
+        .link_reusable(true)
+        .link_provider_type(LinkProviderType::JiraServiceManagement)
+        .link_provider_id(Nullable::Null)
+        .link_provider_ref(Nullable::Value("https://x.example/1".into()))
+        .link_meta(BTreeMap::from([
             ("b".to_owned(), "2".to_owned()),
             ("a".to_owned(), "1".to_owned()),
-        ])),
-    };
+        ]));
     bounded(client(&server).links().update("ws_1", "lnk_1", &body))
         .await
         .expect("the call succeeds");
@@ -98,10 +97,7 @@ async fn link_title_tristate_reaches_the_wire_as_absent_null_or_value() {
         (Nullable::Value("x".to_owned()), r#"{"linkTitle":"x"}"#),
     ];
     for (title, _) in &cases {
-        let body = UpdateLinkRequest {
-            link_title: title.clone(),
-            ..Default::default()
-        };
+        let body = UpdateLinkRequest::new().link_title(title.clone());
         bounded(client.links().update("ws_1", "lnk_1", &body))
             .await
             .expect("the call succeeds");
@@ -227,10 +223,7 @@ async fn default_and_call_headers_are_sent_and_call_headers_win() {
 async fn link_title_over_255_characters_fails_locally_naming_the_field() {
     let server = server_answering(success()).await;
     let client = client(&server);
-    let long = UpdateLinkRequest {
-        link_title: Nullable::Value("t".repeat(256)),
-        ..Default::default()
-    };
+    let long = UpdateLinkRequest::new().link_title(Nullable::Value("t".repeat(256)));
     let e = invalid_request(bounded(client.links().update("ws_1", "lnk_1", &long)).await);
     assert_eq!(e.field, "body.linkTitle");
     assert_eq!(
@@ -240,10 +233,7 @@ async fn link_title_over_255_characters_fails_locally_naming_the_field() {
     assert!(received(&server).await.is_empty(), "nothing was sent");
 
     // The limit counts characters, not bytes: 255 two-byte characters are fine.
-    let at_limit = UpdateLinkRequest {
-        link_title: Nullable::Value("é".repeat(255)),
-        ..Default::default()
-    };
+    let at_limit = UpdateLinkRequest::new().link_title(Nullable::Value("é".repeat(255)));
     bounded(client.links().update("ws_1", "lnk_1", &at_limit))
         .await
         .expect("255 characters are allowed");
@@ -256,31 +246,20 @@ async fn other_body_constraints_fail_locally_by_json_path() {
     let client = client(&server);
     let cases = [
         (
-            UpdateLinkRequest {
-                link_meta: Some(BTreeMap::from([("foo".to_owned(), "m".repeat(1025))])),
-                ..Default::default()
-            },
+            UpdateLinkRequest::new()
+                .link_meta(BTreeMap::from([("foo".to_owned(), "m".repeat(1025))])),
             "body.linkMeta.foo",
         ),
         (
-            UpdateLinkRequest {
-                link_provider_id: Nullable::Value("p".repeat(256)),
-                ..Default::default()
-            },
+            UpdateLinkRequest::new().link_provider_id(Nullable::Value("p".repeat(256))),
             "body.linkProviderId",
         ),
         (
-            UpdateLinkRequest {
-                link_provider_ref: Nullable::Value("r".repeat(2049)),
-                ..Default::default()
-            },
+            UpdateLinkRequest::new().link_provider_ref(Nullable::Value("r".repeat(2049))),
             "body.linkProviderRef",
         ),
         (
-            UpdateLinkRequest {
-                link_provider_type: Some(LinkProviderType::from("carrier_pigeon")),
-                ..Default::default()
-            },
+            UpdateLinkRequest::new().link_provider_type(LinkProviderType::from("carrier_pigeon")),
             "body.linkProviderType",
         ),
     ];

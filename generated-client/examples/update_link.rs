@@ -32,10 +32,7 @@ async fn main() -> ExitCode {
         }
     };
 
-    let body = UpdateLinkRequest {
-        link_title: title.into(),
-        ..Default::default()
-    };
+    let body = UpdateLinkRequest::new().link_title(title);
     match client.links().update(&workspace_id, &link_id, &body).await {
         Ok(updated) => {
             let link = &updated.data.link;

@@ -153,8 +153,20 @@ pub fn generate(command: &Generate) -> Exit {
             return Exit::Io;
         }
     };
-    let generation = match crate::generate(&text, &config) {
-        Ok(generation) => generation,
+    let out = &command.out;
+    let (record, changelog) = match crate::output::read_previous(out) {
+        Ok(previous) => previous,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Exit::Io;
+        }
+    };
+    let previous = crate::Previous {
+        record: record.as_ref(),
+        changelog: changelog.as_deref(),
+    };
+    let (generation, decision) = match crate::regenerate(&text, &config, previous) {
+        Ok(generated) => generated,
         Err(diagnostics) => {
             eprintln!(
                 "{}: cannot generate a client:\n{diagnostics}",
@@ -166,7 +178,9 @@ pub fn generate(command: &Generate) -> Exit {
     for warning in &generation.warnings {
         eprintln!("{}: {warning}", spec.display());
     }
-    let out = &command.out;
+    if let Some(summary) = crate::output::regeneration_summary(record.as_ref(), &decision) {
+        eprint!("{summary}");
+    }
     if command.check {
         return match check_crate(&generation.krate, out) {
             Ok(()) => {
@@ -188,8 +202,9 @@ pub fn generate(command: &Generate) -> Exit {
         return Exit::Io;
     }
     eprintln!(
-        "generated {} ({} operations, {} types) in {}",
+        "generated {} {} ({} operations, {} types) in {}",
         config.crate_name,
+        decision.version,
         generation.api.operations.len(),
         generation.api.types.len(),
         out.display()

@@ -9,6 +9,7 @@ pub mod build;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
+pub mod diff;
 pub mod emit;
 pub mod ir;
 pub mod load;
@@ -28,6 +29,36 @@ pub struct Generation {
 
 /// Loads `spec_text`, builds the IR and emits the client crate.
 pub fn generate(spec_text: &str, config: &Config) -> Result<Generation, Diagnostics> {
+    generate_inner(spec_text, config, None).map(|(generation, _)| generation)
+}
+
+/// What a crate generated before left next to it: its record and changelog.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Previous<'a> {
+    pub record: Option<&'a diff::Record>,
+    pub changelog: Option<&'a str>,
+}
+
+/// [`generate`] over a crate generated before: compares the new API with the recorded one, sets
+/// the version by Cargo's semver rules and adds `CHANGELOG.md` with a new entry when something
+/// changed. The same spec over its own output gives the same files.
+pub fn regenerate(
+    spec_text: &str,
+    config: &Config,
+    previous: Previous<'_>,
+) -> Result<(Generation, diff::record::Decision), Diagnostics> {
+    let (generation, decision) = generate_inner(spec_text, config, Some(previous))?;
+    Ok((
+        generation,
+        decision.expect("asked for with a previous crate"),
+    ))
+}
+
+fn generate_inner(
+    spec_text: &str,
+    config: &Config,
+    previous: Option<Previous<'_>>,
+) -> Result<(Generation, Option<diff::record::Decision>), Diagnostics> {
     let doc = load::load_str(spec_text)?;
     let (api, ir_warnings) = ir::build(&doc, config).map_err(|mut e| {
         for d in &mut e.0 {
@@ -41,15 +72,28 @@ pub fn generate(spec_text: &str, config: &Config) -> Result<Generation, Diagnost
         d
     }));
     let sha256 = doc.sha256.clone();
+    let decision = previous.map(|previous| {
+        diff::record::decide(
+            previous.record,
+            previous.changelog,
+            &sha256,
+            &diff::Surface::of(&api),
+            &config.crate_version,
+        )
+    });
+    let mut config = config.clone();
+    if let Some(decision) = &decision {
+        config.crate_version = decision.version.clone();
+    }
     // The document (raw JSON and typed model) is the largest structure and emitting does not need
     // it: it is freed on another thread while the crate is emitted. Its line index stays, for
     // diagnostics.
     let load::Document {
         spec, raw, lines, ..
     } = doc;
-    let krate = std::thread::scope(|scope| {
+    let mut krate = std::thread::scope(|scope| {
         scope.spawn(move || drop((spec, raw)));
-        emit::emit(&api, config, &sha256)
+        emit::emit(&api, &config, &sha256)
     })
     .map_err(|mut e| {
         for d in &mut e.0 {
@@ -57,9 +101,17 @@ pub fn generate(spec_text: &str, config: &Config) -> Result<Generation, Diagnost
         }
         e
     })?;
-    Ok(Generation {
+    if let Some(decision) = &decision {
+        krate.files.push(GeneratedFile {
+            path: diff::record::CHANGELOG_PATH.into(),
+            contents: decision.changelog.clone(),
+        });
+        krate.files.sort_by(|a, b| a.path.cmp(&b.path));
+    }
+    let generation = Generation {
         krate,
         api,
         warnings,
-    })
+    };
+    Ok((generation, decision))
 }

@@ -155,3 +155,36 @@ pub fn load_config(path: &Path, default_name: &str) -> Result<Config, String> {
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     Config::from_toml(&text, default_name).map_err(|e| format!("{}: {e}", path.display()))
 }
+
+/// What a crate generated before left in `dir`: its API record (`.codegen/api.json`) and its
+/// changelog, for [`crate::regenerate`]. Neither is an error when absent (a first generation); a
+/// record that does not parse is.
+pub fn read_previous(dir: &Path) -> Result<(Option<crate::diff::Record>, Option<String>), String> {
+    let record_path = dir.join(crate::diff::record::RECORD_PATH);
+    let record = match std::fs::read_to_string(&record_path) {
+        Ok(json) => Some(crate::diff::Record::from_json(&json).map_err(|e| {
+            format!(
+                "{}: {e}\n  help: a record written by another generator version; delete it to start the changelog over (the version restarts from the configuration)",
+                dir.display()
+            )
+        })?),
+        Err(_) => None,
+    };
+    let changelog = std::fs::read_to_string(dir.join(crate::diff::record::CHANGELOG_PATH)).ok();
+    Ok((record, changelog))
+}
+
+/// What a regeneration prints: the report of what changed for code using the crate, breaking
+/// first, and the version move; nothing when nothing changed.
+pub fn regeneration_summary(
+    previous: Option<&crate::diff::Record>,
+    decision: &crate::diff::record::Decision,
+) -> Option<String> {
+    let report = decision.report.as_ref()?;
+    Some(format!(
+        "{}version {} -> {}\n",
+        report.to_text(),
+        previous.map_or("(none)", |r| r.version.as_str()),
+        decision.version
+    ))
+}

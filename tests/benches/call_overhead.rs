@@ -22,7 +22,7 @@ use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
-use userplane::{Nullable, UpdateLinkRequest};
+use userplane::UpdateLinkRequest;
 
 // ---------------------------------------------------------------------------------------------
 // Allocation counting (this thread only)
@@ -353,12 +353,10 @@ fn main() {
         .expect("generated client");
     let hand = Hand::new(&base);
     let meta = BTreeMap::from([("source".to_owned(), "bench".to_owned())]);
-    let body = UpdateLinkRequest {
-        link_title: Nullable::Value("Quarterly review".into()),
-        link_reusable: Some(true),
-        link_meta: Some(meta.clone()),
-        ..Default::default()
-    };
+    let body = UpdateLinkRequest::new()
+        .link_title("Quarterly review")
+        .link_reusable(true)
+        .link_meta(meta.clone());
     let hand_body = HandRequest {
         link_title: Some("Quarterly review"),
         link_reusable: Some(true),

@@ -34,7 +34,7 @@ async fn page_numbers_are_followed_until_has_more_is_false() {
             .await;
     }
     let client = client(&server);
-    let params = ListLinkParams { page: 1, per_page: Some(2) };
+    let params = ListLinkParams::new(1).per_page(2);
     let ids: Vec<String> = client
         .links()
         .list_stream("ws", &params)
@@ -54,7 +54,7 @@ async fn an_empty_page_stops_even_if_the_server_claims_more() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let items: Vec<_> = client.links().list_stream("ws", &ListLinkParams { page: 1, per_page: None }).collect().await;
+    let items: Vec<_> = client.links().list_stream("ws", &ListLinkParams::new(1)).collect().await;
     assert!(items.is_empty());
 }
 
@@ -73,7 +73,7 @@ async fn an_error_ends_the_stream_after_yielding_it() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let items: Vec<_> = client.links().list_stream("ws", &ListLinkParams { page: 1, per_page: None }).collect().await;
+    let items: Vec<_> = client.links().list_stream("ws", &ListLinkParams::new(1)).collect().await;
     assert_eq!(items.len(), 2);
     assert!(items[0].is_ok());
     let err = items[1].as_ref().unwrap_err();

@@ -195,10 +195,7 @@ pub fn builder_for(base: &str) -> ClientBuilder {
 
 /// The body of a simple update: a new title.
 pub fn title_update(title: &str) -> UpdateLinkRequest {
-    UpdateLinkRequest {
-        link_title: title.to_owned().into(),
-        ..Default::default()
-    }
+    UpdateLinkRequest::new().link_title(title)
 }
 
 /// A complete 200 body of `links.update`: every property the spec lists, all required ones

@@ -65,18 +65,29 @@ pub fn run(args: &[String]) -> Result<(), String> {
     };
     let text = std::fs::read_to_string(&spec)
         .map_err(|e| format!("error: cannot read {}: {e}", spec.display()))?;
-    let generation = generator::generate(&text, &config)
+    // What the crate already there records: its API and version, compared with the new ones.
+    let (record, changelog) =
+        generator::output::read_previous(&out_dir).map_err(|e| format!("error: {e}"))?;
+    let previous = generator::Previous {
+        record: record.as_ref(),
+        changelog: changelog.as_deref(),
+    };
+    let (generation, decision) = generator::regenerate(&text, &config, previous)
         .map_err(|e| format!("{}: cannot generate a client:\n{e}", spec.display()))?;
     for w in &generation.warnings {
         eprintln!("{}: {w}", spec.display());
+    }
+    if let Some(summary) = generator::output::regeneration_summary(record.as_ref(), &decision) {
+        eprint!("{summary}");
     }
     if args.check {
         return check(&generation.krate, &out_dir);
     }
     write(&generation.krate, &out_dir)?;
     eprintln!(
-        "generated {} ({} operations, {} types) in {}",
+        "generated {} {} ({} operations, {} types) in {}",
         config.crate_name,
+        decision.version,
         generation.api.operations.len(),
         generation.api.types.len(),
         out_dir.display()
@@ -101,7 +112,7 @@ fn check(krate: &GeneratedCrate, dir: &Path) -> Result<(), String> {
             Ok(())
         }
         Err(stale) => Err(format!(
-            "{} is stale; run `cargo xtask codegen`:\n{}",
+            "{} is stale (files, version or changelog); run `cargo xtask codegen`:\n{}",
             dir.display(),
             stale.join("\n")
         )),

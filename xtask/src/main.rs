@@ -2,10 +2,14 @@
 //!
 //! - `codegen`: regenerate `generated-client/` from `spec/userplane.yaml` (`--check`: fail if stale);
 //!   with `--spec FILE --out DIR`, generate a standalone crate from any OpenAPI 3.0/3.1 file.
+//! - `api-diff OLD NEW`: the changes to the generated API between two specs, with semver levels.
+//! - `semver-oracle`: the levels of `api-diff` checked against cargo-semver-checks on spec evolutions.
 //! - `test`: the whole test suite, including the Prism contract tests (installs Prism if missing).
 
+mod api_diff;
 mod bench;
 mod codegen;
+mod semver_oracle;
 mod test;
 
 use std::process::ExitCode;
@@ -22,6 +26,8 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::run(&args[1..]),
+        Some("api-diff") => api_diff::run(&args[1..]),
+        Some("semver-oracle") => semver_oracle::run(&args[1..]),
         Some("test") => test::run(&args[1..]),
         Some("bench-peers") => bench::run(&args[1..]),
         _ => Err(USAGE.to_owned()),
@@ -39,6 +45,11 @@ const USAGE: &str = "usage:
   cargo xtask codegen [--check]                       regenerate generated-client/ from spec/userplane.yaml
   cargo xtask codegen --spec FILE --out DIR [--crate-name NAME] [--config FILE]
                                                       generate a standalone client crate from any OpenAPI 3.0/3.1 spec
+  cargo xtask api-diff OLD NEW [--json] [--fail-on major|minor] [--config FILE]
+                                                      changes to the generated Rust API between two specs (files or git:REV:path),
+                                                      breaking first, each with its semver level
+  cargo xtask semver-oracle                           check api-diff's levels against cargo-semver-checks on spec
+                                                      evolutions of spec/userplane.yaml (installs it into .cache/)
   cargo xtask test                                    run the whole test suite (installs and starts Prism)
   cargo xtask bench-peers [--runs N] [--skip-check] [--spec FILE]...
                                                       benchmark generation against pinned peer generators (installs them into .cache/peers)";

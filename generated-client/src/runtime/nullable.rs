@@ -85,6 +85,13 @@ impl<T> From<T> for Nullable<T> {
     }
 }
 
+/// So a setter of a nullable string field takes a literal: `.link_title("Checkout bug")`.
+impl From<&str> for Nullable<String> {
+    fn from(value: &str) -> Self {
+        Self::Value(value.to_owned())
+    }
+}
+
 impl<T> From<Option<T>> for Nullable<T> {
     /// `None` becomes `Null` (an explicit clear), `Some(v)` becomes `Value(v)`.
     fn from(value: Option<T>) -> Self {

@@ -10,10 +10,11 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 pub fn emit_models<'a>(api: &'a Api, index: &'a TypeIndex<'a>) -> RustFile<'a> {
-    let items = api
-        .types
-        .iter()
-        .map(|t| job_at(t.origin.clone(), move || emit_type(t, index)));
+    let inputs = api.input_types();
+    let items = api.types.iter().map(move |t| {
+        let input = inputs.contains(t.name.as_str());
+        job_at(t.origin.clone(), move || emit_type(t, input, index))
+    });
     let needs_tagged = api
         .types
         .iter()
@@ -57,12 +58,13 @@ pub fn emit_models<'a>(api: &'a Api, index: &'a TypeIndex<'a>) -> RustFile<'a> {
     RustFile::new(head, imports, items.chain(helper))
 }
 
-fn emit_type(t: &TypeDef, index: &TypeIndex<'_>) -> TokenStream {
+/// `input`: code using the crate builds values of this type (it is reachable from a request).
+fn emit_type(t: &TypeDef, input: bool, index: &TypeIndex<'_>) -> TokenStream {
     let name = format_ident!("{}", t.name);
     let doc = docs([t.description.as_deref()]);
     let deprecated = t.deprecated.then(|| quote!(#[deprecated]));
     match &t.kind {
-        TypeKind::Struct(s) => emit_struct(&name, doc, deprecated, s, index),
+        TypeKind::Struct(s) => emit_struct(&name, doc, deprecated, s, input, index),
         TypeKind::Enum(values) => emit_enum(&name, doc, deprecated, values),
         TypeKind::Union(u) => emit_union(&name, doc, deprecated, u, index),
         TypeKind::Alias(ty) => {
@@ -89,6 +91,7 @@ fn emit_struct(
     doc: TokenStream,
     deprecated: Option<TokenStream>,
     s: &Struct,
+    input: bool,
     index: &TypeIndex<'_>,
 ) -> TokenStream {
     let fields = s.fields.iter().map(|f| {
@@ -123,7 +126,10 @@ fn emit_struct(
         }
     });
     let all_optional = s.fields.iter().all(|f| f.wrapper() != Wrapper::Plain);
-    let default = all_optional.then(|| quote!(Default,));
+    // Only types code builds derive `Default`: on a type only read, a required field added later
+    // would take the impl away, a breaking change for no use.
+    let default = (input && all_optional).then(|| quote!(Default,));
+    let builder = input.then(|| emit_builder(name, s));
     let checks: Vec<TokenStream> = s
         .fields
         .iter()
@@ -144,11 +150,130 @@ fn emit_struct(
         #doc
         #deprecated
         #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #extra
         }
+        #builder
         #validate
+    }
+}
+
+/// `new` taking the required fields, and a setter per optional field, for a struct code builds.
+/// The struct is `#[non_exhaustive]`, so a property the spec adds later is a new setter, not a
+/// broken struct literal.
+fn emit_builder(name: &syn::Ident, s: &Struct) -> TokenStream {
+    let required: Vec<&Field> = s
+        .fields
+        .iter()
+        .filter(|f| f.wrapper() == Wrapper::Plain)
+        .collect();
+    let params = required.iter().map(|f| {
+        let ident = format_ident!("{}", f.rust_name);
+        let ty = rust_type(&f.ty);
+        quote!(#ident: impl Into<#ty>)
+    });
+    let inits = s.fields.iter().map(|f| {
+        let ident = format_ident!("{}", f.rust_name);
+        match (f.wrapper(), f.boxed) {
+            (Wrapper::Plain, false) => quote!(#ident: #ident.into(),),
+            (Wrapper::Plain, true) => quote!(#ident: Box::new(#ident.into()),),
+            (Wrapper::Option, _) => quote!(#ident: None,),
+            (Wrapper::Nullable, _) => quote!(#ident: Nullable::Absent,),
+        }
+    });
+    let extra_init = s
+        .extra
+        .as_ref()
+        .map(|_| quote!(additional_properties: BTreeMap::new(),));
+    let setters = s
+        .fields
+        .iter()
+        .filter(|f| f.wrapper() != Wrapper::Plain)
+        .map(|f| {
+            let ident = format_ident!("{}", f.rust_name);
+            let setter = setter_name(&f.rust_name);
+            let ty = rust_type(&f.ty);
+            let doc = format!(" Sets `{}`.", f.name);
+            let value = if f.boxed {
+                quote!(Box::new(value.into()))
+            } else {
+                quote!(value.into())
+            };
+            match f.wrapper() {
+                Wrapper::Nullable if !f.boxed => quote! {
+                    #[doc = #doc]
+                    #[doc = ""]
+                    #[doc = " A value, or `Nullable::Null` to send `null`."]
+                    pub fn #setter(mut self, value: impl Into<Nullable<#ty>>) -> Self {
+                        self.#ident = value.into();
+                        self
+                    }
+                },
+                Wrapper::Nullable => quote! {
+                    #[doc = #doc]
+                    pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
+                        self.#ident = Nullable::Value(#value);
+                        self
+                    }
+                },
+                _ => quote! {
+                    #[doc = #doc]
+                    pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
+                        self.#ident = Some(#value);
+                        self
+                    }
+                },
+            }
+        });
+    let extra_setter = s.extra.as_ref().map(|ty| {
+        let ty = rust_type(ty);
+        quote! {
+            /// Sets the properties beyond the declared ones.
+            pub fn additional_properties(mut self, value: BTreeMap<String, #ty>) -> Self {
+                self.additional_properties = value;
+                self
+            }
+        }
+    });
+    let many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    quote! {
+        impl #name {
+            /// A value with the required fields; set optional ones with the methods below.
+            #many
+            pub fn new(#(#params),*) -> Self {
+                Self {
+                    #(#inits)*
+                    #extra_init
+                }
+            }
+            #(#setters)*
+            #extra_setter
+        }
+    }
+}
+
+/// A setter is named after its field, unless that would shadow a method every struct has.
+fn setter_name(field: &str) -> syn::Ident {
+    const TAKEN: [&str; 12] = [
+        "new",
+        "clone",
+        "fmt",
+        "eq",
+        "ne",
+        "validate",
+        "default",
+        "serialize",
+        "deserialize",
+        "into",
+        "from",
+        "additional_properties",
+    ];
+    if TAKEN.contains(&field) {
+        format_ident!("with_{}", field)
+    } else {
+        format_ident!("{}", field)
     }
 }
 

@@ -185,19 +185,62 @@ fn emit_params_struct(op: &Operation, index: &TypeIndex<'_>) -> Option<TokenStre
             let deprecated = p.deprecated.then(|| quote!(#[deprecated]));
             quote! { #doc #deprecated pub #ident: #ty, }
         });
-    let all_optional = op
+    let all_optional = params_all_optional(op);
+    let default = all_optional.then(|| quote!(Default,));
+    let non_path: Vec<_> = op
         .params
         .iter()
         .filter(|p| p.location != ParamLocation::Path)
-        .all(|p| !p.required);
-    let default = all_optional.then(|| quote!(Default,));
+        .collect();
+    let new_params = non_path.iter().filter(|p| p.required).map(|p| {
+        let ident = format_ident!("{}", p.rust_name);
+        let ty = rust_type(&p.ty);
+        quote!(#ident: impl Into<#ty>)
+    });
+    let inits = non_path.iter().map(|p| {
+        let ident = format_ident!("{}", p.rust_name);
+        if p.required {
+            quote!(#ident: #ident.into(),)
+        } else {
+            quote!(#ident: None,)
+        }
+    });
+    let setters = non_path.iter().filter(|p| !p.required).map(|p| {
+        let ident = format_ident!("{}", p.rust_name);
+        let setter = if p.rust_name == "new" {
+            format_ident!("with_new")
+        } else {
+            ident.clone()
+        };
+        let ty = rust_type(&p.ty);
+        let doc = format!(" Sets `{}`.", p.name);
+        quote! {
+            #[doc = #doc]
+            pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
+                self.#ident = Some(value.into());
+                self
+            }
+        }
+    });
+    let many = (non_path.iter().filter(|p| p.required).count() > 7)
+        .then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let doc = format!(" Query, header and cookie parameters of `{}`.", op.id);
     let _ = index;
+    // `#[non_exhaustive]` with `new` and setters: a parameter the spec adds later is a new setter.
     Some(quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq, #default)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
+        }
+        impl #name {
+            /// The required parameters; set optional ones with the methods below.
+            #many
+            pub fn new(#(#new_params),*) -> Self {
+                Self { #(#inits)* }
+            }
+            #(#setters)*
         }
     })
 }
@@ -230,6 +273,39 @@ fn signature(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
     (args, names)
 }
 
+/// Whether the operation's query/header/cookie parameters are all optional. Its method then takes
+/// none of them and `<method>_with` takes the parameter struct, so the first optional parameter
+/// the spec adds is a new method rather than a changed one.
+fn params_all_optional(op: &Operation) -> bool {
+    op.params_type.is_some()
+        && op
+            .params
+            .iter()
+            .filter(|p| p.location != ParamLocation::Path)
+            .all(|p| !p.required)
+}
+
+/// The arguments of the operation's main method, and what it passes to the request builder:
+/// [`signature`] without the parameter struct when every parameter in it is optional.
+fn method_args(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    let (args, names) = signature(op);
+    if !params_all_optional(op) {
+        return (args, names);
+    }
+    let params_ty = format_ident!("{}", op.params_type.as_deref().unwrap_or_default());
+    let mut kept = Vec::new();
+    let mut passed = Vec::new();
+    for (arg, name) in args.into_iter().zip(names) {
+        if name.to_string() == "params" {
+            passed.push(quote!(&#params_ty::default()));
+        } else {
+            kept.push(arg);
+            passed.push(name);
+        }
+    }
+    (kept, passed)
+}
+
 /// One operation's part: its parameter struct, its public method(s) in an impl block on the
 /// group's type (`owner`, or `Client` for the root), and its private request builder and decoder.
 fn emit_operation(
@@ -260,12 +336,29 @@ fn emit_operation(
 
     let public = {
         let pagination = emit_pagination(op, &request_fn, &decode_fn, &error);
+        let (method_args, passed) = method_args(op);
+        let with = params_all_optional(op).then(|| {
+            let with = format_ident!("{}_with", op.method_name);
+            let doc = format!(
+                " [`Self::{}`] with its optional parameters (`{}`).",
+                op.method_name,
+                op.params_type.as_deref().unwrap_or_default()
+            );
+            quote! {
+                #[doc = #doc]
+                #deprecated
+                pub fn #with(&self, #(#args),*) -> Call<#success, #error> {
+                    Call::new(self.client(), #request_fn(#(#arg_names),*), #decode_fn)
+                }
+            }
+        });
         quote! {
             #doc
             #deprecated
-            pub fn #method(&self, #(#args),*) -> Call<#success, #error> {
-                Call::new(self.client(), #request_fn(#(#arg_names),*), #decode_fn)
+            pub fn #method(&self, #(#method_args),*) -> Call<#success, #error> {
+                Call::new(self.client(), #request_fn(#(#passed),*), #decode_fn)
             }
+            #with
             #pagination
         }
     };
@@ -741,7 +834,12 @@ pub fn api_surface(api: &Api) -> TokenStream {
         let error = format_ident!("{}", op.error_type);
         let success = success_type(op);
         let (args, _) = signature(op);
+        let (main_args, _) = method_args(op);
         let doc = format!(" {} {}", op.http_method, op.path);
+        let with = params_all_optional(op).then(|| {
+            let with = format_ident!("{}_with", op.method_name);
+            quote!(fn #with(&self, #(#args),*) -> Call<#success, #error>;)
+        });
         let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
         let stream = op.pagination.as_ref().map(|p| {
             let name = format_ident!("{}_stream", op.method_name);
@@ -752,7 +850,8 @@ pub fn api_surface(api: &Api) -> TokenStream {
         groups.entry(op.group.clone()).or_default().push(quote! {
             #[doc = #doc]
             #deprecated
-            fn #method(&self, #(#args),*) -> Call<#success, #error>;
+            fn #method(&self, #(#main_args),*) -> Call<#success, #error>;
+            #with
             #stream
         });
     }

@@ -5,6 +5,7 @@
 //! - `schema`: JSON Schema -> [`TypeDef`]s / [`TypeRef`]s (hoisting, dedup, refs, cycles).
 //! - `operation`: paths -> [`Operation`]s, with one [`ErrorCase`] per declared error status.
 
+mod inputs;
 pub mod naming;
 mod operation;
 mod pagination;

@@ -2,8 +2,9 @@
 //!
 //! Inline object, enum and union schemas are hoisted into named [`TypeDef`]s. A name comes from
 //! where the schema stands (a property `linkProviderType` -> `LinkProviderType`; a request body of
-//! `UpdateLink` -> `UpdateLinkRequest`), and structurally identical inline schemas share one type:
-//! the shape of a type (its kind without docs) is its dedup key. Component schemas keep their
+//! `UpdateLink` -> `UpdateLinkRequest`), and structurally identical inline schemas that ask for the
+//! same name share one type: that name and the shape of a type (its kind without docs) are its
+//! dedup key, so names depend only on where a schema stands. Component schemas keep their
 //! spec names, reserved up front so `$ref`s resolve to a name before the target is converted, which
 //! also makes reference cycles terminate; [`SchemaCx::finish`] boxes the fields that close a cycle.
 
@@ -536,6 +537,9 @@ impl<'a> SchemaCx<'a> {
             };
         }
         let name = self.claim(&naming);
+        // Nested names build on the name this position asks for, not the one it got: a collision
+        // elsewhere then renames only this type, never the types inside it.
+        let base = naming.first();
         let mut field_names = Namespace::default();
         let mut fields = Vec::with_capacity(o.properties.len());
         for (prop, schema) in &o.properties {
@@ -545,7 +549,7 @@ impl<'a> SchemaCx<'a> {
             let c = match self.overrides.get(&override_key) {
                 Some(path) => Converted::of(override_type(path)),
                 None => {
-                    let qualified = format!("{name}{prop_type}");
+                    let qualified = format!("{base}{prop_type}");
                     // Generic words make poor type names on their own (`Status`, `Data`): qualify them first.
                     let hint = if GENERIC_NAMES.contains(&prop_type.as_str()) {
                         vec![qualified]
@@ -574,7 +578,7 @@ impl<'a> SchemaCx<'a> {
                 let v = self.convert(
                     s,
                     &join(pointer, "additionalProperties"),
-                    Naming::hint([format!("{name}Value")]),
+                    Naming::hint([format!("{base}Value")]),
                 );
                 Some(v.ty)
             }
@@ -797,7 +801,8 @@ impl<'a> SchemaCx<'a> {
                 _ => variant_kind_name(resolved_obj),
             };
             let variant = variant_names.claim([base.as_str()]);
-            let hint = Naming::hint([format!("{name}{variant}")]);
+            // The name asked for, not the one got: see `convert_struct`.
+            let hint = Naming::hint([format!("{}{variant}", naming.first())]);
             let is_inline = matches!(member, Schema::Object(b) if matches!(b.as_ref(), ObjectOrReference::Object(_)));
             let (ty, inject_tag) = match (&tag, resolved_obj, is_inline) {
                 (Some(tag), Some(obj), true)
@@ -898,7 +903,10 @@ impl<'a> SchemaCx<'a> {
         description: Option<String>,
         pointer: &str,
     ) -> String {
-        let key = shape_key(&kind);
+        // The name a schema's position asks for is part of the key: identical shapes share a type
+        // only when they would be named alike, so a name never depends on which of two places
+        // was converted first (adding an operation cannot rename an existing type).
+        let key = format!("{}\u{0}{}", naming.first(), shape_key(&kind));
         if let Naming::Hint(_) = naming {
             if let Some(existing) = self.shapes.get(&key) {
                 self.names.release(&name);
