@@ -5,7 +5,6 @@
 //!
 //! Response types accept fields the spec does not list (servers add fields over time), and
 //! string enums keep values they do not know in an `Unknown` variant.
-#![allow(clippy::large_enum_variant, clippy::too_many_lines, deprecated)]
 use crate::runtime::{InvalidRequest, Nullable, Validate};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -238,26 +237,26 @@ impl UpdateLinkRequest {
 impl Validate for UpdateLinkRequest {
     fn validate(&self, path: &str) -> Result<(), InvalidRequest> {
         if let crate::runtime::Nullable::Value(value) = &self.link_title {
-            let path = crate::runtime::join_path(path, "linkTitle");
-            crate::runtime::check_max_length(&path, value, 255usize)?;
+            let path = &crate::runtime::join_path(path, "linkTitle");
+            crate::runtime::check_max_length(path, value, 255usize)?;
         }
         if let Some(value) = &self.link_provider_type {
-            let path = crate::runtime::join_path(path, "linkProviderType");
-            crate::runtime::Validate::validate(value, &path)?;
+            let path = &crate::runtime::join_path(path, "linkProviderType");
+            crate::runtime::Validate::validate(value, path)?;
         }
         if let crate::runtime::Nullable::Value(value) = &self.link_provider_id {
-            let path = crate::runtime::join_path(path, "linkProviderId");
-            crate::runtime::check_max_length(&path, value, 255usize)?;
+            let path = &crate::runtime::join_path(path, "linkProviderId");
+            crate::runtime::check_max_length(path, value, 255usize)?;
         }
         if let crate::runtime::Nullable::Value(value) = &self.link_provider_ref {
-            let path = crate::runtime::join_path(path, "linkProviderRef");
-            crate::runtime::check_max_length(&path, value, 2048usize)?;
+            let path = &crate::runtime::join_path(path, "linkProviderRef");
+            crate::runtime::check_max_length(path, value, 2048usize)?;
         }
         if let Some(value) = &self.link_meta {
-            let path = crate::runtime::join_path(path, "linkMeta");
+            let path = &crate::runtime::join_path(path, "linkMeta");
             for (key, item) in value.iter() {
-                let path = crate::runtime::join_path(&path, key);
-                crate::runtime::check_max_length(&path, item, 1024usize)?;
+                let path = &crate::runtime::join_path(path, key);
+                crate::runtime::check_max_length(path, item, 1024usize)?;
             }
         }
         Ok(())
@@ -328,8 +327,8 @@ impl Validate for Project {
     fn validate(&self, path: &str) -> Result<(), InvalidRequest> {
         {
             let value = &self.project_id;
-            let path = crate::runtime::join_path(path, "projectId");
-            crate::runtime::check_min_length(&path, value, 1usize)?;
+            let path = &crate::runtime::join_path(path, "projectId");
+            crate::runtime::check_min_length(path, value, 1usize)?;
         }
         Ok(())
     }
@@ -345,8 +344,8 @@ impl Validate for Creator {
     fn validate(&self, path: &str) -> Result<(), InvalidRequest> {
         {
             let value = &self.workspace_member_id;
-            let path = crate::runtime::join_path(path, "workspaceMemberId");
-            crate::runtime::check_min_length(&path, value, 1usize)?;
+            let path = &crate::runtime::join_path(path, "workspaceMemberId");
+            crate::runtime::check_min_length(path, value, 1usize)?;
         }
         Ok(())
     }
@@ -412,13 +411,13 @@ impl Validate for Domain {
     fn validate(&self, path: &str) -> Result<(), InvalidRequest> {
         {
             let value = &self.domain_id;
-            let path = crate::runtime::join_path(path, "domainId");
-            crate::runtime::check_min_length(&path, value, 1usize)?;
+            let path = &crate::runtime::join_path(path, "domainId");
+            crate::runtime::check_min_length(path, value, 1usize)?;
         }
         {
             let value = &self.status;
-            let path = crate::runtime::join_path(path, "status");
-            crate::runtime::Validate::validate(value, &path)?;
+            let path = &crate::runtime::join_path(path, "status");
+            crate::runtime::Validate::validate(value, path)?;
         }
         Ok(())
     }
@@ -454,33 +453,33 @@ impl Validate for Link {
     fn validate(&self, path: &str) -> Result<(), InvalidRequest> {
         {
             let value = &self.link_id;
-            let path = crate::runtime::join_path(path, "linkId");
-            crate::runtime::check_min_length(&path, value, 1usize)?;
+            let path = &crate::runtime::join_path(path, "linkId");
+            crate::runtime::check_min_length(path, value, 1usize)?;
         }
         {
             let value = &self.link_type;
-            let path = crate::runtime::join_path(path, "linkType");
-            crate::runtime::Validate::validate(value, &path)?;
+            let path = &crate::runtime::join_path(path, "linkType");
+            crate::runtime::Validate::validate(value, path)?;
         }
         {
             let value = &self.link_provider_type;
-            let path = crate::runtime::join_path(path, "linkProviderType");
-            crate::runtime::Validate::validate(value, &path)?;
+            let path = &crate::runtime::join_path(path, "linkProviderType");
+            crate::runtime::Validate::validate(value, path)?;
         }
         {
             let value = &self.project;
-            let path = crate::runtime::join_path(path, "project");
-            crate::runtime::Validate::validate(value, &path)?;
+            let path = &crate::runtime::join_path(path, "project");
+            crate::runtime::Validate::validate(value, path)?;
         }
         {
             let value = &self.creator;
-            let path = crate::runtime::join_path(path, "creator");
-            crate::runtime::Validate::validate(value, &path)?;
+            let path = &crate::runtime::join_path(path, "creator");
+            crate::runtime::Validate::validate(value, path)?;
         }
         {
             let value = &self.domain;
-            let path = crate::runtime::join_path(path, "domain");
-            crate::runtime::Validate::validate(value, &path)?;
+            let path = &crate::runtime::join_path(path, "domain");
+            crate::runtime::Validate::validate(value, path)?;
         }
         Ok(())
     }
@@ -496,13 +495,13 @@ impl Validate for UpdateLinkResponseData {
     fn validate(&self, path: &str) -> Result<(), InvalidRequest> {
         {
             let value = &self.workspace_id;
-            let path = crate::runtime::join_path(path, "workspaceId");
-            crate::runtime::check_min_length(&path, value, 1usize)?;
+            let path = &crate::runtime::join_path(path, "workspaceId");
+            crate::runtime::check_min_length(path, value, 1usize)?;
         }
         {
             let value = &self.link;
-            let path = crate::runtime::join_path(path, "link");
-            crate::runtime::Validate::validate(value, &path)?;
+            let path = &crate::runtime::join_path(path, "link");
+            crate::runtime::Validate::validate(value, path)?;
         }
         Ok(())
     }
@@ -517,8 +516,8 @@ impl Validate for UpdateLinkResponse {
     fn validate(&self, path: &str) -> Result<(), InvalidRequest> {
         {
             let value = &self.data;
-            let path = crate::runtime::join_path(path, "data");
-            crate::runtime::Validate::validate(value, &path)?;
+            let path = &crate::runtime::join_path(path, "data");
+            crate::runtime::Validate::validate(value, path)?;
         }
         Ok(())
     }

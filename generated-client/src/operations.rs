@@ -3,7 +3,6 @@
 
 //! One method per operation, grouped as the operation ids are (`links.update` ->
 //! `client.links().update(..)`).
-#![allow(clippy::too_many_arguments, clippy::needless_borrow, deprecated, unused_mut)]
 use crate::errors::*;
 use crate::models::*;
 use crate::runtime::{
@@ -57,16 +56,16 @@ fn update_link_request(
     {
         let value = workspace_id;
         let path = "workspaceId";
-        crate::runtime::check_min_length(&path, value, 1usize)?;
+        crate::runtime::check_min_length(path, value, 1usize)?;
     }
     {
         let value = link_id;
         let path = "linkId";
-        crate::runtime::check_min_length(&path, value, 1usize)?;
+        crate::runtime::check_min_length(path, value, 1usize)?;
     }
     {
         let path = "body";
-        crate::runtime::Validate::validate(body, &path)?;
+        crate::runtime::Validate::validate(body, path)?;
     }
     let mut parts = RequestParts::for_template(
         "links.update",

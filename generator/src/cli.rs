@@ -1,13 +1,16 @@
 //! The `openapi-rust-client` command: argument parsing, help text and exit codes. `src/main.rs`
-//! only calls [`main`]; everything it does is library code ([`crate::generate`],
+//! only calls [`main`]; everything it does is library code ([`crate::regenerate`],
 //! [`crate::output`]) that the repository's xtask shares.
 //!
 //! Arguments are parsed by hand: a handful of flags, and the generator is also a
 //! build-dependency ([`crate::build`]) where every extra crate is compile time for its users.
 
-use crate::output::{check_crate, default_crate_name, load_config, write_crate};
-use crate::Config;
-use std::path::PathBuf;
+use crate::diff::record::Decision;
+use crate::output::{
+    check_crate, default_crate_name, load_config, read_previous, regeneration_summary, write_crate,
+};
+use crate::{Config, Generation, Previous};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// The binary's name, as installed by `cargo install --path generator`.
@@ -50,7 +53,9 @@ USAGE:
 COMMANDS:
     generate    Write a standalone client crate (its own [workspace], no dependency on this tool)
                 into DIR. Only files whose contents change are rewritten; Rust files an earlier
-                run generated and this one does not are removed.
+                run generated and this one does not are removed. Over a crate generated before,
+                the API is compared with the one it records (.codegen/api.json): what changed is
+                printed, the version moves by Cargo's semver rules and CHANGELOG.md gets an entry.
 
 OPTIONS (generate):
     --spec FILE         The OpenAPI document, YAML or JSON. Required.
@@ -136,6 +141,54 @@ fn parse_generate(args: &[String]) -> Result<Generate, String> {
     })
 }
 
+/// Why [`generate_over`] produced no crate; the message is ready to print.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// The spec, or what the crate already in the directory records, could not be read.
+    Io(String),
+    /// The spec was refused: every diagnostic, with its pointer and line.
+    Refused(String),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Io(message) | Failure::Refused(message) => f.write_str(message),
+        }
+    }
+}
+
+/// Generates the crate for `spec` over what `out` already holds (its record and changelog: the
+/// version and the changelog follow what changed), printing the warnings and the change summary
+/// on stderr. Writes nothing: the caller writes or checks the crate. Shared by `generate` and the
+/// repository's `cargo xtask codegen`.
+pub fn generate_over(
+    spec: &Path,
+    out: &Path,
+    config: &Config,
+) -> Result<(Generation, Decision), Failure> {
+    let text = std::fs::read_to_string(spec)
+        .map_err(|e| Failure::Io(format!("error: cannot read {}: {e}", spec.display())))?;
+    let (record, changelog) = read_previous(out).map_err(|e| Failure::Io(format!("error: {e}")))?;
+    let previous = Previous {
+        record: record.as_ref(),
+        changelog: changelog.as_deref(),
+    };
+    let (generation, decision) = crate::regenerate(&text, config, previous).map_err(|e| {
+        Failure::Refused(format!(
+            "{}: cannot generate a client:\n{e}",
+            spec.display()
+        ))
+    })?;
+    for warning in &generation.warnings {
+        eprintln!("{}: {warning}", spec.display());
+    }
+    if let Some(summary) = regeneration_summary(record.as_ref(), &decision) {
+        eprint!("{summary}");
+    }
+    Ok((generation, decision))
+}
+
 /// Runs `generate`, reporting on stderr; returns how it ended.
 pub fn generate(command: &Generate) -> Exit {
     let config = match config_for(command) {
@@ -145,42 +198,17 @@ pub fn generate(command: &Generate) -> Exit {
             return Exit::Io;
         }
     };
-    let spec = &command.spec;
-    let text = match std::fs::read_to_string(spec) {
-        Ok(text) => text,
-        Err(e) => {
-            eprintln!("error: cannot read {}: {e}", spec.display());
-            return Exit::Io;
-        }
-    };
     let out = &command.out;
-    let (record, changelog) = match crate::output::read_previous(out) {
-        Ok(previous) => previous,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return Exit::Io;
+    let (generation, decision) = match generate_over(&command.spec, out, &config) {
+        Ok(done) => done,
+        Err(failure) => {
+            eprintln!("{failure}");
+            return match failure {
+                Failure::Io(_) => Exit::Io,
+                Failure::Refused(_) => Exit::SpecRefused,
+            };
         }
     };
-    let previous = crate::Previous {
-        record: record.as_ref(),
-        changelog: changelog.as_deref(),
-    };
-    let (generation, decision) = match crate::regenerate(&text, &config, previous) {
-        Ok(generated) => generated,
-        Err(diagnostics) => {
-            eprintln!(
-                "{}: cannot generate a client:\n{diagnostics}",
-                spec.display()
-            );
-            return Exit::SpecRefused;
-        }
-    };
-    for warning in &generation.warnings {
-        eprintln!("{}: {warning}", spec.display());
-    }
-    if let Some(summary) = crate::output::regeneration_summary(record.as_ref(), &decision) {
-        eprint!("{summary}");
-    }
     if command.check {
         return match check_crate(&generation.krate, out) {
             Ok(()) => {

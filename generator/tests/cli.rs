@@ -118,6 +118,8 @@ fn generates_a_standalone_crate_then_check_finds_it_current_then_stale() {
         "{manifest}"
     );
     assert!(out_dir.join("src/runtime/mod.rs").is_file());
+    // The API record later runs compare with (version and changelog follow what changed).
+    assert!(out_dir.join(".codegen/api.json").is_file());
     assert!(
         !old_runtime.exists(),
         "a file no longer generated is removed"

@@ -63,23 +63,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
             config,
         )
     };
-    let text = std::fs::read_to_string(&spec)
-        .map_err(|e| format!("error: cannot read {}: {e}", spec.display()))?;
-    // What the crate already there records: its API and version, compared with the new ones.
-    let (record, changelog) =
-        generator::output::read_previous(&out_dir).map_err(|e| format!("error: {e}"))?;
-    let previous = generator::Previous {
-        record: record.as_ref(),
-        changelog: changelog.as_deref(),
-    };
-    let (generation, decision) = generator::regenerate(&text, &config, previous)
-        .map_err(|e| format!("{}: cannot generate a client:\n{e}", spec.display()))?;
-    for w in &generation.warnings {
-        eprintln!("{}: {w}", spec.display());
-    }
-    if let Some(summary) = generator::output::regeneration_summary(record.as_ref(), &decision) {
-        eprint!("{summary}");
-    }
+    let (generation, decision) = generator::cli::generate_over(&spec, &out_dir, &config)
+        .map_err(|failure| failure.to_string())?;
     if args.check {
         return check(&generation.krate, &out_dir);
     }

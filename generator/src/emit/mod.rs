@@ -313,10 +313,43 @@ pub(crate) fn docs<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> Toke
     if joined.is_empty() {
         return TokenStream::new();
     }
-    let lines = joined
-        .lines()
+    let lines = indent_list_continuations(&joined)
+        .into_iter()
         .map(|l| format!(" {l}").trim_end().to_owned());
     quote::quote! { #(#[doc = #lines])* }
+}
+
+/// Markdown lets a list item's text go on, unindented, on the next line ("lazy continuation");
+/// rustdoc reads it the same but clippy flags it in every generated crate, so such lines are
+/// indented under their item.
+fn indent_list_continuations(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut item_indent: Option<usize> = None;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        let marker = list_marker_width(trimmed);
+        if line.trim().is_empty() {
+            item_indent = None;
+        } else if let Some(width) = marker {
+            item_indent = Some(line.len() - trimmed.len() + width);
+        } else if let Some(indent) = item_indent {
+            if line.len() - trimmed.len() < indent {
+                out.push(format!("{}{trimmed}", " ".repeat(indent)));
+                continue;
+            }
+        }
+        out.push(line.to_owned());
+    }
+    out
+}
+
+/// The width of a Markdown list marker and its space (`* `, `- `, `12. `) at the start of `line`.
+fn list_marker_width(line: &str) -> Option<usize> {
+    if ["* ", "- ", "+ "].iter().any(|m| line.starts_with(m)) {
+        return Some(2);
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    (digits > 0 && line[digits..].starts_with(". ")).then_some(digits + 2)
 }
 
 /// Keeps spec prose from being read as rustdoc markup it is not: bare URLs become links (rustdoc
@@ -351,6 +384,25 @@ fn escape_doc(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn list_items_continued_on_the_next_line_are_indented() {
+        let text = "Values:\n\n* `RETURN` - returns\nthe existing one\n  already indented\n10. ten\nmore\n\nAfter the list.";
+        assert_eq!(
+            indent_list_continuations(text),
+            [
+                "Values:",
+                "",
+                "* `RETURN` - returns",
+                "  the existing one",
+                "  already indented",
+                "10. ten",
+                "    more",
+                "",
+                "After the list."
+            ]
+        );
+    }
 
     #[test]
     fn a_part_that_does_not_parse_is_an_error_at_its_origin_not_a_compile_error() {

@@ -39,13 +39,28 @@ pub fn emit_models<'a>(api: &'a Api, index: &'a TypeIndex<'a>) -> RustFile<'a> {
             }
         })
     });
-    let head = job(|| {
+    // Each allow only where the spec makes it necessary: a union's variants hold the spec's types
+    // as they are (boxing the large ones would tie the API to their sizes), and the spec's
+    // deprecated types and fields are still used by the types that contain them.
+    let has_unions = api
+        .types
+        .iter()
+        .any(|t| matches!(t.kind, TypeKind::Union(_)));
+    let has_deprecated = api.types.iter().any(|t| {
+        t.deprecated
+            || matches!(&t.kind, TypeKind::Struct(s) if s.fields.iter().any(|f| f.deprecated))
+    });
+    let head = job(move || {
+        let allows = [
+            has_unions.then(|| quote!(#![allow(clippy::large_enum_variant)])),
+            has_deprecated.then(|| quote!(#![allow(deprecated)])),
+        ];
         quote! {
             //! Request and response types of the API.
             //!
             //! Response types accept fields the spec does not list (servers add fields over time), and
             //! string enums keep values they do not know in an `Unknown` variant.
-            #![allow(clippy::large_enum_variant, clippy::too_many_lines, deprecated)]
+            #(#allows)*
         }
     });
     let imports = Imports::default()
@@ -137,7 +152,7 @@ fn emit_struct(
             let ident = format_ident!("{}", f.rust_name);
             let json = &f.name;
             let body = check_value(&quote!(value), &f.ty, &f.checks, index)?;
-            let path = quote!(let path = crate::runtime::join_path(path, #json););
+            let path = quote!(let path = &crate::runtime::join_path(path, #json););
             Some(match f.wrapper() {
                 Wrapper::Plain => quote! { { let value = &self.#ident; #path #body } },
                 Wrapper::Option => quote! { if let Some(value) = &self.#ident { #path #body } },
@@ -292,8 +307,8 @@ fn validate_impl(name: &syn::Ident, checks: Vec<TokenStream>) -> TokenStream {
 }
 
 /// Statements checking `value` (a reference to a value of `ty`) against `checks` and, for named
-/// types, their own constraints. `None` when there is nothing to check. Expects `path: String` or
-/// `&str` in scope naming the value.
+/// types, their own constraints. `None` when there is nothing to check. Expects `path` in scope, a
+/// `&str` or `&String` naming the value.
 pub fn check_value(
     value: &TokenStream,
     ty: &TypeRef,
@@ -301,7 +316,8 @@ pub fn check_value(
     index: &TypeIndex<'_>,
 ) -> Option<TokenStream> {
     let mut out = Vec::new();
-    let path = quote!(&path);
+    // `path` is always a reference (`&str`, or `&String` for built paths), passed as it is.
+    let path = quote!(path);
     if let Some(n) = checks.min_length {
         let n = n as usize;
         out.push(quote!(crate::runtime::check_min_length(#path, #value, #n)?;));
@@ -340,9 +356,9 @@ pub fn check_value(
             if let Some(body) = check_value(&quote!(item), inner, &inner_checks, index) {
                 let is_map = matches!(ty, TypeRef::Map(_));
                 out.push(if is_map {
-                    quote! { for (key, item) in #value.iter() { let path = crate::runtime::join_path(&path, key); #body } }
+                    quote! { for (key, item) in #value.iter() { let path = &crate::runtime::join_path(path, key); #body } }
                 } else {
-                    quote! { for (i, item) in #value.iter().enumerate() { let path = crate::runtime::index_path(&path, i); #body } }
+                    quote! { for (i, item) in #value.iter().enumerate() { let path = &crate::runtime::index_path(path, i); #body } }
                 });
             }
         }
@@ -492,7 +508,7 @@ fn emit_union(
             .zip(&variants)
             .map(|(check, ident)| match check {
                 Some(body) => {
-                    quote! { Self::#ident(value) => { let path = path.to_owned(); #body } }
+                    quote! { Self::#ident(value) => { #body } }
                 }
                 None => quote! { Self::#ident(_) => {} },
             });

@@ -65,11 +65,16 @@ pub fn emit_operations<'a>(api: &'a Api, index: &'a TypeIndex<'a>) -> RustFile<'
             }));
         }
     }
-    let head = job(|| {
+    // Methods of deprecated operations, and methods naming deprecated types, are still defined
+    // here; the allow is written only when the spec deprecates something.
+    let any_deprecated =
+        api.operations.iter().any(|op| op.deprecated) || api.types.iter().any(|t| t.deprecated);
+    let head = job(move || {
+        let allow_deprecated = any_deprecated.then(|| quote!(#![allow(deprecated)]));
         quote! {
             //! One method per operation, grouped as the operation ids are (`links.update` ->
             //! `client.links().update(..)`).
-            #![allow(clippy::too_many_arguments, clippy::needless_borrow, deprecated, unused_mut)]
+            #allow_deprecated
         }
     });
     let error_types = api.operations.iter().flat_map(|op| {
@@ -421,7 +426,7 @@ fn body_arg_type(body: &Body) -> TokenStream {
 /// How a parameter value becomes text: `Display` for scalars and enums, JSON for anything else.
 fn to_text(value: TokenStream, ty: &TypeRef, index: &TypeIndex<'_>) -> TokenStream {
     match ty {
-        TypeRef::String => quote!(String::from(#value)),
+        TypeRef::String => quote!(#value.to_owned()),
         TypeRef::Named(n) => match index.get(n).map(|t| &t.kind) {
             Some(TypeKind::Enum(_)) => quote!(#value.to_string()),
             Some(TypeKind::Alias(inner))
@@ -748,14 +753,16 @@ fn emit_pagination(
             TypeRef::String => {
                 owned.push(quote!(let #ident: String = #ident.to_owned();));
                 call_args.push(quote!(&#ident));
+                rebind.push(quote!(let #ident = #ident.clone();));
             }
             TypeRef::Named(_) | TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Any => {
                 owned.push(quote!(let #ident = #ident.clone();));
                 call_args.push(quote!(&#ident));
+                rebind.push(quote!(let #ident = #ident.clone();));
             }
+            // Numbers, booleans, uuids and dates are `Copy`: each page's future copies them.
             _ => call_args.push(quote!(#ident)),
         }
-        rebind.push(quote!(let #ident = #ident.clone();));
     }
     args.push(quote!(params: &#params_ty));
     call_args.push(quote!(&params));

@@ -150,7 +150,7 @@ fn regenerate(config: &Config) -> String {
         " (in the generator's repository, `cargo xtask codegen` does this for the committed client)"
     };
     format!(
-        "\n## Regenerating\n\nThe sources are generated; change the spec rather than them, and run{here}, with the generator installed (`cargo install --path generator` from its repository):\n\n```sh\nopenapi-rust-client generate --spec path/to/openapi.yaml --out path/to/{name} --crate-name {name}\n```\n\n`--check` reports whether the crate is current without writing. `src/runtime/` is the generator's runtime, the same in every generated crate.\n"
+        "\n## Regenerating\n\nThe sources are generated; change the spec rather than them, and run{here}, with the generator installed (`cargo install --path generator` from its repository):\n\n```sh\nopenapi-rust-client generate --spec path/to/openapi.yaml --out path/to/{name} --crate-name {name}\n```\n\nWhat changed for code using the crate is printed, the version follows Cargo's semver rules and `CHANGELOG.md` gets an entry. `--check` reports whether the crate is current without writing. `src/runtime/` is the generator's runtime, the same in every generated crate.\n"
     )
 }
 

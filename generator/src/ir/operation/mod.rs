@@ -1,0 +1,398 @@
+//! Paths and operations -> [`Operation`]s, and the assembly of the whole [`Api`].
+//!
+//! The error side is the point of the product: every declared non-2xx status becomes an
+//! [`ErrorCase`]. When its body is a `oneOf` whose members carry distinct constant values of one
+//! property (the *tag*, e.g. `code: const LINK_NOT_FOUND`), the members are merged into one body
+//! type and each constant becomes a variant ([`ErrorBody::Tagged`]); decoding then picks the union
+//! by HTTP status first and the variant by the tag, never by trying members in order.
+
+use super::naming::{self, Namespace};
+use super::schema::{const_string, detect_tag, Converted, Naming, SchemaCx};
+use super::*;
+use crate::diagnostic::{join, Diagnostic, Diagnostics, Severity};
+use crate::load::Document;
+use crate::Config;
+use oas3::spec::{
+    ObjectOrReference, ObjectSchema, Parameter, ParameterIn, ParameterStyle, RequestBody, Response,
+    Schema, SchemaType as Type, SchemaTypeSet as TypeSet, SecurityScheme,
+};
+use serde::de::DeserializeOwned;
+
+mod params;
+mod responses;
+
+/// Builds the IR of a loaded document.
+pub fn build(doc: &Document, config: &Config) -> Result<(Api, Vec<Diagnostic>), Diagnostics> {
+    let mut cx = SchemaCx::new(doc, config.type_overrides.clone());
+    // Names the generated crate uses for itself.
+    for reserved in ["Client", "ClientBuilder"] {
+        cx.names.reserve(reserved);
+    }
+    cx.convert_components();
+    let auth = auth(doc);
+    let mut operations = Vec::new();
+    let mut method_names: std::collections::HashMap<Vec<String>, Namespace> = Default::default();
+    let mut group_names = Namespace::default();
+    for name in ["builder", "new", "from_env", "base_url", "clone", "fmt"] {
+        group_names.reserve(name);
+    }
+    if let Some(paths) = &doc.spec.paths {
+        for (path, item) in paths.iter() {
+            let path_pointer = join("/paths", path);
+            for (method, op) in item.methods() {
+                let method_str = method.as_str().to_ascii_lowercase();
+                if !config.includes(op.operation_id.as_deref(), &op.tags) {
+                    continue;
+                }
+                let pointer = join(&path_pointer, &method_str);
+                let b = OperationBuilder {
+                    cx: &mut cx,
+                    doc,
+                    pointer: pointer.clone(),
+                    auth: &auth,
+                };
+                let mut operation = b.build(path, &method_str, op, &item.parameters);
+                let ns = method_names
+                    .entry(operation.group.clone())
+                    .or_insert_with(|| {
+                        let mut ns = Namespace::default();
+                        for name in [
+                            "builder", "new", "from_env", "base_url", "clone", "fmt", "client",
+                        ] {
+                            ns.reserve(name);
+                        }
+                        ns
+                    });
+                operation.method_name = ns.claim([operation.method_name.as_str()]);
+                if operation.group.is_empty() {
+                    group_names.reserve(&operation.method_name);
+                }
+                operations.push(operation);
+            }
+        }
+    }
+    share_error_types(&mut operations);
+    let base_url = base_url(doc, &mut cx.diags);
+    let (types, diags) = cx.finish();
+    if diags.iter().any(|d| d.severity == Severity::Error) {
+        return Err(Diagnostics(diags));
+    }
+    let info = &doc.spec.info;
+    let api = Api {
+        title: info.title.clone(),
+        version: info.version.clone(),
+        description: info.description.clone(),
+        base_url,
+        auth,
+        operations,
+        types,
+    };
+    Ok((api, diags))
+}
+
+/// Operations that declare exactly the same error responses (common: every operation of a Dropshot
+/// API answers `4XX`/`5XX` with one `Error` schema) share one error enum; the others get an alias.
+/// Only plain bodies are shared: a code-tagged status has its own per-operation enum type.
+fn share_error_types(operations: &mut [Operation]) {
+    let mut first_by_shape: std::collections::HashMap<String, String> = Default::default();
+    for op in operations.iter_mut() {
+        if op.errors.is_empty()
+            || op
+                .errors
+                .iter()
+                .any(|e| matches!(e.body, ErrorBody::Tagged(_)))
+        {
+            continue;
+        }
+        let shape = serde_json::to_string(&op.errors).unwrap_or_default();
+        match first_by_shape.get(&shape) {
+            Some(first) => op.error_shared_with = Some(first.clone()),
+            None => {
+                first_by_shape.insert(shape, op.error_type.clone());
+            }
+        }
+    }
+}
+
+struct OperationBuilder<'c, 'a> {
+    cx: &'c mut SchemaCx<'a>,
+    doc: &'a Document,
+    pointer: String,
+    auth: &'c Auth,
+}
+
+impl OperationBuilder<'_, '_> {
+    fn build(
+        mut self,
+        path: &str,
+        method: &str,
+        op: &oas3::spec::Operation,
+        shared: &[ObjectOrReference<Parameter>],
+    ) -> Operation {
+        // An empty `operationId` (seen in public specs) names nothing: derive one as if absent.
+        let id = op
+            .operation_id
+            .clone()
+            .filter(|id| !id.trim().is_empty())
+            .unwrap_or_else(|| derived_id(method, path));
+        let (group, method_name, type_prefix) = split_id(&id);
+        let error_type = self
+            .cx
+            .names
+            .claim([format!("{type_prefix}Error").as_str()]);
+        let params = self.params(path, op, shared, &type_prefix);
+        let params_type = params
+            .iter()
+            .any(|p| p.location != ParamLocation::Path)
+            .then(|| {
+                self.cx
+                    .names
+                    .claim([format!("{type_prefix}Params").as_str()])
+            });
+        let body = self.request_body(op, &type_prefix);
+        let (success, errors) = self.responses(op, &type_prefix);
+        let pagination = super::pagination::detect(self.cx, &params, &success);
+        Operation {
+            id,
+            group,
+            method_name,
+            type_prefix,
+            http_method: method.to_ascii_uppercase(),
+            path: path.to_owned(),
+            summary: op.summary.clone(),
+            description: op.description.clone(),
+            deprecated: op.deprecated == Some(true),
+            params,
+            params_type,
+            body,
+            success,
+            errors,
+            error_type,
+            error_shared_with: None,
+            pagination,
+        }
+    }
+
+    /// The type of an operation's request or response body. An inline schema identical to one seen
+    /// before shares its type, but under an alias named for this operation: `ListLinksResponse`
+    /// reads better in a signature than the name of whichever operation came first.
+    fn operation_type(&mut self, schema: &Schema, pointer: &str, naming: Naming) -> TypeRef {
+        let wanted = match &naming {
+            Naming::Hint(c) => c.first().cloned(),
+            Naming::Exact(n) => Some(n.clone()),
+        };
+        let inline = matches!(schema, Schema::Object(b) if matches!(b.as_ref(), ObjectOrReference::Object(_)));
+        let ty = self.cx.convert(schema, pointer, naming).ty;
+        match (&ty, wanted) {
+            (TypeRef::Named(got), Some(wanted))
+                if inline && *got != wanted && !self.cx.names.is_taken(&wanted) =>
+            {
+                self.cx.names.reserve(&wanted);
+                self.cx
+                    .define_exact(&wanted, TypeKind::Alias(ty.clone()), None, false, pointer);
+                TypeRef::Named(wanted)
+            }
+            _ => ty,
+        }
+    }
+
+    /// Resolves a `$ref` anywhere in the document (chains too) into `T`.
+    fn resolve<T: DeserializeOwned + Clone>(
+        &mut self,
+        item: &ObjectOrReference<T>,
+        pointer: &str,
+    ) -> Option<(T, String)> {
+        match item {
+            ObjectOrReference::Object(t) => Some((t.clone(), pointer.to_owned())),
+            ObjectOrReference::Ref { ref_path, .. } => {
+                let mut target = super::schema::ref_pointer(ref_path);
+                for _ in 0..16 {
+                    let Some(value) = self.doc.raw.pointer(&target) else {
+                        break;
+                    };
+                    if let Some(next) = value.get("$ref").and_then(|v| v.as_str()) {
+                        target = super::schema::ref_pointer(next);
+                        continue;
+                    }
+                    return match serde_json::from_value::<T>(value.clone()) {
+                        Ok(t) => Some((t, target)),
+                        Err(e) => {
+                            self.cx.diags.push(Diagnostic::error(
+                                &target,
+                                format!("`$ref` target is malformed: {e}"),
+                            ));
+                            None
+                        }
+                    };
+                }
+                self.cx.diags.push(Diagnostic::error(
+                    pointer,
+                    format!("`$ref: {ref_path}` cannot be resolved"),
+                ));
+                None
+            }
+        }
+    }
+
+    fn request_body(&mut self, op: &oas3::spec::Operation, prefix: &str) -> Option<Body> {
+        let item = op.request_body.as_ref()?;
+        let (rb, ptr): (RequestBody, String) =
+            self.resolve(item, &join(&self.pointer, "requestBody"))?;
+        let (content_type, media_type) =
+            pick_media(rb.content.iter().map(|(k, v)| (k.as_str(), v)))?;
+        let media = media_kind(content_type);
+        let at = join(&join(&ptr, "content"), content_type);
+        let hint = Naming::hint([format!("{prefix}Request"), format!("{prefix}Body")]);
+        let ty = match (&media, &media_type.schema) {
+            (Media::Binary(_), _) => TypeRef::Bytes,
+            (Media::Text, _) => TypeRef::String,
+            (_, Some(schema)) => self.operation_type(schema, &join(&at, "schema"), hint),
+            (_, None) => TypeRef::Any,
+        };
+        Some(Body {
+            media,
+            ty,
+            required: rb.required == Some(true),
+            description: rb.description.clone(),
+        })
+    }
+}
+
+fn schema_default_string(s: &Schema) -> Option<String> {
+    match s {
+        Schema::Object(b) => match b.as_ref() {
+            ObjectOrReference::Object(o) => o
+                .default
+                .as_ref()
+                .and_then(|d| d.as_str())
+                .map(str::to_owned),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Prefers JSON, then the other kinds the client can send or read.
+fn pick_media<'m, M>(content: impl Iterator<Item = (&'m str, &'m M)>) -> Option<(&'m str, &'m M)> {
+    let all: Vec<(&str, &M)> = content.collect();
+    let rank = |ct: &str| match media_kind(ct) {
+        Media::Json => 0,
+        Media::Form => 1,
+        Media::Multipart => 2,
+        Media::Text => 3,
+        Media::Binary(_) => 4,
+    };
+    all.into_iter().min_by_key(|(ct, _)| rank(ct))
+}
+
+fn media_kind(content_type: &str) -> Media {
+    let ct = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if ct == "application/json" || ct.ends_with("+json") || ct == "*/*" || ct == "application/*" {
+        Media::Json
+    } else if ct == "application/x-www-form-urlencoded" {
+        Media::Form
+    } else if ct == "multipart/form-data" || ct.starts_with("multipart/") {
+        Media::Multipart
+    } else if ct.starts_with("text/") {
+        Media::Text
+    } else {
+        Media::Binary(ct)
+    }
+}
+
+/// `links.update` -> (["links"], "update", "UpdateLink"); `findPets` -> ([], "find_pets", "FindPets").
+fn split_id(id: &str) -> (Vec<String>, String, String) {
+    let parts: Vec<&str> = id.split('.').filter(|p| !p.is_empty()).collect();
+    match parts.as_slice() {
+        [] => (vec![], "operation".into(), "Operation".into()),
+        [single] => (vec![], naming::snake(single), naming::type_name(single)),
+        [groups @ .., last] => {
+            let group: Vec<String> = groups.iter().map(|g| naming::snake(g)).collect();
+            let noun = naming::singular(groups.last().copied().unwrap_or_default());
+            (
+                group,
+                naming::snake(last),
+                naming::type_name(&format!("{last}_{noun}")),
+            )
+        }
+    }
+}
+
+/// A stable name for an operation without `operationId`: `GET /pets/{id}` -> `get_pets_by_id`.
+fn derived_id(method: &str, path: &str) -> String {
+    let mut words = vec![method.to_owned()];
+    for seg in path.split('/').filter(|s| !s.is_empty()) {
+        if let Some(param) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            words.push(format!("by_{param}"));
+        } else {
+            words.push(seg.to_owned());
+        }
+    }
+    naming::snake(&words.join("_"))
+}
+
+fn auth(doc: &Document) -> Auth {
+    let spec = &doc.spec;
+    let requirement = spec.security.first().or_else(|| {
+        spec.paths
+            .iter()
+            .flat_map(|p| p.iter())
+            .flat_map(|(_, item)| item.methods().into_iter().map(|(_, op)| op))
+            .find_map(|op| op.security.first())
+    });
+    let Some(name) = requirement.and_then(|r| r.0.keys().next().cloned()) else {
+        return Auth::None;
+    };
+    let Some(scheme) = spec
+        .components
+        .as_ref()
+        .and_then(|c| c.security_schemes.get(&name))
+    else {
+        return Auth::None;
+    };
+    let ObjectOrReference::Object(scheme) = scheme else {
+        return Auth::Bearer;
+    };
+    match scheme {
+        SecurityScheme::Http { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => Auth::Basic,
+        SecurityScheme::Http { .. } => Auth::Bearer,
+        SecurityScheme::ApiKey { name, location, .. } if location == "query" => {
+            Auth::Query(name.clone())
+        }
+        SecurityScheme::ApiKey { name, location, .. } if location == "header" => {
+            Auth::Header(name.clone())
+        }
+        SecurityScheme::ApiKey { .. } => Auth::None,
+        _ => Auth::Bearer,
+    }
+}
+
+fn base_url(doc: &Document, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    let server = doc.spec.servers.first()?;
+    let mut url = server.url.clone();
+    for (name, var) in server.variables.iter() {
+        url = url.replace(&format!("{{{name}}}"), &var.default);
+    }
+    // `api.example.com/v1`: a host without a scheme; HTTPS is what such specs mean.
+    let host = url.split('/').next().unwrap_or_default();
+    if !url.contains("://") && host.contains('.') && !host.contains(['{', ' ']) {
+        diags.push(Diagnostic::warning(
+            "/servers/0/url",
+            format!("server URL {url:?} has no scheme; using https://{url}"),
+        ));
+        url.insert_str(0, "https://");
+    }
+    if url.contains('{') || !(url.starts_with("http://") || url.starts_with("https://")) {
+        diags.push(Diagnostic::warning(
+            "/servers/0/url",
+            format!("server URL {url:?} is not absolute; the client needs a base URL at run time"),
+        ));
+        return None;
+    }
+    Some(url.trim_end_matches('/').to_owned())
+}
