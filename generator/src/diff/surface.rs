@@ -7,7 +7,8 @@
 
 use crate::diagnostic::join;
 use crate::ir::{
-    Api, ErrorBody, Operation, ParamLocation, StatusMatch, TypeDef, TypeKind, TypeRef, Wrapper,
+    Api, ErrorBody, FloatWidth, Operation, ParamLocation, StatusMatch, TypeDef, TypeKind, TypeRef,
+    Wrapper,
 };
 use serde::{Deserialize, Serialize};
 
@@ -242,10 +243,7 @@ fn operation(op: &Operation) -> OperationSurface {
 }
 
 pub(crate) fn operation_pointer(op: &Operation) -> String {
-    join(
-        &join("/paths", &op.path),
-        &op.http_method.to_ascii_lowercase(),
-    )
+    join(&join("/paths", &op.path), &op.http_method.key())
 }
 
 fn error_enum(op: &Operation) -> ErrorEnumSurface {
@@ -347,8 +345,8 @@ pub fn type_text(ty: &TypeRef) -> String {
         TypeRef::String => "String".into(),
         TypeRef::Bool => "bool".into(),
         TypeRef::Int(k) => format!("{k:?}").to_ascii_lowercase(),
-        TypeRef::Float(true) => "f32".into(),
-        TypeRef::Float(false) => "f64".into(),
+        TypeRef::Float(FloatWidth::F32) => "f32".into(),
+        TypeRef::Float(FloatWidth::F64) => "f64".into(),
         TypeRef::DateTime => "DateTime<Utc>".into(),
         TypeRef::Date => "NaiveDate".into(),
         TypeRef::Uuid => "Uuid".into(),

@@ -12,12 +12,15 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 pub fn emit_errors<'a>(api: &'a Api, index: &'a TypeIndex<'a>) -> RustFile<'a> {
+    // How many operations alias each shared error type, counted once rather than per operation.
+    let mut sharers: std::collections::HashMap<&str, usize> = Default::default();
+    for op in &api.operations {
+        if let Some(shared) = &op.error_shared_with {
+            *sharers.entry(shared.as_str()).or_default() += 1;
+        }
+    }
     let items = api.operations.iter().map(move |op| {
-        let sharers = api
-            .operations
-            .iter()
-            .filter(|o| o.error_shared_with.as_deref() == Some(op.error_type.as_str()))
-            .count();
+        let sharers = sharers.get(op.error_type.as_str()).copied().unwrap_or(0);
         job_at(super::operation_pointer(op), move || {
             emit_operation_errors(op, sharers, index)
         })

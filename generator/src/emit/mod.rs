@@ -285,7 +285,7 @@ fn format_tokens(tokens: TokenStream) -> Result<String, String> {
 /// Where an operation stands in the spec, for diagnostics about its generated parts.
 pub(crate) fn operation_pointer(op: &crate::ir::Operation) -> String {
     let path = crate::diagnostic::join("/paths", &op.path);
-    crate::diagnostic::join(&path, &op.http_method.to_ascii_lowercase())
+    crate::diagnostic::join(&path, &op.http_method.key())
 }
 
 /// The client's public signatures (operation methods by group), for API-surface snapshots.

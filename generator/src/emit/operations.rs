@@ -105,33 +105,44 @@ pub fn emit_operations<'a>(api: &'a Api, index: &'a TypeIndex<'a>) -> RustFile<'
 /// A group's part: for the root, the `Client` impl with the accessors of the top-level groups;
 /// otherwise the group's handle type (`LinksApi<'a>`) and the accessors of its subgroups.
 fn emit_group(group: &[String], ty: Option<&str>, children: &[(String, String)]) -> TokenStream {
-    let accessors = children.iter().map(|(last, name)| {
-        let method = format_ident!("{}", snake(last));
-        let ty = format_ident!("{}", name);
-        let path: Vec<&str> = group
-            .iter()
-            .map(String::as_str)
-            .chain([last.as_str()])
-            .collect();
-        let doc = format!(" Operations under `{}`.", path.join("."));
-        quote! {
-            #[doc = #doc]
-            pub fn #method(&self) -> #ty<'_> {
-                #ty { client: self.client() }
+    let accessors: Vec<TokenStream> = children
+        .iter()
+        .map(|(last, name)| {
+            let method = format_ident!("{}", snake(last));
+            let ty = format_ident!("{}", name);
+            let path: Vec<&str> = group
+                .iter()
+                .map(String::as_str)
+                .chain([last.as_str()])
+                .collect();
+            let doc = format!(" Operations under `{}`.", path.join("."));
+            // On `Client` itself the client is `self`; on a group handle, the one it holds.
+            let client = if group.is_empty() {
+                quote!(self)
+            } else {
+                quote!(self.client)
+            };
+            quote! {
+                #[doc = #doc]
+                pub fn #method(&self) -> #ty<'_> {
+                    #ty { client: #client }
+                }
             }
-        }
-    });
+        })
+        .collect();
     let Some(ty) = ty else {
+        if accessors.is_empty() {
+            return TokenStream::new();
+        }
         return quote! {
             impl crate::runtime::Client {
-                fn client(&self) -> &crate::runtime::Client {
-                    self
-                }
                 #(#accessors)*
             }
         };
     };
     let ty = format_ident!("{}", ty);
+    // Each operation brings its own `impl` block; this one only holds subgroup accessors.
+    let subgroups = (!accessors.is_empty()).then(|| quote! { impl<'a> #ty<'a> { #(#accessors)* } });
     let doc = format!(
         " Operations under `{}`; get one with `client.{}()`.",
         group.join("."),
@@ -144,12 +155,7 @@ fn emit_group(group: &[String], ty: Option<&str>, children: &[(String, String)])
             client: &'a crate::runtime::Client,
         }
 
-        impl<'a> #ty<'a> {
-            fn client(&self) -> &'a crate::runtime::Client {
-                self.client
-            }
-            #(#accessors)*
-        }
+        #subgroups
     }
 }
 
@@ -339,8 +345,12 @@ fn emit_operation(
     let doc = docs(doc_parts);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
 
+    let client = match owner {
+        Some(_) => quote!(self.client),
+        None => quote!(self),
+    };
     let public = {
-        let pagination = emit_pagination(op, &request_fn, &decode_fn, &error);
+        let pagination = emit_pagination(op, &client, &request_fn, &decode_fn, &error);
         let (method_args, passed) = method_args(op);
         let with = params_all_optional(op).then(|| {
             let with = format_ident!("{}_with", op.method_name);
@@ -353,7 +363,7 @@ fn emit_operation(
                 #[doc = #doc]
                 #deprecated
                 pub fn #with(&self, #(#args),*) -> Call<#success, #error> {
-                    Call::new(self.client(), #request_fn(#(#arg_names),*), #decode_fn)
+                    Call::new(#client, #request_fn(#(#arg_names),*), #decode_fn)
                 }
             }
         });
@@ -361,7 +371,7 @@ fn emit_operation(
             #doc
             #deprecated
             pub fn #method(&self, #(#method_args),*) -> Call<#success, #error> {
-                Call::new(self.client(), #request_fn(#(#passed),*), #decode_fn)
+                Call::new(#client, #request_fn(#(#passed),*), #decode_fn)
             }
             #with
             #pagination
@@ -558,7 +568,7 @@ fn emit_request_fn(
     };
     let op_id = &op.id;
     let template = &op.path;
-    let http_method = format_ident!("{}", op.http_method);
+    let http_method = format_ident!("{}", op.http_method.as_str());
     let body_stmt = op.body.is_some().then(|| quote!(parts.body = #body_expr;));
     let mutable =
         (!query.is_empty() || !headers.is_empty() || !cookies.is_empty() || op.body.is_some())
@@ -721,6 +731,7 @@ fn walk_steps(root: TokenStream, steps: &[FieldStep], owned: bool) -> TokenStrea
 /// `<method>_stream`: a `Stream` of every item across pages, for operations `ir::pagination` recognised.
 fn emit_pagination(
     op: &Operation,
+    client: &TokenStream,
     request_fn: &syn::Ident,
     decode_fn: &syn::Ident,
     error: &syn::Ident,
@@ -812,7 +823,7 @@ fn emit_pagination(
     Some(quote! {
         #[doc = #doc]
         pub fn #stream_fn(&self, #(#args),*) -> impl ::futures_core::Stream<Item = Result<#item, crate::runtime::Error<#error>>> + Send + 'static {
-            let client = self.client().clone();
+            let client = #client.clone();
             let params = params.clone();
             #(#owned)*
             let initial = #initial;

@@ -1,6 +1,6 @@
 //! IR type references -> Rust type tokens, and facts about named types the other emitters need.
 
-use crate::ir::{Api, ErrorBody, IntKind, Media, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Api, ErrorBody, FloatWidth, IntKind, Media, TypeDef, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::{BTreeSet, HashMap};
@@ -121,8 +121,8 @@ pub fn rust_type(ty: &TypeRef) -> TokenStream {
             IntKind::U32 => quote!(u32),
             IntKind::U64 => quote!(u64),
         },
-        TypeRef::Float(true) => quote!(f32),
-        TypeRef::Float(false) => quote!(f64),
+        TypeRef::Float(FloatWidth::F32) => quote!(f32),
+        TypeRef::Float(FloatWidth::F64) => quote!(f64),
         TypeRef::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
         TypeRef::Date => quote!(::chrono::NaiveDate),
         TypeRef::Uuid => quote!(::uuid::Uuid),

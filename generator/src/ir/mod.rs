@@ -47,7 +47,7 @@ pub struct Operation {
     pub method_name: String,
     /// Prefix of the types named after this operation (`UpdateLink` -> `UpdateLinkError`).
     pub type_prefix: String,
-    pub http_method: String,
+    pub http_method: HttpMethod,
     pub path: String,
     pub summary: Option<String>,
     pub description: Option<String>,
@@ -65,6 +65,63 @@ pub struct Operation {
     /// type is then an alias of that one's enum rather than a copy of it.
     pub error_shared_with: Option<String>,
     pub pagination: Option<Pagination>,
+}
+
+/// The operations OpenAPI path items can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum HttpMethod {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl HttpMethod {
+    /// As HTTP spells it (`PUT`), which is also the name of reqwest's `Method` constant.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Trace => "TRACE",
+        }
+    }
+
+    /// As the path item's key spells it (`put`).
+    pub fn key(self) -> String {
+        self.as_str().to_ascii_lowercase()
+    }
+
+    /// `None` for a method OpenAPI path items do not have.
+    pub fn parse(method: &str) -> Option<Self> {
+        [
+            HttpMethod::Get,
+            HttpMethod::Put,
+            HttpMethod::Post,
+            HttpMethod::Delete,
+            HttpMethod::Options,
+            HttpMethod::Head,
+            HttpMethod::Patch,
+            HttpMethod::Trace,
+        ]
+        .into_iter()
+        .find(|m| m.as_str().eq_ignore_ascii_case(method))
+    }
+}
+
+impl std::fmt::Display for HttpMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -99,7 +156,7 @@ pub struct Param {
 }
 
 /// Media types the client knows how to send or read.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub enum Media {
     Json,
     Text,
@@ -117,7 +174,7 @@ pub struct Body {
     pub description: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub enum StatusMatch {
     Code(u16),
     /// `2XX`..`5XX`: the first digit.
@@ -136,7 +193,7 @@ pub struct Success {
 }
 
 /// The typed error for one declared status (or range, or `default`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct ErrorCase {
     pub status: StatusMatch,
     /// Variant name in the operation's error enum (`NotFound`).
@@ -145,7 +202,7 @@ pub struct ErrorCase {
     pub body: ErrorBody,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub enum ErrorBody {
     None,
     /// A body of one type (a plain schema or an untagged union).
@@ -158,7 +215,7 @@ pub enum ErrorBody {
     Tagged(TaggedError),
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct TaggedError {
     /// Name of the generated per-status enum (`UpdateLinkNotFound`).
     pub type_name: String,
@@ -173,7 +230,7 @@ pub struct TaggedError {
     pub codes: Vec<ErrorCode>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct ErrorCode {
     pub value: String,
     pub variant: String,
@@ -270,14 +327,20 @@ pub enum IntKind {
 }
 
 /// A use of a type.
+/// `number` is `f64` unless its format says `float`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum FloatWidth {
+    F32,
+    F64,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub enum TypeRef {
     Named(String),
     String,
     Bool,
     Int(IntKind),
-    /// `true`: f32.
-    Float(bool),
+    Float(FloatWidth),
     DateTime,
     Date,
     Uuid,

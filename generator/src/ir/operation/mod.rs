@@ -44,6 +44,10 @@ pub fn build(doc: &Document, config: &Config) -> Result<(Api, Vec<Diagnostic>), 
                 if !config.includes(op.operation_id.as_deref(), &op.tags) {
                     continue;
                 }
+                // oas3 only yields the methods a path item can hold.
+                let Some(http_method) = HttpMethod::parse(&method_str) else {
+                    continue;
+                };
                 let pointer = join(&path_pointer, &method_str);
                 let b = OperationBuilder {
                     cx: &mut cx,
@@ -51,7 +55,7 @@ pub fn build(doc: &Document, config: &Config) -> Result<(Api, Vec<Diagnostic>), 
                     pointer: pointer.clone(),
                     auth: &auth,
                 };
-                let mut operation = b.build(path, &method_str, op, &item.parameters);
+                let mut operation = b.build(path, http_method, op, &item.parameters);
                 let ns = method_names
                     .entry(operation.group.clone())
                     .or_insert_with(|| {
@@ -94,7 +98,7 @@ pub fn build(doc: &Document, config: &Config) -> Result<(Api, Vec<Diagnostic>), 
 /// API answers `4XX`/`5XX` with one `Error` schema) share one error enum; the others get an alias.
 /// Only plain bodies are shared: a code-tagged status has its own per-operation enum type.
 fn share_error_types(operations: &mut [Operation]) {
-    let mut first_by_shape: std::collections::HashMap<String, String> = Default::default();
+    let mut first_by_shape: std::collections::HashMap<Vec<ErrorCase>, String> = Default::default();
     for op in operations.iter_mut() {
         if op.errors.is_empty()
             || op
@@ -104,11 +108,10 @@ fn share_error_types(operations: &mut [Operation]) {
         {
             continue;
         }
-        let shape = serde_json::to_string(&op.errors).unwrap_or_default();
-        match first_by_shape.get(&shape) {
+        match first_by_shape.get(&op.errors) {
             Some(first) => op.error_shared_with = Some(first.clone()),
             None => {
-                first_by_shape.insert(shape, op.error_type.clone());
+                first_by_shape.insert(op.errors.clone(), op.error_type.clone());
             }
         }
     }
@@ -125,7 +128,7 @@ impl OperationBuilder<'_, '_> {
     fn build(
         mut self,
         path: &str,
-        method: &str,
+        method: HttpMethod,
         op: &oas3::spec::Operation,
         shared: &[ObjectOrReference<Parameter>],
     ) -> Operation {
@@ -134,7 +137,7 @@ impl OperationBuilder<'_, '_> {
             .operation_id
             .clone()
             .filter(|id| !id.trim().is_empty())
-            .unwrap_or_else(|| derived_id(method, path));
+            .unwrap_or_else(|| derived_id(&method.key(), path));
         let (group, method_name, type_prefix) = split_id(&id);
         let error_type = self
             .cx
@@ -157,7 +160,7 @@ impl OperationBuilder<'_, '_> {
             group,
             method_name,
             type_prefix,
-            http_method: method.to_ascii_uppercase(),
+            http_method: method,
             path: path.to_owned(),
             summary: op.summary.clone(),
             description: op.description.clone(),

@@ -36,7 +36,7 @@ impl SchemaCx<'_> {
         } else if values.iter().all(|v| v.is_i64() || v.is_u64()) && !values.is_empty() {
             Converted::of(int_type(o))
         } else if values.iter().all(|v| v.is_number()) && !values.is_empty() {
-            Converted::of(TypeRef::Float(false))
+            Converted::of(TypeRef::Float(FloatWidth::F64))
         } else if values.iter().all(|v| v.is_boolean()) && !values.is_empty() {
             Converted::of(TypeRef::Bool)
         } else {
@@ -95,7 +95,7 @@ pub(super) fn const_type(v: &serde_json::Value) -> TypeRef {
         serde_json::Value::String(_) => TypeRef::String,
         serde_json::Value::Bool(_) => TypeRef::Bool,
         serde_json::Value::Number(n) if n.is_i64() || n.is_u64() => TypeRef::Int(IntKind::I64),
-        serde_json::Value::Number(_) => TypeRef::Float(false),
+        serde_json::Value::Number(_) => TypeRef::Float(FloatWidth::F64),
         _ => TypeRef::Any,
     }
 }

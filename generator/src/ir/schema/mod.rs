@@ -10,7 +10,8 @@
 
 use super::naming::{self, Namespace};
 use super::{
-    Checks, EnumValue, Field, IntKind, Struct, TypeDef, TypeKind, TypeRef, Union, UnionVariant,
+    Checks, EnumValue, Field, FloatWidth, IntKind, Struct, TypeDef, TypeKind, TypeRef, Union,
+    UnionVariant,
 };
 use crate::diagnostic::{join, Diagnostic};
 use crate::load::Document;
@@ -358,7 +359,10 @@ impl<'a> SchemaCx<'a> {
             [Type::Array] => self.convert_array(o, pointer, &naming),
             [Type::String] => Converted::of(string_type(o.format.as_deref())),
             [Type::Integer] => Converted::of(int_type(o)),
-            [Type::Number] => Converted::of(TypeRef::Float(o.format.as_deref() == Some("float"))),
+            [Type::Number] => Converted::of(TypeRef::Float(match o.format.as_deref() {
+                Some("float") => FloatWidth::F32,
+                _ => FloatWidth::F64,
+            })),
             [Type::Boolean] => Converted::of(TypeRef::Bool),
             _ => Converted::of(TypeRef::Any),
         };

@@ -102,7 +102,7 @@ pub(super) fn override_type(spec: &str) -> TypeRef {
         "uuid" => TypeRef::Uuid,
         "integer" | "int64" => TypeRef::Int(IntKind::I64),
         "int32" => TypeRef::Int(IntKind::I32),
-        "number" | "double" => TypeRef::Float(false),
+        "number" | "double" => TypeRef::Float(FloatWidth::F64),
         "boolean" => TypeRef::Bool,
         "any" => TypeRef::Any,
         path => TypeRef::Named(path.to_owned()),
