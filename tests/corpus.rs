@@ -1,5 +1,7 @@
 //! The generator on real-world specs: every corpus spec becomes a standalone crate that passes
-//! `cargo check` with warnings denied, and the public surface of each client is snapshotted.
+//! `cargo clippy` with warnings denied, the crates of the specs whose descriptions carry Markdown
+//! (which becomes doc comments) also pass rustdoc with warnings denied, and the public surface of
+//! each client is snapshotted.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -21,6 +23,53 @@ fn corpus() -> Vec<PathBuf> {
     specs
 }
 
+/// The specs whose descriptions use Markdown (code spans, emphasis, links): their crates are also
+/// documented with rustdoc warnings denied. The others' doc comments are plain sentences, and
+/// rustdoc on all of them would double the test's time.
+const MARKDOWN_SPECS: &[&str] = &[
+    "apicurio-registry.json",
+    "nexus.json",
+    "sloppy-but-usable.yaml",
+    "tictactoe.yaml",
+    "userplane-draft.openapi.yaml",
+];
+
+/// Generator defects this test found and that are not fixed yet, as (spec, lint message). Each is
+/// expected exactly: a new warning fails the test, and so does a listed one that no longer occurs
+/// (remove it here when the emitter is fixed). Line numbers are left out: they move.
+const KNOWN_DEFECTS: &[(&str, &str)] = &[
+    // rustdoc: spec prose in the crate docs (src/lib.rs) read as an intra-doc link.
+    ("apicurio-registry.json", "error: unresolved link to `v2`"),
+    // rustdoc::bare_urls in a model's doc comment (src/models.rs): a URL `escape_doc` missed.
+    ("nexus.json", "error: this URL is not a hyperlink"),
+];
+
+/// The lint errors of a cargo run, without locations.
+fn lint_errors(stderr: &str) -> Vec<String> {
+    stderr
+        .lines()
+        .filter_map(|l| l.find("error: ").map(|at| l[at..].to_owned()))
+        .filter(|l| !l.starts_with("error: could not "))
+        .collect()
+}
+
+fn has_markdown(text: &str) -> bool {
+    text.contains('`') || text.contains("**") || text.contains("](")
+}
+
+#[test]
+fn the_rustdoc_subset_is_the_specs_with_markdown() {
+    for spec in corpus() {
+        let name = spec.file_name().unwrap().to_str().unwrap();
+        let text = std::fs::read_to_string(&spec).unwrap();
+        assert_eq!(
+            MARKDOWN_SPECS.contains(&name),
+            has_markdown(&text),
+            "{name}: add it to or remove it from MARKDOWN_SPECS"
+        );
+    }
+}
+
 fn crate_name(spec: &Path) -> String {
     let stem = spec
         .file_name()
@@ -34,7 +83,7 @@ fn crate_name(spec: &Path) -> String {
 }
 
 #[test]
-fn every_corpus_spec_generates_a_crate_that_checks_without_warnings() {
+fn every_corpus_spec_generates_a_crate_that_passes_clippy_and_rustdoc_without_warnings() {
     let specs = corpus();
     assert!(specs.len() >= 8, "corpus incomplete: {specs:?}");
     let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("corpus");
@@ -73,25 +122,66 @@ fn every_corpus_spec_generates_a_crate_that_checks_without_warnings() {
             .map(|f| f.contents.lines().count())
             .sum();
         let checked = Instant::now();
+        // Clippy rather than check (it checks too): the same build, plus its lints.
         let output = Command::new(env!("CARGO"))
-            .args(["check", "--quiet", "--message-format=short"])
+            .args(["clippy", "--quiet", "--message-format=short"])
             .current_dir(&dir)
             .env("CARGO_TARGET_DIR", &target)
             .env("RUSTFLAGS", "-D warnings")
             .output()
             .expect("cargo runs");
         let stderr = String::from_utf8_lossy(&output.stderr);
-        if !output.status.success() || stderr.contains("warning:") {
+        let mut found = lint_errors(&stderr);
+        if stderr.contains("warning:") || (!output.status.success() && found.is_empty()) {
             failures.push(format!(
-                "{}: cargo check failed or warned:\n{stderr}",
+                "{}: cargo clippy failed or warned:\n{stderr}",
                 spec.display()
             ));
         }
+        let file_name = spec.file_name().unwrap().to_str().unwrap();
+        let documented = MARKDOWN_SPECS.contains(&file_name);
+        if documented {
+            let doc = Command::new(env!("CARGO"))
+                .args(["doc", "--no-deps", "--quiet", "--message-format=short"])
+                .current_dir(&dir)
+                .env("CARGO_TARGET_DIR", &target)
+                .env("RUSTFLAGS", "-D warnings")
+                .env("RUSTDOCFLAGS", "-D warnings")
+                .output()
+                .expect("cargo runs");
+            let stderr = String::from_utf8_lossy(&doc.stderr);
+            let doc_errors = lint_errors(&stderr);
+            if stderr.contains("warning:") || (!doc.status.success() && doc_errors.is_empty()) {
+                failures.push(format!(
+                    "{}: rustdoc failed or warned:\n{stderr}",
+                    spec.display()
+                ));
+            }
+            found.extend(doc_errors);
+        }
+        let known: Vec<&str> = KNOWN_DEFECTS
+            .iter()
+            .filter(|(s, _)| *s == file_name)
+            .map(|(_, m)| *m)
+            .collect();
+        for error in &found {
+            if !known.iter().any(|k| error.starts_with(k)) {
+                failures.push(format!("{file_name}: new lint error: {error}"));
+            }
+        }
+        for k in &known {
+            if !found.iter().any(|e| e.starts_with(k)) {
+                failures.push(format!(
+                    "{file_name}: `{k}` no longer occurs: remove it from KNOWN_DEFECTS"
+                ));
+            }
+        }
         report.push(format!(
-            "{:<32} ok={} generate={}ms check={}ms lines={} generator-warnings={}",
+            "{:<32} clean={} generate={}ms clippy{}={}ms lines={} generator-warnings={}",
             spec.file_name().unwrap().to_string_lossy(),
-            output.status.success(),
+            found.is_empty(),
             generate_ms,
+            if documented { "+rustdoc" } else { "" },
             checked.elapsed().as_millis(),
             lines,
             generation.warnings.len()

@@ -1,6 +1,8 @@
 //! The generated Userplane client against wiremock: retries (which statuses and errors, for
 //! which methods, how long it waits, `Retry-After`) and timeouts. Backoffs are milliseconds and
-//! every call is bounded. (The retry policy's own arithmetic is unit-tested in the runtime crate.)
+//! every call is bounded. How long the client waits is read exactly from what it scheduled
+//! (`support::waits`), never bounded above by wall time. (The retry policy's own arithmetic is
+//! unit-tested in the runtime crate.)
 
 mod support;
 
@@ -12,6 +14,7 @@ use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use support::mock::*;
+use support::waits::{record, waited_ms};
 use support::{
     bounded, builder_for, closed_port, spec_error_body, title_update, variant_name, DECLARED_CODES,
     KEY,
@@ -34,12 +37,12 @@ async fn retries_429_honouring_retry_after_seconds_then_succeeds() {
         .initial_backoff(Duration::from_secs(30))
         .jitter(false);
     let client = builder(&server).retry_policy(slow_backoff).build().unwrap();
-    let started = Instant::now();
+    record();
     let updated = bounded(client.links().update("ws_1", "lnk_1", &title_update("t")))
         .await
         .expect("the third attempt succeeds");
     assert_eq!(updated.data.link.link_id, "lnk_1");
-    assert!(started.elapsed() < Duration::from_secs(2));
+    assert_eq!(waited_ms(), [0, 0]);
     assert_eq!(received(&server).await.len(), 3);
 }
 
@@ -51,6 +54,7 @@ async fn retries_503_waiting_for_retry_after_ms() {
     )
     .insert_header("retry-after-ms", "60");
     let server = server_failing_then_succeeding(unavailable, 1).await;
+    record();
     let started = Instant::now();
     bounded(
         client(&server)
@@ -59,6 +63,7 @@ async fn retries_503_waiting_for_retry_after_ms() {
     )
     .await
     .expect("the second attempt succeeds");
+    assert_eq!(waited_ms(), [60]);
     assert!(started.elapsed() >= Duration::from_millis(60));
     assert_eq!(received(&server).await.len(), 2);
 }
@@ -92,11 +97,12 @@ async fn without_retry_after_the_exponential_backoff_is_waited() {
         .initial_backoff(Duration::from_millis(20))
         .jitter(false);
     let client = builder(&server).retry_policy(policy).build().unwrap();
+    record();
     let started = Instant::now();
     bounded(client.links().update("ws_1", "lnk_1", &title_update("t")))
         .await
         .expect("the third attempt succeeds");
-    // 20 ms, then 40 ms.
+    assert_eq!(waited_ms(), [20, 40]);
     assert!(started.elapsed() >= Duration::from_millis(60));
     assert_eq!(received(&server).await.len(), 3);
 }
@@ -167,14 +173,11 @@ async fn retry_after_longer_than_the_cap_is_returned_at_once() {
     .await;
     let policy = support::fast_policy().max_retry_after(Duration::from_millis(500));
     let client = builder(&server).retry_policy(policy).build().unwrap();
-    let started = Instant::now();
+    record();
     let err = bounded(client.links().update("ws_1", "lnk_1", &title_update("t")))
         .await
         .unwrap_err();
-    assert!(
-        started.elapsed() < Duration::from_secs(1),
-        "did not wait for Retry-After"
-    );
+    assert_eq!(waited_ms(), [] as [u64; 0], "did not wait for Retry-After");
     assert_eq!(received(&server).await.len(), 1);
     assert_eq!(
         variant_name(err.api_error().unwrap()),
@@ -266,7 +269,7 @@ async fn post_is_not_retried_on_500_but_is_on_429_and_503() {
 #[tokio::test]
 async fn timeout_yields_the_timeout_variant_and_put_retries_it() {
     let server = server_answering(success().set_delay(SLOW_RESPONSE)).await;
-    let started = Instant::now();
+    record();
     let err = bounded(
         client(&server)
             .links()
@@ -279,10 +282,7 @@ async fn timeout_yields_the_timeout_variant_and_put_retries_it() {
     match &err {
         Error::Timeout { timeout, elapsed } => {
             assert_eq!(*timeout, Duration::from_millis(50));
-            assert!(
-                *elapsed >= Duration::from_millis(50) && *elapsed < SLOW_RESPONSE,
-                "{elapsed:?}"
-            );
+            assert!(*elapsed >= Duration::from_millis(50), "{elapsed:?}");
         }
         other => panic!("expected Error::Timeout, got {other:?}"),
     }
@@ -292,8 +292,10 @@ async fn timeout_yields_the_timeout_variant_and_put_retries_it() {
         err.to_string().starts_with("request timed out after"),
         "{err}"
     );
-    // Both attempts gave up long before the server would have answered.
-    assert!(started.elapsed() < SLOW_RESPONSE);
+    // Both attempts gave up (a timeout, not the slow success), with one backoff between them
+    // (the fast policy's first: at most 1 ms).
+    let waits = waited_ms();
+    assert!(waits.len() == 1 && waits[0] <= 1, "{waits:?}");
     assert_eq!(received(&server).await.len(), 2, "1 attempt + 1 retry");
 }
 
@@ -341,4 +343,128 @@ async fn connection_refused_is_a_retryable_transport_error_with_a_cause() {
     assert!(err.status().is_none());
     assert!(err.to_string().starts_with("transport error:"), "{err}");
     assert!(std::error::Error::source(&err).is_some());
+}
+
+// -------------------------------------------------------------------------------------------------
+// Which methods are retried on what (RFC 9110 idempotency)
+// -------------------------------------------------------------------------------------------------
+
+/// `post_parts()` with another method.
+fn parts_with(method: reqwest::Method) -> userplane::runtime::RequestParts {
+    let mut parts = post_parts();
+    parts.method = method;
+    parts
+}
+
+#[tokio::test]
+async fn put_is_retried_on_408_request_timeout() {
+    let server = server_failing_then_succeeding(ResponseTemplate::new(408), 1).await;
+    record();
+    bounded(
+        client(&server)
+            .links()
+            .update("ws_1", "lnk_1", &title_update("t")),
+    )
+    .await
+    .expect("the second attempt succeeds");
+    assert_eq!(received(&server).await.len(), 2);
+    assert_eq!(waited_ms().len(), 1);
+}
+
+#[tokio::test]
+async fn patch_like_post_is_retried_only_on_429_and_503() {
+    for (status, attempts) in [
+        (408u16, 1usize),
+        (500, 1),
+        (502, 1),
+        (504, 1),
+        (429, 3),
+        (503, 3),
+    ] {
+        let server = server_answering(ResponseTemplate::new(status)).await;
+        let call = Call::new(
+            &client(&server),
+            Ok(parts_with(reqwest::Method::PATCH)),
+            status_only,
+        );
+        assert_eq!(bounded(call).await.unwrap(), status);
+        assert_eq!(received(&server).await.len(), attempts, "PATCH {status}");
+    }
+}
+
+#[tokio::test]
+async fn post_is_not_retried_on_502_or_504() {
+    for status in [502u16, 504] {
+        let server = server_answering(ResponseTemplate::new(status)).await;
+        record();
+        let result = bounded(Call::new(&client(&server), Ok(post_parts()), status_only)).await;
+        assert_eq!(result.unwrap(), status);
+        assert_eq!(received(&server).await.len(), 1, "POST {status}");
+        assert_eq!(waited_ms(), [] as [u64; 0]);
+    }
+}
+
+/// A refused connection never reached the server, so even a POST is sent again.
+#[tokio::test]
+async fn post_is_retried_after_a_refused_connection() {
+    let client = builder_for(&format!("http://127.0.0.1:{}/api/v1", closed_port()))
+        .build()
+        .unwrap();
+    record();
+    let err = bounded(Call::new(&client, Ok(post_parts()), status_only))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    // The default two retries, each after a backoff of the fast policy (at most 5 ms).
+    let waits = waited_ms();
+    assert_eq!(waits.len(), 2, "{waits:?}");
+    assert!(waits.iter().all(|&ms| ms <= 5), "{waits:?}");
+}
+
+// -------------------------------------------------------------------------------------------------
+// Per-call options
+// -------------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn with_options_sets_the_timeout_the_retries_and_extra_headers_of_one_call() {
+    let options = || {
+        let mut options = userplane::runtime::RequestOptions::default();
+        options.timeout = Some(Duration::from_millis(40));
+        options.max_retries = Some(0);
+        options.headers = vec![("x-request-tag".into(), "nightly".into())];
+        options
+    };
+    // Retries: 0 instead of the client's 2, and the extra header is sent.
+    let server = server_answering(ResponseTemplate::new(503)).await;
+    let status =
+        bounded(Call::new(&client(&server), Ok(post_parts()), status_only).with_options(options()))
+            .await
+            .unwrap();
+    assert_eq!(status, 503);
+    let requests = received(&server).await;
+    assert_eq!(requests.len(), 1);
+    assert_eq!(header(&requests[0], "x-request-tag"), Some("nightly"));
+    // Timeout: 40 ms instead of the client's 10 s.
+    let server = server_answering(success().set_delay(SLOW_RESPONSE)).await;
+    let err =
+        bounded(Call::new(&client(&server), Ok(post_parts()), status_only).with_options(options()))
+            .await
+            .unwrap_err();
+    assert!(
+        matches!(err, Error::Timeout { timeout, .. } if timeout == Duration::from_millis(40)),
+        "{err:?}"
+    );
+    // Fields left unset keep the call's earlier settings: a later `with_options` without a
+    // timeout does not undo `.timeout(..)`.
+    let err = bounded(
+        Call::new(&client(&server), Ok(post_parts()), status_only)
+            .timeout(Duration::from_millis(30))
+            .with_options(userplane::runtime::RequestOptions::default()),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(err, Error::Timeout { timeout, .. } if timeout == Duration::from_millis(30)),
+        "{err:?}"
+    );
 }

@@ -27,6 +27,9 @@ pub struct Config {
     pub include_operations: Vec<String>,
     /// Only operations with one of these tags (empty: all).
     pub include_tags: Vec<String>,
+    /// Threads that render the crate's parts (`None`: one per core). The output is the same for
+    /// any count; tests set it to check that.
+    pub emit_workers: Option<std::num::NonZeroUsize>,
 }
 
 impl Config {
@@ -43,6 +46,7 @@ impl Config {
             type_overrides: BTreeMap::new(),
             include_operations: Vec::new(),
             include_tags: Vec::new(),
+            emit_workers: None,
         }
     }
 

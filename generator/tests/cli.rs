@@ -234,3 +234,32 @@ fn unreadable_inputs_exit_3() {
     assert_eq!(missing_config.status.code(), Some(3));
     assert!(stderr(&missing_config).contains("cannot read /nonexistent/c.toml"));
 }
+
+#[test]
+fn a_refusal_ends_with_a_help_line_saying_what_to_do() {
+    let dir = scratch("refused-swagger");
+    let spec = dir.join("swagger.yaml");
+    std::fs::write(
+        &spec,
+        "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n",
+    )
+    .unwrap();
+    let out = cli(&[
+        "generate",
+        "--spec",
+        path(&spec),
+        "--out",
+        path(&dir.join("out")),
+    ]);
+    let stderr = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let error = stderr
+        .lines()
+        .position(|l| l.contains("Swagger 2.0 documents are not supported"))
+        .unwrap_or_else(|| panic!("no refusal in {stderr}"));
+    let help = stderr.lines().nth(error + 1).unwrap_or_default();
+    assert_eq!(
+        help, "  help: convert it to OpenAPI 3 first (for example with swagger2openapi)",
+        "{stderr}"
+    );
+}

@@ -4,6 +4,7 @@
 pub mod example;
 pub mod mock;
 pub mod prism;
+pub mod waits;
 
 use std::time::Duration;
 

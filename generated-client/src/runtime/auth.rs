@@ -205,6 +205,48 @@ fn base64_encode(input: &[u8]) -> String {
 mod tests {
     use super::*;
 
+    /// The key's header value is marked sensitive (HTTP/2 never indexes it, `Debug` hides it),
+    /// for every placement that sends it in a header.
+    #[test]
+    fn the_key_header_is_marked_sensitive() {
+        let key = ApiKey::new("user:s3cret");
+        for placement in [
+            AuthPlacement::Bearer,
+            AuthPlacement::Basic,
+            AuthPlacement::Header("X-Custom-Key"),
+        ] {
+            match PreparedAuth::new(placement, Some(&key)).unwrap() {
+                PreparedAuth::Header(_, value) => {
+                    assert!(value.is_sensitive(), "{placement:?}");
+                    assert!(!format!("{value:?}").contains("s3cret"), "{placement:?}");
+                }
+                _ => panic!("{placement:?} is sent in a header"),
+            }
+        }
+    }
+
+    /// A key sent as a cookie is percent-encoded where RFC 6265 forbids the raw byte, so it can
+    /// neither end the cookie early nor add another; a bad cookie name is refused.
+    #[test]
+    fn a_cookie_key_is_encoded_and_its_name_checked() {
+        let key = ApiKey::new("a b;c=d\"e,f\\g%h");
+        match PreparedAuth::new(AuthPlacement::Cookie("session"), Some(&key)).unwrap() {
+            PreparedAuth::Cookie(cookie) => {
+                assert_eq!(cookie, "session=a%20b%3Bc=d%22e%2Cf%5Cg%25h");
+            }
+            _ => panic!("a cookie placement prepares a cookie"),
+        }
+        for name in ["", "a b", "a;b", "a=b", "s\u{e9}ance"] {
+            assert!(
+                matches!(
+                    PreparedAuth::new(AuthPlacement::Cookie(Box::leak(name.into())), Some(&key)),
+                    Err(BuildError::InvalidHeader { .. })
+                ),
+                "{name:?}"
+            );
+        }
+    }
+
     #[test]
     fn base64_matches_rfc4648_vectors() {
         let cases = [

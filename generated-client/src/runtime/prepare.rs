@@ -256,6 +256,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn credential_headers_are_marked_sensitive_and_others_are_not() {
+        for name in [
+            "Authorization",
+            "cookie",
+            "X-API-Key",
+            "api-key",
+            "x-auth-token",
+        ] {
+            let (_, value) = parse_header(name, "secret").unwrap();
+            assert!(value.is_sensitive(), "{name}");
+        }
+        let (_, value) = parse_header("x-request-id", "abc").unwrap();
+        assert!(!value.is_sensitive());
+        assert!(parse_header("x-request-id", "a\r\nb: c").is_err());
+        assert!(parse_header("bad name", "a").is_err());
+    }
+
+    #[test]
     fn dot_segments_are_detected() {
         for s in [".", "..", "%2e", "%2E%2e", ".%2E", "%2e."] {
             assert!(is_dot_segment(s), "{s}");

@@ -190,6 +190,34 @@ mod tests {
         }
     }
 
+    /// A jitter that always waits 0 (or always the cap) would pass the bound check above: the
+    /// draws must cover the whole range `[0, cap]`, uniformly. The thread's generator is seeded,
+    /// so the draws are the same on every run.
+    #[test]
+    fn full_jitter_spreads_delays_over_the_whole_range() {
+        fastrand::seed(16);
+        let cap = Duration::from_millis(2000);
+        let policy = RetryPolicy::new()
+            .initial_backoff(Duration::from_millis(500))
+            .max_backoff(cap);
+        // Retry 3: 500 ms * 2^2 = the 2 s cap.
+        let draws: Vec<f64> = (0..2000)
+            .map(|_| policy.backoff(3).as_secs_f64() / cap.as_secs_f64())
+            .collect();
+        assert!(draws.iter().all(|d| (0.0..=1.0).contains(d)));
+        let share = |lo: f64, hi: f64| {
+            draws.iter().filter(|d| (lo..hi).contains(*d)).count() as f64 / draws.len() as f64
+        };
+        // Each tenth of the range gets about a tenth of the draws.
+        for tenth in 0..10 {
+            let lo = f64::from(tenth) / 10.0;
+            let got = share(lo, lo + 0.1);
+            assert!((0.07..0.13).contains(&got), "[{lo}, {}): {got}", lo + 0.1);
+        }
+        let mean = draws.iter().sum::<f64>() / draws.len() as f64;
+        assert!((0.45..0.55).contains(&mean), "mean {mean}");
+    }
+
     #[test]
     fn retry_after_accepts_seconds_http_dates_and_milliseconds() {
         // Sun, 06 Nov 1994 08:49:37 GMT, the RFC 9110 example date.

@@ -59,7 +59,7 @@ pub fn emit(api: &Api, config: &Config, spec_sha256: &str) -> Result<GeneratedCr
     let index = types::TypeIndex::new(api);
     let rust_files = rust_files(api, config, &index);
     let jobs: Vec<&ItemJob<'_>> = rust_files.iter().flat_map(|(_, f)| &f.items).collect();
-    let texts = printed_or_errors(render_all(&jobs), &jobs)?;
+    let texts = printed_or_errors(render_all(&jobs, config.emit_workers), &jobs)?;
     let mut rendered = texts.into_iter();
     let features = index.features();
     let mut files = vec![
@@ -231,12 +231,21 @@ pub(crate) fn job_at<'a>(
 /// Building, parsing and printing tokens is most of a run's time, and the parts are independent,
 /// so workers (one per core, the calling thread among them) take the next job from a shared
 /// counter: a few very large parts cannot leave a core idle the way one thread per file did. The
-/// output does not depend on which thread renders what.
-fn render_all(jobs: &[&ItemJob<'_>]) -> Vec<Result<String, String>> {
+/// output does not depend on which thread renders what. `workers` fixes the thread count (tests
+/// compare one worker with several); by default it is one per core.
+fn render_all(
+    jobs: &[&ItemJob<'_>],
+    workers: Option<std::num::NonZeroUsize>,
+) -> Vec<Result<String, String>> {
     // Below this many jobs a thread costs more than it saves.
     const JOBS_PER_EXTRA_THREAD: usize = 16;
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let workers = cores.min(1 + jobs.len() / JOBS_PER_EXTRA_THREAD).max(1);
+    let workers = match workers {
+        Some(n) => n.get(),
+        None => {
+            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+            cores.min(1 + jobs.len() / JOBS_PER_EXTRA_THREAD).max(1)
+        }
+    };
     let next = std::sync::atomic::AtomicUsize::new(0);
     let work = || {
         let mut done = Vec::new();
@@ -460,7 +469,7 @@ mod tests {
             ),
         ];
         let jobs: Vec<&ItemJob<'_>> = jobs.iter().collect();
-        let err = printed_or_errors(render_all(&jobs), &jobs).unwrap_err();
+        let err = printed_or_errors(render_all(&jobs, None), &jobs).unwrap_err();
         assert_eq!(err.0.len(), 1);
         assert_eq!(err.0[0].pointer, "/components/schemas/Broken");
         assert!(
@@ -468,7 +477,7 @@ mod tests {
             "{}",
             err.0[0].message
         );
-        let fine = printed_or_errors(render_all(&jobs[..1]), &jobs[..1]).unwrap();
+        let fine = printed_or_errors(render_all(&jobs[..1], None), &jobs[..1]).unwrap();
         assert_eq!(fine, ["pub struct Fine;\n"]);
     }
 }
