@@ -70,16 +70,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
 fn write_crate(spec: &str, config: &Config, dir: &Path) -> Result<(), String> {
     let generation = generator::generate(spec, config).map_err(|e| format!("error: {e}"))?;
     let _ = std::fs::remove_dir_all(dir);
-    for file in &generation.krate.files {
-        let path = dir.join(&file.path);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| format!("error: cannot create {}: {e}", parent.display()))?;
-        }
-        std::fs::write(&path, &file.contents)
-            .map_err(|e| format!("error: cannot write {}: {e}", path.display()))?;
-    }
-    Ok(())
+    generator::output::write_crate(&generation.krate, dir).map_err(|e| format!("error: {e}"))
 }
 
 /// The bump cargo-semver-checks requires of `new` over `baseline`; `None` when it requires none.
