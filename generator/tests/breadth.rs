@@ -181,3 +181,15 @@ fn recursive_merges_are_bounded_by_the_size_of_the_spec() {
     assert!(g.api.types.len() < 5_000, "{} types", g.api.types.len());
     assert_rust_parses(&g);
 }
+
+#[test]
+fn a_server_host_without_a_scheme_is_https() {
+    let g = generate_yaml(
+        "openapi: 3.0.0\ninfo: {title: t, version: '1'}\nservers: [{url: api.example.com/v1}]\npaths: {}\n",
+    );
+    assert_eq!(
+        g.api.base_url.as_deref(),
+        Some("https://api.example.com/v1")
+    );
+    assert!(has_warning(&g, "/servers/0/url", "no scheme"));
+}

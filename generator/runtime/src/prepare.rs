@@ -14,6 +14,7 @@ use super::error::{Error, InvalidRequest};
 use super::request::RequestParts;
 use super::validate::check_cookie_name;
 
+/// Header names whose values are marked sensitive (hidden from `Debug` output, never
 /// HPACK-indexed).
 const SENSITIVE_HEADERS: &[&str] = &[
     "authorization",

@@ -117,6 +117,7 @@ fn push_path_segment(path: &mut String, value: &str) {
     }
 }
 
+/// Per-call settings that override the client's. Build with the methods, or set them directly on a
 /// [`Call`](super::Call).
 #[derive(Clone, Default)]
 #[non_exhaustive]

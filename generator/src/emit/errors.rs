@@ -222,7 +222,7 @@ fn emit_decode(op: &Operation) -> TokenStream {
             }
         };
         if e.status == StatusMatch::Default && op.errors.len() == 1 {
-            only_default = Some(value.clone());
+            only_default = Some((value.clone(), !matches!(e.body, ErrorBody::None)));
         }
         arms.push(quote! { #pattern => #value, });
     }
@@ -238,8 +238,15 @@ fn emit_decode(op: &Operation) -> TokenStream {
         .any(|e| !matches!(e.status, StatusMatch::Code(_)))
         .then(|| quote!(#[allow(unreachable_patterns)]));
     // A `match` with one arm binding everything reads (and lints) better as a `let`.
+    // Every status is the `default` response; one without a body does not read the response.
+    let reads_response = only_default.as_ref().is_none_or(|(_, reads)| *reads);
+    let response = if reads_response {
+        format_ident!("response")
+    } else {
+        format_ident!("_response")
+    };
     let body = match (op.errors.as_slice(), only_default) {
-        (_, Some(value)) => value,
+        (_, Some((value, _))) => value,
         ([], None) => quote! {
             let status = response.status.as_u16();
             crate::runtime::Outcome::Unexpected(format!("status {status} is not declared for this operation"))
@@ -253,7 +260,7 @@ fn emit_decode(op: &Operation) -> TokenStream {
     quote! {
         /// Reads a response whose status is not one of the operation's successes.
         #overlapping
-        pub(crate) fn decode<T>(response: &crate::runtime::RawResponse) -> crate::runtime::Outcome<T, Self> {
+        pub(crate) fn decode<T>(#response: &crate::runtime::RawResponse) -> crate::runtime::Outcome<T, Self> {
             #body
         }
     }

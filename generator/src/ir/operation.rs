@@ -143,9 +143,11 @@ impl OperationBuilder<'_, '_> {
         op: &oas3::spec::Operation,
         shared: &[ObjectOrReference<Parameter>],
     ) -> Operation {
+        // An empty `operationId` (seen in public specs) names nothing: derive one as if absent.
         let id = op
             .operation_id
             .clone()
+            .filter(|id| !id.trim().is_empty())
             .unwrap_or_else(|| derived_id(method, path));
         let (group, method_name, type_prefix) = split_id(&id);
         let error_type = self
@@ -923,6 +925,15 @@ fn base_url(doc: &Document, diags: &mut Vec<Diagnostic>) -> Option<String> {
     let mut url = server.url.clone();
     for (name, var) in server.variables.iter() {
         url = url.replace(&format!("{{{name}}}"), &var.default);
+    }
+    // `api.example.com/v1`: a host without a scheme; HTTPS is what such specs mean.
+    let host = url.split('/').next().unwrap_or_default();
+    if !url.contains("://") && host.contains('.') && !host.contains(['{', ' ']) {
+        diags.push(Diagnostic::warning(
+            "/servers/0/url",
+            format!("server URL {url:?} has no scheme; using https://{url}"),
+        ));
+        url.insert_str(0, "https://");
     }
     if url.contains('{') || !(url.starts_with("http://") || url.starts_with("https://")) {
         diags.push(Diagnostic::warning(

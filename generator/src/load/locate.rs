@@ -40,6 +40,18 @@ impl LineIndex {
             let yaml_single = format!("'{token}':");
             let quoted = format!("\"{token}\"");
             let flow_key = format!("{{{token}:");
+            // A key inside a flow mapping (`contact: {name: x, url: y}`) on the line found so far
+            // is that line; searching on would find the next block key of the same name.
+            let current = lines[line];
+            let in_flow = current.find('{').is_some_and(|open| {
+                let flow = &current[open..];
+                flow.contains(&format!("{{{token}:"))
+                    || flow.contains(&format!(" {token}:"))
+                    || flow.contains(&format!("{quoted}:"))
+            });
+            if found_any && in_flow {
+                continue;
+            }
             let hit = lines[line..].iter().position(|l| {
                 let t = l.trim_start().trim_start_matches("- ");
                 t.starts_with(&yaml_plain)

@@ -213,3 +213,10 @@ fn what_cannot_be_repaired_is_still_an_error_with_its_pointer() {
     assert!(err.0[0].message.contains("does not match"), "{err}");
     assert_eq!(err.0[0].pointer, "/paths/~1a/get", "{err}");
 }
+
+#[test]
+fn a_key_inside_a_flow_mapping_is_located_on_its_own_line() {
+    let text = "openapi: 3.1.0\ninfo:\n  title: t\n  version: '1'\n  contact: {name: Example, url: zeit.co}\nservers:\n  - url: https://api.example.com/v1\npaths: {}\n";
+    let d = load_str(text).unwrap();
+    assert_eq!(warning_at(&d, "/info/contact/url").line, Some(5));
+}
