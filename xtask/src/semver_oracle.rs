@@ -34,7 +34,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         let dir = work.join(format!("evolution-{i}"));
         write_crate(&evolved, &config, &dir)?;
         eprintln!("cargo semver-checks: {}", evolution.name);
-        let theirs = semver_checks(&bin_dir, &dir, &work.join("base"))?;
+        let theirs = semver_checks(&bin_dir, &work.join("target"), &dir, &work.join("base"))?;
         let agree = match theirs {
             // It saw nothing: ours may be anything it cannot see (types of fields, docs).
             None => true,
@@ -70,20 +70,16 @@ pub fn run(args: &[String]) -> Result<(), String> {
 fn write_crate(spec: &str, config: &Config, dir: &Path) -> Result<(), String> {
     let generation = generator::generate(spec, config).map_err(|e| format!("error: {e}"))?;
     let _ = std::fs::remove_dir_all(dir);
-    for file in &generation.krate.files {
-        let path = dir.join(&file.path);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| format!("error: cannot create {}: {e}", parent.display()))?;
-        }
-        std::fs::write(&path, &file.contents)
-            .map_err(|e| format!("error: cannot write {}: {e}", path.display()))?;
-    }
-    Ok(())
+    generator::output::write_crate(&generation.krate, dir).map_err(|e| format!("error: {e}"))
 }
 
 /// The bump cargo-semver-checks requires of `new` over `baseline`; `None` when it requires none.
-fn semver_checks(bin_dir: &Path, new: &Path, baseline: &Path) -> Result<Option<Level>, String> {
+fn semver_checks(
+    bin_dir: &Path,
+    target: &Path,
+    new: &Path,
+    baseline: &Path,
+) -> Result<Option<Level>, String> {
     let path = std::env::join_paths(std::iter::once(bin_dir.to_path_buf()).chain(
         std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
     ))
@@ -94,6 +90,8 @@ fn semver_checks(bin_dir: &Path, new: &Path, baseline: &Path) -> Result<Option<L
         .arg("--baseline-root")
         .arg(baseline)
         .env("PATH", path)
+        // One target directory for every run: the dependencies are built once, not per crate.
+        .env("CARGO_TARGET_DIR", target)
         .env("CARGO_TERM_COLOR", "never")
         .output()
         .map_err(|e| format!("error: cannot run cargo semver-checks: {e}"))?;
