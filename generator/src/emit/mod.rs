@@ -373,9 +373,7 @@ fn markdown_link(s: &str) -> Option<(usize, usize)> {
     let mut from = 0;
     while let Some(open) = s[from..].find('[').map(|i| from + i) {
         from = open + 1;
-        let Some(close) = s[open + 1..].find(']').map(|i| open + 1 + i) else {
-            return None;
-        };
+        let close = s[open + 1..].find(']').map(|i| open + 1 + i)?;
         if s[open + 1..close].contains('[') {
             continue;
         }
@@ -383,9 +381,7 @@ fn markdown_link(s: &str) -> Option<(usize, usize)> {
         if !(after.starts_with("(http://") || after.starts_with("(https://")) {
             continue;
         }
-        let Some(len) = after.find(')') else {
-            return None;
-        };
+        let len = after.find(')')?;
         if after[1..len].contains([' ', '(']) {
             continue;
         }

@@ -437,29 +437,8 @@ const REMOVABLE_ENTRIES: &[&str] = &[
     "servers",
     "security",
 ];
-/// Keywords whose value is a schema, or a map or list of schemas.
-const SCHEMA_SINGLE: &[&str] = &[
-    "schema",
-    "items",
-    "additionalProperties",
-    "not",
-    "contains",
-    "propertyNames",
-    "if",
-    "then",
-    "else",
-    "unevaluatedProperties",
-    "unevaluatedItems",
-    "additionalItems",
-];
-const SCHEMA_MAPS: &[&str] = &[
-    "properties",
-    "patternProperties",
-    "$defs",
-    "definitions",
-    "dependentSchemas",
-];
-const SCHEMA_LISTS: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
+// Which keywords hold schemas is the schema walker's knowledge; the repairs use the same lists.
+use super::walk::{LIST as SCHEMA_LISTS, MAP as SCHEMA_MAPS, SINGLE as SCHEMA_SINGLE};
 
 /// The deepest schema under `value` (itself a refused schema at `pointer`) that is refused on its
 /// own, found by trying its subschemas one by one.
@@ -470,7 +449,7 @@ fn innermost_bad_schema(value: &Value, pointer: String) -> String {
     };
     for (key, child) in map {
         let at = join(&pointer, key);
-        if SCHEMA_SINGLE.contains(&key.as_str()) && key != "schema" && refused(child) {
+        if SCHEMA_SINGLE.contains(&key.as_str()) && refused(child) {
             return innermost_bad_schema(child, at);
         }
         let members: Vec<(String, &Value)> = match child {
@@ -499,7 +478,8 @@ fn plan_repair(raw: &Value, pointer: &str) -> Option<Repair> {
         let key = here[end - 1].as_str();
         let parent = end.checked_sub(2).map(|i| here[i].as_str());
         let grandparent = end.checked_sub(3).map(|i| here[i].as_str());
-        let is_schema = SCHEMA_SINGLE.contains(&key)
+        let is_schema = key == "schema"
+            || SCHEMA_SINGLE.contains(&key)
             || parent.is_some_and(|p| SCHEMA_MAPS.contains(&p) || SCHEMA_LISTS.contains(&p))
             || (parent == Some("schemas") && grandparent == Some("components"));
         let action = if key.starts_with("x-") || REMOVABLE_MEMBERS.contains(&key) {

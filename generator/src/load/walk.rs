@@ -63,7 +63,7 @@ fn walk_document(
 }
 
 /// Keywords whose value is one schema.
-const SINGLE: &[&str] = &[
+pub(super) const SINGLE: &[&str] = &[
     "items",
     "additionalProperties",
     "not",
@@ -77,9 +77,9 @@ const SINGLE: &[&str] = &[
     "additionalItems",
 ];
 /// Keywords whose value is a list of schemas.
-const LIST: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
+pub(super) const LIST: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
 /// Keywords whose value maps names to schemas.
-const MAP: &[&str] = &[
+pub(super) const MAP: &[&str] = &[
     "properties",
     "patternProperties",
     "$defs",
