@@ -193,3 +193,33 @@ fn a_server_host_without_a_scheme_is_https() {
     );
     assert!(has_warning(&g, "/servers/0/url", "no scheme"));
 }
+
+#[test]
+fn an_operation_named_like_a_companion_method_does_not_collide() {
+    // `list` has only optional parameters, so it gets `list_with`; the spec also names an
+    // operation `list_with`, before and after it.
+    for order in [["list_with", "list"], ["list", "list_with"]] {
+        let mut spec = format!("{HEAD}paths:\n");
+        for (i, id) in order.iter().enumerate() {
+            spec.push_str(&format!(
+                "  /p{i}:\n    get:\n      operationId: {id}\n      parameters: [{{name: q, in: query, schema: {{type: string}}}}]\n      responses: {{'204': {{description: ok}}}}\n"
+            ));
+        }
+        let g = generate_yaml(&spec);
+        let names: Vec<&str> = g
+            .api
+            .operations
+            .iter()
+            .map(|o| o.method_name.as_str())
+            .collect();
+        assert_rust_parses(&g);
+        // Every method, and every `_with` companion, is defined exactly once.
+        let ops = file(&g, "src/operations.rs");
+        for name in &names {
+            for method in [name.to_string(), format!("{name}_with")] {
+                let defined = ops.matches(&format!("pub fn {method}(")).count();
+                assert_eq!(defined, 1, "{method} in {names:?}");
+            }
+        }
+    }
+}

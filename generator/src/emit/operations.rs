@@ -196,7 +196,7 @@ fn emit_params_struct(op: &Operation, index: &TypeIndex<'_>) -> Option<TokenStre
             let deprecated = p.deprecated.then(|| quote!(#[deprecated]));
             quote! { #doc #deprecated pub #ident: #ty, }
         });
-    let all_optional = params_all_optional(op);
+    let all_optional = op.has_with_method();
     let default = all_optional.then(|| quote!(Default,));
     let non_path: Vec<_> = op
         .params
@@ -284,23 +284,11 @@ fn signature(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
     (args, names)
 }
 
-/// Whether the operation's query/header/cookie parameters are all optional. Its method then takes
-/// none of them and `<method>_with` takes the parameter struct, so the first optional parameter
-/// the spec adds is a new method rather than a changed one.
-fn params_all_optional(op: &Operation) -> bool {
-    op.params_type.is_some()
-        && op
-            .params
-            .iter()
-            .filter(|p| p.location != ParamLocation::Path)
-            .all(|p| !p.required)
-}
-
 /// The arguments of the operation's main method, and what it passes to the request builder:
 /// [`signature`] without the parameter struct when every parameter in it is optional.
 fn method_args(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
     let (args, names) = signature(op);
-    if !params_all_optional(op) {
+    if !op.has_with_method() {
         return (args, names);
     }
     let params_ty = format_ident!("{}", op.params_type.as_deref().unwrap_or_default());
@@ -352,7 +340,7 @@ fn emit_operation(
     let public = {
         let pagination = emit_pagination(op, &client, &request_fn, &decode_fn, &error);
         let (method_args, passed) = method_args(op);
-        let with = params_all_optional(op).then(|| {
+        let with = op.has_with_method().then(|| {
             let with = format_ident!("{}_with", op.method_name);
             let doc = format!(
                 " [`Self::{}`] with its optional parameters (`{}`).",
@@ -850,7 +838,7 @@ pub fn api_surface(api: &Api) -> TokenStream {
         let (args, _) = signature(op);
         let (main_args, _) = method_args(op);
         let doc = format!(" {} {}", op.http_method, op.path);
-        let with = params_all_optional(op).then(|| {
+        let with = op.has_with_method().then(|| {
             let with = format_ident!("{}_with", op.method_name);
             quote!(fn #with(&self, #(#args),*) -> Call<#success, #error>;)
         });

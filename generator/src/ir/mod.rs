@@ -274,6 +274,20 @@ pub enum Wrapper {
     Nullable,
 }
 
+impl Operation {
+    /// Whether every query, header and cookie parameter is optional: the main method then takes
+    /// none of them, and `<method>_with` takes the parameter struct, so the first optional
+    /// parameter the spec adds is a new method rather than a changed one.
+    pub fn has_with_method(&self) -> bool {
+        self.params_type.is_some()
+            && self
+                .params
+                .iter()
+                .filter(|p| p.location != ParamLocation::Path)
+                .all(|p| !p.required)
+    }
+}
+
 impl Field {
     pub fn wrapper(&self) -> Wrapper {
         match (self.required, self.nullable) {

@@ -67,7 +67,8 @@ pub fn build(doc: &Document, config: &Config) -> Result<(Api, Vec<Diagnostic>), 
                         }
                         ns
                     });
-                operation.method_name = ns.claim([operation.method_name.as_str()]);
+                let companions = companions(&operation);
+                operation.method_name = claim_method(ns, &operation.method_name, &companions);
                 if operation.group.is_empty() {
                     group_names.reserve(&operation.method_name);
                 }
@@ -92,6 +93,41 @@ pub fn build(doc: &Document, config: &Config) -> Result<(Api, Vec<Diagnostic>), 
         types,
     };
     Ok((api, diags))
+}
+
+/// The suffixes of the methods an operation gets besides its own: `_with` when every query,
+/// header and cookie parameter is optional (the main method then takes none), `_stream` when it is
+/// paginated.
+fn companions(op: &Operation) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if op.has_with_method() {
+        out.push("_with");
+    }
+    if op.pagination.is_some() {
+        out.push("_stream");
+    }
+    out
+}
+
+/// A method name whose companion methods (`suffixes`) are free as well, all of them then
+/// reserved: an operation the spec calls `list_with` never collides with the `_with` method of one
+/// called `list`, whichever comes first.
+fn claim_method(ns: &mut Namespace, wanted: &str, suffixes: &[&str]) -> String {
+    let family = |name: &str| {
+        std::iter::once(name.to_owned())
+            .chain(suffixes.iter().map(|s| format!("{name}{s}")))
+            .collect::<Vec<_>>()
+    };
+    let mut name = wanted.to_owned();
+    let mut n = 2;
+    while family(&name).iter().any(|member| ns.is_taken(member)) {
+        name = format!("{wanted}{n}");
+        n += 1;
+    }
+    for member in family(&name) {
+        ns.reserve(&member);
+    }
+    name
 }
 
 /// Operations that declare exactly the same error responses (common: every operation of a Dropshot
