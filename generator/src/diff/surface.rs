@@ -200,8 +200,9 @@ fn operation(op: &Operation) -> OperationSurface {
             default: all_optional,
         }
     });
-    let with =
-        (op.params_type.is_some() && all_optional).then(|| format!("{}_with", op.method_name));
+    let with = op
+        .has_with_method()
+        .then(|| format!("{}_with", op.method_name));
     if let Some(body) = &op.body {
         let ty = match &body.ty {
             TypeRef::Bytes => "Bytes".to_owned(),
