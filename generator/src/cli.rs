@@ -189,6 +189,24 @@ pub fn generate_over(
     Ok((generation, decision))
 }
 
+/// The line that closes a run: crate, version, size and where it went. Shared by `generate` and
+/// the repository's `cargo xtask codegen`.
+pub fn generated_line(
+    config: &Config,
+    decision: &Decision,
+    generation: &Generation,
+    out: &Path,
+) -> String {
+    format!(
+        "generated {} {} ({} operations, {} types) in {}",
+        config.crate_name,
+        decision.version,
+        generation.api.operations.len(),
+        generation.api.types.len(),
+        out.display()
+    )
+}
+
 /// Runs `generate`, reporting on stderr; returns how it ended.
 pub fn generate(command: &Generate) -> Exit {
     let config = match config_for(command) {
@@ -229,14 +247,7 @@ pub fn generate(command: &Generate) -> Exit {
         eprintln!("error: {e}");
         return Exit::Io;
     }
-    eprintln!(
-        "generated {} {} ({} operations, {} types) in {}",
-        config.crate_name,
-        decision.version,
-        generation.api.operations.len(),
-        generation.api.types.len(),
-        out.display()
-    );
+    eprintln!("{}", generated_line(&config, &decision, &generation, out));
     Exit::Ok
 }
 

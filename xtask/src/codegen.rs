@@ -70,12 +70,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     write(&generation.krate, &out_dir)?;
     eprintln!(
-        "generated {} {} ({} operations, {} types) in {}",
-        config.crate_name,
-        decision.version,
-        generation.api.operations.len(),
-        generation.api.types.len(),
-        out_dir.display()
+        "{}",
+        generator::cli::generated_line(&config, &decision, &generation, &out_dir)
     );
     Ok(())
 }
