@@ -30,6 +30,9 @@ pub struct Config {
     /// Threads that render the crate's parts (`None`: one per core). The output is the same for
     /// any count; tests set it to check that.
     pub emit_workers: Option<std::num::NonZeroUsize>,
+    /// Also emit `contract_decoders()`, every operation's decoder by `METHOD /path`, for
+    /// `cargo xtask contract` (not in `codegen.toml`: a client for users never has it).
+    pub contract_decoders: bool,
 }
 
 impl Config {
@@ -47,6 +50,7 @@ impl Config {
             include_operations: Vec::new(),
             include_tags: Vec::new(),
             emit_workers: None,
+            contract_decoders: false,
         }
     }
 

@@ -102,15 +102,17 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
             pub use models::*;
         )
     });
-    let reexport_operations = api
-        .operations
-        .iter()
-        .any(|op| !op.group.is_empty() || op.params_type.is_some())
-        .then(|| {
-            quote!(
-                pub use operations::*;
-            )
-        });
+    // `contract_decoders()`, when emitted, is public too.
+    let public_operation_items = config.contract_decoders
+        || api
+            .operations
+            .iter()
+            .any(|op| !op.group.is_empty() || op.params_type.is_some());
+    let reexport_operations = public_operation_items.then(|| {
+        quote!(
+            pub use operations::*;
+        )
+    });
     let env_doc = format!(" [`Client::from_env`] reads `{env_key}` and, if set, `{env_url}`.");
     let from_env_doc = format!(
         " A builder preloaded from the environment: the API key from `{env_key}` (required) and the base URL from `{env_url}` (optional). Empty variables count as unset."

@@ -150,7 +150,10 @@ fn rust_files<'a>(
         ),
         ("src/models.rs", models::emit_models(api, index)),
         ("src/errors.rs", errors::emit_errors(api, index)),
-        ("src/operations.rs", operations::emit_operations(api, index)),
+        (
+            "src/operations.rs",
+            operations::emit_operations(api, index, config.contract_decoders),
+        ),
     ]
 }
 

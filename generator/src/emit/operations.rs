@@ -14,7 +14,11 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
 
-pub fn emit_operations<'a>(api: &'a Api, index: &'a TypeIndex<'a>) -> RustFile<'a> {
+pub fn emit_operations<'a>(
+    api: &'a Api,
+    index: &'a TypeIndex<'a>,
+    contract_decoders: bool,
+) -> RustFile<'a> {
     // Group tree: group path -> operations. BTreeMap keeps output order stable.
     let mut groups: BTreeMap<Vec<String>, Vec<&Operation>> = BTreeMap::new();
     groups.entry(vec![]).or_default();
@@ -45,6 +49,7 @@ pub fn emit_operations<'a>(api: &'a Api, index: &'a TypeIndex<'a>) -> RustFile<'
         .collect();
 
     let mut items: Vec<ItemJob<'a>> = Vec::new();
+    let mut decoders: Vec<(&'a Operation, String)> = Vec::new();
     for (group, ops) in groups {
         let children: Vec<(String, String)> = group_idents
             .iter()
@@ -59,11 +64,15 @@ pub fn emit_operations<'a>(api: &'a Api, index: &'a TypeIndex<'a>) -> RustFile<'
         items.push(job(move || emit_group(&group, ty.as_deref(), &children)));
         for op in ops {
             let base = fn_names.claim([snake(&op.type_prefix).as_str()]);
+            decoders.push((op, base.clone()));
             let owner = group_ty.clone();
             items.push(job_at(super::operation_pointer(op), move || {
                 emit_operation(op, &base, owner.as_deref(), index)
             }));
         }
+    }
+    if contract_decoders {
+        items.push(job(move || emit_contract_decoders(&decoders)));
     }
     // Methods of deprecated operations, and methods naming deprecated types, are still defined
     // here; the allow is written only when the spec deprecates something.
@@ -100,6 +109,30 @@ pub fn emit_operations<'a>(api: &'a Api, index: &'a TypeIndex<'a>) -> RustFile<'
         )
         .names("std::collections", &["BTreeMap"]);
     RustFile::new(head, imports, items)
+}
+
+/// `contract_decoders()`: each operation's `METHOD /path` and its decoder behind
+/// `decode_erased`, so that a contract harness can decode any response of any operation without
+/// knowing the crate's types.
+fn emit_contract_decoders(decoders: &[(&Operation, String)]) -> TokenStream {
+    let entries = decoders.iter().map(|(op, base)| {
+        let key = format!("{} {}", op.http_method.as_str(), op.path);
+        let decode_fn = format_ident!("{}_decode", base);
+        quote! {
+            (
+                #key,
+                (|raw| crate::runtime::decode_erased(raw, #decode_fn)) as crate::runtime::ErasedDecoder,
+            )
+        }
+    });
+    quote! {
+        /// Every operation's response decoder by `METHOD /path`, each giving what a call would
+        /// return with the decoded values dropped. For contract tests (`cargo xtask contract`).
+        #[doc(hidden)]
+        pub fn contract_decoders() -> Vec<(&'static str, crate::runtime::ErasedDecoder)> {
+            vec![#(#entries),*]
+        }
+    }
 }
 
 /// A group's part: for the root, the `Client` impl with the accessors of the top-level groups;
