@@ -180,7 +180,9 @@ impl UpdateLinkNotFound {
     /// The decoded body, whatever the variant.
     pub fn body(&self) -> &ErrorBody {
         match self {
-            Self::WorkspaceNotFound(body) | Self::LinkNotFound(body) | Self::Other(body) => body,
+            Self::WorkspaceNotFound(body)
+            | Self::LinkNotFound(body)
+            | Self::Other(body) => body,
         }
     }
     /// The error code as sent by the server.
@@ -398,33 +400,65 @@ impl UpdateLinkError {
         response: &crate::runtime::RawResponse,
     ) -> crate::runtime::Outcome<T, Self> {
         match response.status.as_u16() {
-            400u16 => crate::runtime::json_error(&response.body, |body| {
-                Self::BadRequest(UpdateLinkBadRequest::from_body(body))
-            }),
-            401u16 => crate::runtime::json_error(&response.body, |body| {
-                Self::Unauthorized(UpdateLinkUnauthorized::from_body(body))
-            }),
-            403u16 => crate::runtime::json_error(&response.body, |body| {
-                Self::Forbidden(UpdateLinkForbidden::from_body(body))
-            }),
-            404u16 => crate::runtime::json_error(&response.body, |body| {
-                Self::NotFound(UpdateLinkNotFound::from_body(body))
-            }),
-            410u16 => crate::runtime::json_error(&response.body, |body| {
-                Self::Gone(UpdateLinkGone::from_body(body))
-            }),
-            429u16 => crate::runtime::json_error(&response.body, |body| {
-                Self::TooManyRequests(UpdateLinkTooManyRequests::from_body(body))
-            }),
-            500u16 => crate::runtime::json_error(&response.body, |body| {
-                Self::InternalServerError(UpdateLinkInternalServerError::from_body(body))
-            }),
-            503u16 => crate::runtime::json_error(&response.body, |body| {
-                Self::ServiceUnavailable(UpdateLinkServiceUnavailable::from_body(body))
-            }),
-            status => crate::runtime::Outcome::Unexpected(format!(
-                "status {status} is not declared for this operation"
-            )),
+            400u16 => {
+                crate::runtime::json_error(
+                    &response.body,
+                    |body| Self::BadRequest(UpdateLinkBadRequest::from_body(body)),
+                )
+            }
+            401u16 => {
+                crate::runtime::json_error(
+                    &response.body,
+                    |body| Self::Unauthorized(UpdateLinkUnauthorized::from_body(body)),
+                )
+            }
+            403u16 => {
+                crate::runtime::json_error(
+                    &response.body,
+                    |body| Self::Forbidden(UpdateLinkForbidden::from_body(body)),
+                )
+            }
+            404u16 => {
+                crate::runtime::json_error(
+                    &response.body,
+                    |body| Self::NotFound(UpdateLinkNotFound::from_body(body)),
+                )
+            }
+            410u16 => {
+                crate::runtime::json_error(
+                    &response.body,
+                    |body| Self::Gone(UpdateLinkGone::from_body(body)),
+                )
+            }
+            429u16 => {
+                crate::runtime::json_error(
+                    &response.body,
+                    |body| Self::TooManyRequests(
+                        UpdateLinkTooManyRequests::from_body(body),
+                    ),
+                )
+            }
+            500u16 => {
+                crate::runtime::json_error(
+                    &response.body,
+                    |body| Self::InternalServerError(
+                        UpdateLinkInternalServerError::from_body(body),
+                    ),
+                )
+            }
+            503u16 => {
+                crate::runtime::json_error(
+                    &response.body,
+                    |body| Self::ServiceUnavailable(
+                        UpdateLinkServiceUnavailable::from_body(body),
+                    ),
+                )
+            }
+            status => {
+                crate::runtime::Outcome::Unexpected(
+                    format!("status {status} is not declared for this operation"),
+                )
+            }
         }
     }
 }

@@ -160,17 +160,9 @@ impl Validate for LinkProviderType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateLinkRequest {
-    #[serde(
-        rename = "linkTitle",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "linkTitle", default, skip_serializing_if = "Nullable::is_absent")]
     pub link_title: Nullable<String>,
-    #[serde(
-        rename = "linkReusable",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "linkReusable", default, skip_serializing_if = "Option::is_none")]
     pub link_reusable: Option<bool>,
     #[serde(
         rename = "linkProviderType",
@@ -395,10 +387,14 @@ crate::runtime::impl_string_enum!(DomainStatus);
 impl Validate for DomainStatus {
     fn validate(&self, path: &str) -> Result<(), InvalidRequest> {
         match self {
-            Self::Unknown(_) => Err(InvalidRequest::new(
-                path,
-                "value not allowed by the spec (expected one of `pending`, `verified`, `revoked`)",
-            )),
+            Self::Unknown(_) => {
+                Err(
+                    InvalidRequest::new(
+                        path,
+                        "value not allowed by the spec (expected one of `pending`, `verified`, `revoked`)",
+                    ),
+                )
+            }
             _ => Ok(()),
         }
     }

@@ -5,7 +5,9 @@
 //! `client.links().update(..)`).
 use crate::errors::*;
 use crate::models::*;
-use crate::runtime::{Call, InvalidRequest, Outcome, RawResponse, RequestBody, RequestParts};
+use crate::runtime::{
+    Call, InvalidRequest, Outcome, RawResponse, RequestBody, RequestParts,
+};
 impl crate::runtime::Client {
     /// Operations under `links`.
     pub fn links(&self) -> LinksApi<'_> {
@@ -66,7 +68,9 @@ fn update_link_request(
     parts.body = RequestBody::json(body)?;
     Ok(parts)
 }
-fn update_link_decode(response: &RawResponse) -> Outcome<UpdateLinkResponse, UpdateLinkError> {
+fn update_link_decode(
+    response: &RawResponse,
+) -> Outcome<UpdateLinkResponse, UpdateLinkError> {
     match response.status.as_u16() {
         200u16 => crate::runtime::json_success(&response.body),
         _ => UpdateLinkError::decode(response),
