@@ -54,6 +54,10 @@ mod client;
 mod config;
 mod error;
 mod macros;
+#[cfg(feature = "mock")]
+pub mod mock;
+#[cfg(feature = "mock")]
+mod mock_server;
 mod nullable;
 mod paginate;
 mod prepare;

@@ -36,6 +36,8 @@ pub fn cargo_toml(api: &Api, config: &Config, features: &BTreeSet<&'static str>)
     if features.contains("uuid") {
         deps.push("uuid = { version = \"1\", features = [\"serde\"] }".into());
     }
+    // Only with the `mock` feature: the server form of the test doubles.
+    deps.push("wiremock = { version = \"0.6\", optional = true }".into());
     deps.sort();
     let workspace = if config.standalone {
         "\n[workspace]\n"
@@ -48,6 +50,9 @@ pub fn cargo_toml(api: &Api, config: &Config, features: &BTreeSet<&'static str>)
         "rustls = [\"reqwest/rustls-tls\"]",
         "# HTTPS with the platform's TLS library (OpenSSL on Linux).",
         "native-tls = [\"reqwest/native-tls\"]",
+        "# Typed test doubles of the API (`mock` module): expectations per operation, answered by a",
+        "# wiremock server or in process. For tests: `[dev-dependencies]` with `features = [\"mock\"]`.",
+        "mock = [\"dep:wiremock\"]",
     ]
     .join("\n");
     // Examples (hand-written, in `examples/`) need an async runtime with `#[tokio::main]`.
@@ -129,6 +134,8 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         pub mod models;
         mod operations;
         pub mod runtime;
+        #[cfg(feature = "mock")]
+        pub mod mock;
 
         #reexport_errors
         #reexport_models

@@ -20,6 +20,8 @@ pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
     source!("error.rs"),
     source!("lib.rs"),
     source!("macros.rs"),
+    source!("mock.rs"),
+    source!("mock_server.rs"),
     source!("nullable.rs"),
     source!("paginate.rs"),
     source!("prepare.rs"),
