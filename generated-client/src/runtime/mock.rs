@@ -617,3 +617,105 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(method: Method, path: &str, query: Option<&str>, body: &str) -> MockRequest {
+        MockRequest::new(
+            method,
+            path,
+            query,
+            HeaderMap::new(),
+            Bytes::from(body.to_owned()),
+        )
+    }
+
+    fn expectation(registry: &Registry) -> Expectation {
+        let state = Arc::new(ExpectationState {
+            operation: "links.update",
+            method: Method::PUT,
+            path_template: "/w/{ws}/links/{id}",
+            inner: Mutex::new(ExpectationInner::default()),
+        });
+        lock(&registry.expectations).push(Arc::clone(&state));
+        Expectation { state }
+    }
+
+    #[test]
+    fn templates_match_the_end_of_the_path_with_decoded_parameters() {
+        let r = request(Method::GET, "/api/v1/w/a%2Fb/links/%C3%A9", None, "");
+        assert_eq!(
+            r.match_template("/w/{ws}/links/{id}"),
+            Some(vec![
+                ("ws".to_owned(), "a/b".to_owned()),
+                ("id".to_owned(), "é".to_owned())
+            ])
+        );
+        assert_eq!(r.match_template("/w/{ws}/other/{id}"), None);
+        assert_eq!(r.match_template("/x/api/v1/w/{ws}/links/{id}"), None);
+        let q = request(Method::GET, "/", Some("a=1+2&b=%26&c"), "");
+        assert_eq!(q.query_param("a"), Some("1 2"));
+        assert_eq!(q.query_param("b"), Some("&"));
+        assert_eq!(q.query_param("c"), Some(""));
+    }
+
+    #[test]
+    fn answers_come_in_turn_the_last_repeats_and_counts_are_verified() {
+        let registry = Registry::default();
+        let e = expectation(&registry);
+        e.answer(MockAnswer::text(503, "busy"));
+        e.answer(MockAnswer::raw(200, "ok"));
+        e.times(2);
+        let statuses: Vec<u16> = (0..3)
+            .map(|_| {
+                registry
+                    .answer(request(Method::PUT, "/w/1/links/2", None, ""))
+                    .status
+            })
+            .collect();
+        assert_eq!(statuses, [503, 200, 200]);
+        assert_eq!(e.received()[0].path_param("id"), Some("2"));
+        assert_eq!(
+            registry.failures(),
+            ["  links.update (PUT /w/{ws}/links/{id}): expected 2 calls, received 3"]
+        );
+    }
+
+    #[test]
+    fn an_unmatched_request_says_which_condition_failed() {
+        let registry = Registry::default();
+        let e = expectation(&registry);
+        e.path_param("id", "9".to_owned());
+        e.json_body(&serde_json::json!({"a": 1}));
+        let wrong_id = registry.answer(request(Method::PUT, "/w/1/links/2", None, r#"{"a":1}"#));
+        assert_eq!(wrong_id.status, UNMATCHED_STATUS);
+        registry.answer(request(Method::PUT, "/w/1/links/9", None, r#"{"a":2}"#));
+        registry.answer(request(Method::GET, "/w/1/links/9", None, ""));
+        assert_eq!(
+            registry.failures(),
+            [
+                "  unmatched request PUT /w/1/links/2 body {\"a\":1}: links.update (PUT /w/{ws}/links/{id}): path parameter `id`: expected \"9\", got \"2\"",
+                "  unmatched request PUT /w/1/links/9 body {\"a\":2}: links.update (PUT /w/{ws}/links/{id}): body: expected {\"a\":1}, got {\"a\":2}",
+                "  unmatched request GET /w/1/links/9: no expectation for this method and path",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_tagged_error_body_carries_its_code() {
+        let body = serde_json::json!({"code": "placeholder", "message": "m"});
+        let answer = MockAnswer::tagged_json(404, "code", Some("LINK_NOT_FOUND"), &body);
+        let sent: serde_json::Value = serde_json::from_slice(&answer.body).unwrap();
+        assert_eq!(
+            sent,
+            serde_json::json!({"code": "LINK_NOT_FOUND", "message": "m"})
+        );
+        let kept = MockAnswer::tagged_json(404, "code", None, &body);
+        assert_eq!(
+            serde_json::from_slice::<serde_json::Value>(&kept.body).unwrap(),
+            body
+        );
+    }
+}
