@@ -107,7 +107,13 @@ pub fn emit_mocks<'a>(api: &'a Api, index: &'a TypeIndex<'a>) -> RustFile<'a> {
             emit_type_examples(t, input, &have, index)
         })
     }));
-    let head = job(|| {
+    // Examples and setters fill every field, the spec's deprecated ones too.
+    let has_deprecated = api.types.iter().any(|t| {
+        t.deprecated
+            || matches!(&t.kind, crate::ir::TypeKind::Struct(s) if s.fields.iter().any(|f| f.deprecated))
+    });
+    let head = job(move || {
+        let allow = has_deprecated.then(|| quote!(#![allow(deprecated)]));
         quote! {
             //! Typed test doubles of the API (the crate's `mock` feature).
             //!
@@ -124,6 +130,7 @@ pub fn emit_mocks<'a>(api: &'a Api, index: &'a TypeIndex<'a>) -> RustFile<'a> {
             //! [`MockApi::start_server`] answers on a local port (wiremock); `configure` points a
             //! `ClientBuilder` at it. Every model has `example()` and a setter per field here,
             //! so a response or error body is one expression.
+            #allow
         }
     });
     let error_types = api.operations.iter().flat_map(|op| {
@@ -284,7 +291,19 @@ fn emit_expectation(op: &Operation, ty: &str, index: &TypeIndex<'_>) -> TokenStr
     let respond = success_respond(op, index);
     let error_type = format_ident!("{}", op.error_type);
     let answer_fn = error_answer_fn(op.error_shared_with.as_deref().unwrap_or(&op.error_type));
-    let errors = (op.error_shared_with.is_none()).then(|| error_answers(op, &answer_fn));
+    // An operation without declared errors has an error type with no values: nothing to answer.
+    let has_errors = !op.errors.is_empty();
+    let errors =
+        (has_errors && op.error_shared_with.is_none()).then(|| error_answers(op, &answer_fn));
+    let respond_error = has_errors.then(|| {
+        quote! {
+            /// Answers with the status and body the spec declares for `error`.
+            pub fn respond_error(self, error: impl Into<#error_type>) -> Self {
+                self.inner.answer(#answer_fn(&error.into()));
+                self
+            }
+        }
+    });
     quote! {
         #[doc = #doc]
         #[doc = ""]
@@ -300,11 +319,7 @@ fn emit_expectation(op: &Operation, ty: &str, index: &TypeIndex<'_>) -> TokenStr
             #(#params)*
             #body
             #respond
-            /// Answers with the status and body the spec declares for `error`.
-            pub fn respond_error(self, error: impl Into<#error_type>) -> Self {
-                self.inner.answer(#answer_fn(&error.into()));
-                self
-            }
+            #respond_error
             /// Answers with any status, headers and body.
             pub fn respond_with(self, answer: MockAnswer) -> Self {
                 self.inner.answer(answer);
@@ -475,15 +490,10 @@ fn error_answers(op: &Operation, answer_fn: &syn::Ident) -> TokenStream {
         })
     });
     let doc = format!(" The status and body `{}` is decoded from.", op.error_type);
-    let body = if op.errors.is_empty() {
-        quote! { match *error {} }
-    } else {
-        quote! { match error { #(#arms)* } }
-    };
     quote! {
         #[doc = #doc]
         fn #answer_fn(error: &#error_type) -> MockAnswer {
-            #body
+            match error { #(#arms)* }
         }
         #(#froms)*
     }
