@@ -11,6 +11,7 @@ use reqwest::StatusCode;
 
 use super::response::request_id;
 use super::retry::is_retryable_status;
+use super::transport::TransportError;
 
 /// The code and message of a documented error; implemented by every generated error type.
 pub trait ErrorDetails {
@@ -58,6 +59,10 @@ pub enum Error<E> {
     /// The request could not be sent or the response could not be read (connection refused, TLS,
     /// reset...).
     Transport(reqwest::Error),
+    /// The [`Transport`](super::Transport) set with
+    /// [`ClientBuilder::transport`](super::ClientBuilder::transport) failed with an error of its
+    /// own (a `reqwest::Error` it returns is [`Error::Transport`]).
+    CustomTransport(TransportError),
     /// An attempt did not complete in time (after any retries).
     Timeout {
         /// The configured per-attempt timeout.
@@ -78,6 +83,7 @@ impl<E: ErrorDetails> fmt::Display for Error<E> {
         match self {
             Self::InvalidRequest(e) => e.fmt(f),
             Self::Transport(e) => write!(f, "transport error: {e}"),
+            Self::CustomTransport(e) => write!(f, "transport error: {e}"),
             Self::Timeout { timeout, elapsed } => write!(
                 f,
                 "request timed out after {} ms (timeout {} ms)",
@@ -95,6 +101,7 @@ impl<E: ErrorDetails + fmt::Debug> std::error::Error for Error<E> {
         match self {
             // The reqwest error's own text is part of our message; continue the chain below it.
             Self::Transport(e) => std::error::Error::source(e),
+            Self::CustomTransport(e) => std::error::Error::source(e),
             _ => None,
         }
     }
@@ -177,6 +184,7 @@ impl<E> Error<E> {
         match self {
             Self::InvalidRequest(_) => false,
             Self::Transport(e) => e.is_connect() || e.is_timeout() || e.is_request(),
+            Self::CustomTransport(_) => true,
             Self::Timeout { .. } => true,
             Self::Api(e) => is_retryable_status(e.status),
             Self::UnexpectedResponse(e) => is_retryable_status(e.status),

@@ -12,6 +12,7 @@ use super::client::{Client, ClientInner};
 use super::config::ApiConfig;
 use super::prepare::parse_header;
 use super::retry::RetryPolicy;
+use super::transport::Transport;
 
 /// Default total timeout of one attempt (connect, send, and read the whole response): 60 seconds.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -109,6 +110,7 @@ pub struct ClientBuilder {
     max_retries: u32,
     retry_policy: RetryPolicy,
     http_client: Option<reqwest::Client>,
+    transport: Option<Arc<dyn Transport>>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -131,6 +133,7 @@ impl fmt::Debug for ClientBuilder {
             .field("max_retries", &self.max_retries)
             .field("retry_policy", &self.retry_policy)
             .field("http_client", &self.http_client.is_some())
+            .field("transport", &self.transport.is_some())
             .finish()
     }
 }
@@ -150,6 +153,7 @@ impl ClientBuilder {
             max_retries: DEFAULT_MAX_RETRIES,
             retry_policy: RetryPolicy::default(),
             http_client: None,
+            transport: None,
         }
     }
 
@@ -238,6 +242,16 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends every attempt through `transport` instead of the HTTP client: an in-process fake in
+    /// tests, or a middleware stack. It receives each attempt's finished request (credentials,
+    /// headers and body applied) and sits below retries, timeouts and decoding, which run over it
+    /// as they do over the network. See [`Transport`].
+    #[must_use]
+    pub fn transport(mut self, transport: impl Transport) -> Self {
+        self.transport = Some(Arc::new(transport));
+        self
+    }
+
     /// Validates the settings and builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
         let raw_base = self
@@ -299,6 +313,7 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 max_retries: self.max_retries,
                 retry_policy: self.retry_policy,
+                transport: self.transport,
             }),
         })
     }

@@ -9,6 +9,7 @@ use reqwest::Url;
 
 use super::auth::{AuthPlacement, PreparedAuth, REDACTED};
 use super::retry::RetryPolicy;
+use super::transport::Transport;
 
 /// The API client. Cloning is cheap (the configuration and connection pool are shared), so create
 /// one and reuse it. It is built by a [`ClientBuilder`](super::ClientBuilder).
@@ -31,6 +32,8 @@ pub(super) struct ClientInner {
     pub(super) timeout: Duration,
     pub(super) max_retries: u32,
     pub(super) retry_policy: RetryPolicy,
+    /// Sends each attempt instead of `http` when set.
+    pub(super) transport: Option<Arc<dyn Transport>>,
 }
 
 impl fmt::Debug for Client {
@@ -58,6 +61,7 @@ impl fmt::Debug for Client {
             .field("timeout", &inner.timeout)
             .field("max_retries", &inner.max_retries)
             .field("retry_policy", &inner.retry_policy)
+            .field("transport", &inner.transport.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -85,7 +89,8 @@ impl Client {
         &self.inner.retry_policy
     }
 
-    /// The underlying HTTP client.
+    /// The underlying HTTP client (unused for sending when a
+    /// [`Transport`](super::Transport) is set).
     pub fn http_client(&self) -> &reqwest::Client {
         &self.inner.http
     }

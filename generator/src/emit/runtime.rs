@@ -27,6 +27,7 @@ pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
     source!("response.rs"),
     source!("retry.rs"),
     source!("send.rs"),
+    source!("transport.rs"),
     source!("validate.rs"),
 ];
 
