@@ -32,6 +32,13 @@
 //! backoff. If it asks for a longer wait than [`RetryPolicy::max_retry_after`], the response is
 //! returned at once instead of being retried early.
 //!
+//! # Hooks
+//!
+//! A [`Hook`] added with [`ClientBuilder::hook`] sees every attempt's request just before it is
+//! sent (credentials and headers applied; it may add or change headers, for signing) and every
+//! response head before retries and decoding (for metrics). It runs again on each retry. Hooks are
+//! synchronous; a client without hooks pays nothing for them.
+//!
 //! # Transport
 //!
 //! By default each attempt is sent by the client's `reqwest::Client` (its own, or the one given to
@@ -63,6 +70,7 @@ mod call;
 mod client;
 mod config;
 mod error;
+mod hook;
 mod macros;
 mod nullable;
 mod paginate;
@@ -83,6 +91,7 @@ pub use call::Call;
 pub use client::Client;
 pub use config::ApiConfig;
 pub use error::{ApiError, Error, ErrorDetails, InvalidRequest, UnexpectedResponse};
+pub use hook::{Attempt, Hook, HookError};
 // Used only by generated code, and only when the API has string enums or error codes: a crate
 // without either (and the runtime crate itself) does not use them.
 #[allow(unused_imports)]

@@ -8,6 +8,7 @@ use reqwest::header::{HeaderMap, HeaderName};
 use reqwest::Url;
 
 use super::auth::{AuthPlacement, PreparedAuth, REDACTED};
+use super::hook::Hook;
 use super::retry::RetryPolicy;
 use super::transport::Transport;
 
@@ -32,6 +33,8 @@ pub(super) struct ClientInner {
     pub(super) timeout: Duration,
     pub(super) max_retries: u32,
     pub(super) retry_policy: RetryPolicy,
+    /// Run on every attempt, in order.
+    pub(super) hooks: Vec<Arc<dyn Hook>>,
     /// Sends each attempt instead of `http` when set.
     pub(super) transport: Option<Arc<dyn Transport>>,
 }
@@ -61,6 +64,7 @@ impl fmt::Debug for Client {
             .field("timeout", &inner.timeout)
             .field("max_retries", &inner.max_retries)
             .field("retry_policy", &inner.retry_policy)
+            .field("hooks", &inner.hooks.len())
             .field("transport", &inner.transport.is_some())
             .finish_non_exhaustive()
     }

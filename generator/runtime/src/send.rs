@@ -15,6 +15,7 @@ use reqwest::{StatusCode, Url};
 
 use super::client::Client;
 use super::error::{ApiError, Error, UnexpectedResponse};
+use super::hook::Attempt;
 use super::prepare::Prepared;
 use super::response::{Decoder, Outcome, RawResponse, Response};
 use super::retry::{should_retry_custom_transport, should_retry_status, should_retry_transport};
@@ -208,13 +209,16 @@ impl<T, E> Running<T, E> {
                 State::Unsent(_) => {
                     if let State::Unsent(request) = std::mem::replace(&mut self.state, State::Done)
                     {
-                        self.start_attempt(request);
+                        let started = self.start_attempt(request);
                         self.started = self.attempt_started;
+                        if let Err(e) = started {
+                            return Poll::Ready(Err(e));
+                        }
                     }
                 }
                 State::Sending(pending) => match Pin::new(pending).poll(cx) {
                     Poll::Pending => return Poll::Pending,
-                    Poll::Ready(Ok(response)) => self.state = reading(response),
+                    Poll::Ready(Ok(response)) => self.state = self.reading(response),
                     Poll::Ready(Err(err)) => {
                         if let Some(result) = self.after_error(AttemptError::Reqwest(err)) {
                             return Poll::Ready(result);
@@ -223,7 +227,7 @@ impl<T, E> Running<T, E> {
                 },
                 State::SendingVia(pending) => match pending.as_mut().poll(cx) {
                     Poll::Pending => return Poll::Pending,
-                    Poll::Ready(Ok(response)) => self.state = reading(response),
+                    Poll::Ready(Ok(response)) => self.state = self.reading(response),
                     Poll::Ready(Err(err)) => {
                         if let Some(result) = self.after_error(err.into()) {
                             return Poll::Ready(result);
@@ -265,14 +269,20 @@ impl<T, E> Running<T, E> {
         }
     }
 
-    /// Starts the next attempt with the given URL and headers.
-    fn start_attempt(&mut self, request: (Url, HeaderMap)) {
+    /// Starts the next attempt with the given URL and headers, unless a hook refuses it.
+    fn start_attempt(&mut self, request: (Url, HeaderMap)) -> Result<(), Error<E>> {
         let inner = &*self.client.inner;
         self.attempt += 1;
         self.attempt_span =
             tracing::debug_span!(parent: &self.span, "attempt", number = self.attempt);
         self.attempt_started = Instant::now();
-        let request = inner.request(&self.prepared, request, self.timeout);
+        let mut request = inner.request(&self.prepared, request, self.timeout);
+        for hook in &inner.hooks {
+            if let Err(e) = hook.on_request(&mut request, &self.attempt_info()) {
+                self.finish(None);
+                return Err(Error::Hook(e));
+            }
+        }
         match &inner.transport {
             None => {
                 let mut http = &inner.http;
@@ -283,16 +293,31 @@ impl<T, E> Running<T, E> {
                 self.state = State::SendingVia(transport.send(request));
             }
         }
+        Ok(())
+    }
+
+    fn attempt_info(&self) -> Attempt<'_> {
+        Attempt {
+            operation_id: self.prepared.operation_id,
+            method: &self.prepared.method,
+            path_template: self.prepared.path_template,
+            number: self.attempt,
+        }
+    }
+
+    /// Reads the whole body of a response whose head has arrived, once the hooks have seen it.
+    fn reading(&self, mut response: reqwest::Response) -> State {
+        for hook in &self.client.inner.hooks {
+            hook.on_response(&mut response, &self.attempt_info());
+        }
+        reading(response)
     }
 
     /// Starts a retry: the URL and headers are built again from the same inputs as the first
     /// attempt's, which were valid.
     fn retry(&mut self) -> Result<(), Error<E>> {
         match self.client.inner.build(&self.prepared) {
-            Ok(request) => {
-                self.start_attempt(request);
-                Ok(())
-            }
+            Ok(request) => self.start_attempt(request),
             Err(e) => {
                 self.finish(None);
                 Err(Error::InvalidRequest(e))

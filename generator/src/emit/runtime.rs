@@ -18,6 +18,7 @@ pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
     source!("client.rs"),
     source!("config.rs"),
     source!("error.rs"),
+    source!("hook.rs"),
     source!("lib.rs"),
     source!("macros.rs"),
     source!("nullable.rs"),
