@@ -18,6 +18,7 @@ pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
     source!("client.rs"),
     source!("config.rs"),
     source!("error.rs"),
+    source!("hook.rs"),
     source!("lib.rs"),
     source!("macros.rs"),
     source!("mock.rs"),
@@ -29,6 +30,7 @@ pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
     source!("response.rs"),
     source!("retry.rs"),
     source!("send.rs"),
+    source!("transport.rs"),
     source!("validate.rs"),
 ];
 
