@@ -42,6 +42,8 @@ pub fn cargo_toml(
     if features.contains("uuid") {
         deps.push("uuid = { version = \"1\", features = [\"serde\"] }".into());
     }
+    // Only with the `mock` feature: the server form of the test doubles.
+    deps.push("wiremock = { version = \"0.6\", optional = true }".into());
     deps.sort();
     let workspace = if config.standalone {
         "\n[workspace]\n"
@@ -58,6 +60,9 @@ pub fn cargo_toml(
         "rustls = [\"reqwest/rustls-tls\"]",
         "# HTTPS with the platform's TLS library (OpenSSL on Linux).",
         "native-tls = [\"reqwest/native-tls\"]",
+        "# Typed test doubles of the API (`mock` module): expectations per operation, answered by a",
+        "# wiremock server or in process. For tests: `[dev-dependencies]` with `features = [\"mock\"]`.",
+        "mock = [\"dep:wiremock\"]",
     ]
     .join("\n");
     if !groups.groups.is_empty() {
@@ -177,6 +182,8 @@ pub fn lib_rs(api: &Api, config: &Config, groups: &FeatureGroups) -> TokenStream
         pub mod models;
         mod operations;
         pub mod runtime;
+        #[cfg(feature = "mock")]
+        pub mod mock;
 
         #reexport_errors
         #reexport_models

@@ -6,14 +6,18 @@
 //! - `models`: named types (structs, open enums, unions) and their `Validate` impls.
 //! - `errors`: one error enum per operation, one enum per tagged error status.
 //! - `operations`: client accessors, one method per operation, request builders and decoders.
+//! - `mocks`: `src/mock.rs` (the `mock` feature): typed expectations per operation, and
+//!   `examples`: the models' test values.
 //! - `manifest`: `Cargo.toml` and `lib.rs`.
 //! - `readme`: the crate's `README.md` (construction, one call per group, regeneration).
 //! - `runtime`: the runtime crate's sources, copied into `src/runtime/` unchanged.
 
 mod errors;
+mod examples;
 mod features;
 mod imports;
 mod manifest;
+mod mocks;
 mod models;
 mod operations;
 mod readme;
@@ -149,7 +153,7 @@ fn rust_files<'a>(
     config: &'a Config,
     index: &'a types::TypeIndex<'a>,
     groups: &'a FeatureGroups,
-) -> [(&'static str, RustFile<'a>); 4] {
+) -> [(&'static str, RustFile<'a>); 5] {
     [
         (
             "src/lib.rs",
@@ -165,6 +169,7 @@ fn rust_files<'a>(
             "src/operations.rs",
             operations::emit_operations(api, index, groups),
         ),
+        ("src/mock.rs", mocks::emit_mocks(api, index, groups)),
     ]
 }
 
