@@ -33,7 +33,15 @@ pub struct Config {
     /// Also emit `contract_decoders()`, every operation's decoder by `METHOD /path`, for
     /// `cargo xtask contract` (not in `codegen.toml`: a client for users never has it).
     pub contract_decoders: bool,
+    /// APIs with at least this many operations get one cargo feature per operation group (see
+    /// `emit::features`); smaller ones compile everything, with no group features.
+    pub group_features_from: usize,
 }
+
+/// The default of [`Config::group_features_from`]. Below it a crate checks in seconds and the
+/// features would be noise; nexus.json (193 operations) stays whole, Stripe's (452) and
+/// GitHub's (845) descriptions get features.
+pub const GROUP_FEATURES_FROM: usize = 200;
 
 impl Config {
     pub fn new(crate_name: &str) -> Self {
@@ -51,6 +59,7 @@ impl Config {
             include_tags: Vec::new(),
             emit_workers: None,
             contract_decoders: false,
+            group_features_from: GROUP_FEATURES_FROM,
         }
     }
 
@@ -75,6 +84,7 @@ struct File {
     include_operations: Vec<String>,
     #[serde(default)]
     include_tags: Vec<String>,
+    group_features_from: Option<usize>,
 }
 
 impl Config {
@@ -91,6 +101,9 @@ impl Config {
         config.type_overrides = file.type_overrides;
         config.include_operations = file.include_operations;
         config.include_tags = file.include_tags;
+        if let Some(n) = file.group_features_from {
+            config.group_features_from = n;
+        }
         Ok(config)
     }
 }
