@@ -285,6 +285,15 @@ mod tests {
         let error = items.validate("body.items").unwrap_err();
         assert_eq!(error.field, "body.items[1]");
         assert!(vec![Positive(2)].validate("x").is_ok());
+        // References and nullable values check what they hold.
+        assert_eq!(
+            <&Positive as Validate>::validate(&&Positive(0), "r")
+                .unwrap_err()
+                .field,
+            "r"
+        );
+        assert!(Nullable::Value(Positive(0)).validate("n").is_err());
+        assert!(Nullable::<Positive>::Null.validate("n").is_ok());
         assert_eq!(index_path("a", 3), "a[3]");
         assert_eq!(join_path("", "b"), "b");
         assert_eq!(join_path("a", "b"), "a.b");
