@@ -301,6 +301,11 @@ mod tests {
 
     #[test]
     fn length_and_exclusive_bounds_are_exact_at_the_boundary() {
+        assert!(check_min_items("f", 2, 2).is_ok());
+        assert!(check_min_items("f", 3, 2).is_ok());
+        assert!(check_min_items("f", 1, 2).is_err());
+        assert!(check_max_items("f", 2, 2).is_ok());
+        assert!(check_max_items("f", 3, 2).is_err());
         assert!(check_max_length("f", "ééé", 3).is_ok());
         assert!(check_max_length("f", "éééé", 3).is_err());
         assert!(check_min_length("f", "éé", 2).is_ok());
