@@ -8,7 +8,9 @@ use reqwest::header::{HeaderMap, HeaderName};
 use reqwest::Url;
 
 use super::auth::{AuthPlacement, PreparedAuth, REDACTED};
+use super::hook::Hook;
 use super::retry::RetryPolicy;
+use super::transport::Transport;
 
 /// The API client. Cloning is cheap (the configuration and connection pool are shared), so create
 /// one and reuse it. It is built by a [`ClientBuilder`](super::ClientBuilder).
@@ -31,6 +33,10 @@ pub(super) struct ClientInner {
     pub(super) timeout: Duration,
     pub(super) max_retries: u32,
     pub(super) retry_policy: RetryPolicy,
+    /// Run on every attempt, in order.
+    pub(super) hooks: Vec<Arc<dyn Hook>>,
+    /// Sends each attempt instead of `http` when set.
+    pub(super) transport: Option<Arc<dyn Transport>>,
 }
 
 impl fmt::Debug for Client {
@@ -58,6 +64,8 @@ impl fmt::Debug for Client {
             .field("timeout", &inner.timeout)
             .field("max_retries", &inner.max_retries)
             .field("retry_policy", &inner.retry_policy)
+            .field("hooks", &inner.hooks.len())
+            .field("transport", &inner.transport.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -85,7 +93,8 @@ impl Client {
         &self.inner.retry_policy
     }
 
-    /// The underlying HTTP client.
+    /// The underlying HTTP client (unused for sending when a
+    /// [`Transport`](super::Transport) is set).
     pub fn http_client(&self) -> &reqwest::Client {
         &self.inner.http
     }

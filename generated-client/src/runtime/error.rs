@@ -9,8 +9,10 @@ use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
+use super::hook::HookError;
 use super::response::request_id;
 use super::retry::is_retryable_status;
+use super::transport::TransportError;
 
 /// The code and message of a documented error; implemented by every generated error type.
 pub trait ErrorDetails {
@@ -58,6 +60,12 @@ pub enum Error<E> {
     /// The request could not be sent or the response could not be read (connection refused, TLS,
     /// reset...).
     Transport(reqwest::Error),
+    /// The [`Transport`](super::Transport) set with
+    /// [`ClientBuilder::transport`](super::ClientBuilder::transport) failed with an error of its
+    /// own (a `reqwest::Error` it returns is [`Error::Transport`]).
+    CustomTransport(TransportError),
+    /// A [`Hook`](super::Hook) refused to send an attempt.
+    Hook(HookError),
     /// An attempt did not complete in time (after any retries).
     Timeout {
         /// The configured per-attempt timeout.
@@ -78,6 +86,8 @@ impl<E: ErrorDetails> fmt::Display for Error<E> {
         match self {
             Self::InvalidRequest(e) => e.fmt(f),
             Self::Transport(e) => write!(f, "transport error: {e}"),
+            Self::CustomTransport(e) => write!(f, "transport error: {e}"),
+            Self::Hook(e) => write!(f, "request hook failed: {e}"),
             Self::Timeout { timeout, elapsed } => write!(
                 f,
                 "request timed out after {} ms (timeout {} ms)",
@@ -95,6 +105,8 @@ impl<E: ErrorDetails + fmt::Debug> std::error::Error for Error<E> {
         match self {
             // The reqwest error's own text is part of our message; continue the chain below it.
             Self::Transport(e) => std::error::Error::source(e),
+            Self::CustomTransport(e) => std::error::Error::source(e),
+            Self::Hook(e) => std::error::Error::source(e),
             _ => None,
         }
     }
@@ -175,8 +187,9 @@ impl<E> Error<E> {
     /// `5xx`. (The automatic retries have already been used up when a call returns this error.)
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::InvalidRequest(_) => false,
+            Self::InvalidRequest(_) | Self::Hook(_) => false,
             Self::Transport(e) => e.is_connect() || e.is_timeout() || e.is_request(),
+            Self::CustomTransport(_) => true,
             Self::Timeout { .. } => true,
             Self::Api(e) => is_retryable_status(e.status),
             Self::UnexpectedResponse(e) => is_retryable_status(e.status),

@@ -32,6 +32,23 @@
 //! backoff. If it asks for a longer wait than [`RetryPolicy::max_retry_after`], the response is
 //! returned at once instead of being retried early.
 //!
+//! # Hooks
+//!
+//! A [`Hook`] added with [`ClientBuilder::hook`] sees every attempt's request just before it is
+//! sent (credentials and headers applied; it may add or change headers, for signing) and every
+//! response head before retries and decoding (for metrics). It runs again on each retry. Hooks are
+//! synchronous; a client without hooks pays nothing for them.
+//!
+//! # Transport
+//!
+//! By default each attempt is sent by the client's `reqwest::Client` (its own, or the one given to
+//! [`ClientBuilder::http_client`] for proxies, certificates or a shared pool). A [`Transport`] set
+//! with [`ClientBuilder::transport`] sends them instead: it receives each attempt's finished
+//! `reqwest::Request` (URL, credentials, headers, body) and returns a `reqwest::Response` or a
+//! [`TransportError`]. It sits below everything else, so retries, the per-attempt timeout and
+//! decoding run over it exactly as over the network: an in-process fake for tests needs no
+//! socket, and a middleware stack (such as `reqwest-middleware`'s) can be plugged in whole.
+//!
 //! # Security
 //!
 //! The API key is never part of any `Debug` or `Display` output, error message or tracing field,
@@ -53,7 +70,12 @@ mod call;
 mod client;
 mod config;
 mod error;
+mod hook;
 mod macros;
+#[cfg(feature = "mock")]
+pub mod mock;
+#[cfg(feature = "mock")]
+mod mock_server;
 mod nullable;
 mod paginate;
 mod prepare;
@@ -61,6 +83,7 @@ mod request;
 mod response;
 mod retry;
 mod send;
+mod transport;
 mod validate;
 
 pub use auth::{ApiKey, AuthPlacement};
@@ -72,6 +95,7 @@ pub use call::Call;
 pub use client::Client;
 pub use config::ApiConfig;
 pub use error::{ApiError, Error, ErrorDetails, InvalidRequest, UnexpectedResponse};
+pub use hook::{Attempt, Hook, HookError};
 // Used only by generated code, and only when the API has string enums or error codes: a crate
 // without either (and the runtime crate itself) does not use them.
 #[allow(unused_imports)]
@@ -85,6 +109,7 @@ pub use response::{
 };
 pub use retry::{parse_retry_after, RetryPolicy};
 pub use send::SendFuture;
+pub use transport::{Transport, TransportError, TransportFuture};
 pub use validate::{
     check_exclusive_maximum, check_exclusive_minimum, check_header_value, check_max_items,
     check_max_length, check_maximum, check_min_items, check_min_length, check_minimum,

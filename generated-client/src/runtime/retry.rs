@@ -149,6 +149,13 @@ pub(super) fn should_retry_status(method: &Method, status: StatusCode) -> bool {
     }
 }
 
+/// Whether a failure of a custom [`Transport`](super::Transport) (or its timeout) is retried:
+/// as for reqwest's errors, every method when nothing reached the server, idempotent ones
+/// otherwise.
+pub(super) fn should_retry_custom_transport(method: &Method, connect: bool) -> bool {
+    connect || is_idempotent(method)
+}
+
 pub(super) fn should_retry_transport(method: &Method, err: &reqwest::Error) -> bool {
     if err.is_builder() || err.is_redirect() || err.is_decode() {
         return false;

@@ -10,8 +10,10 @@ use reqwest::Url;
 use super::auth::{ApiKey, AuthPlacement, PreparedAuth};
 use super::client::{Client, ClientInner};
 use super::config::ApiConfig;
+use super::hook::Hook;
 use super::prepare::parse_header;
 use super::retry::RetryPolicy;
+use super::transport::Transport;
 
 /// Default total timeout of one attempt (connect, send, and read the whole response): 60 seconds.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -109,6 +111,8 @@ pub struct ClientBuilder {
     max_retries: u32,
     retry_policy: RetryPolicy,
     http_client: Option<reqwest::Client>,
+    hooks: Vec<Arc<dyn Hook>>,
+    transport: Option<Arc<dyn Transport>>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -131,6 +135,8 @@ impl fmt::Debug for ClientBuilder {
             .field("max_retries", &self.max_retries)
             .field("retry_policy", &self.retry_policy)
             .field("http_client", &self.http_client.is_some())
+            .field("hooks", &self.hooks.len())
+            .field("transport", &self.transport.is_some())
             .finish()
     }
 }
@@ -150,6 +156,8 @@ impl ClientBuilder {
             max_retries: DEFAULT_MAX_RETRIES,
             retry_policy: RetryPolicy::default(),
             http_client: None,
+            hooks: Vec::new(),
+            transport: None,
         }
     }
 
@@ -230,11 +238,32 @@ impl ClientBuilder {
     }
 
     /// Uses a pre-built `reqwest::Client` (to share a connection pool or configure proxies and
-    /// TLS). The per-request timeout, user agent, default headers and API key still apply; the
-    /// connect timeout does not.
+    /// TLS). The per-request timeout, user agent, default headers, API key, hooks and retries
+    /// still apply; the connect timeout does not, and its redirect policy is used as is (reqwest's
+    /// default drops `Authorization` and `Cookie` on a cross-host redirect but not a key in another
+    /// header: consider `reqwest::redirect::Policy::none()` for such APIs).
     #[must_use]
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
+        self
+    }
+
+    /// Adds a hook that sees (and may change) every attempt's request before it is sent and every
+    /// response head before it is retried or decoded: signing, extra headers, metrics. Hooks run
+    /// in the order they were added. See [`Hook`].
+    #[must_use]
+    pub fn hook(mut self, hook: impl Hook) -> Self {
+        self.hooks.push(Arc::new(hook));
+        self
+    }
+
+    /// Sends every attempt through `transport` instead of the HTTP client: an in-process fake in
+    /// tests, or a middleware stack. It receives each attempt's finished request (credentials,
+    /// headers and body applied) and sits below retries, timeouts and decoding, which run over it
+    /// as they do over the network. See [`Transport`].
+    #[must_use]
+    pub fn transport(mut self, transport: impl Transport) -> Self {
+        self.transport = Some(Arc::new(transport));
         self
     }
 
@@ -299,6 +328,8 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 max_retries: self.max_retries,
                 retry_policy: self.retry_policy,
+                hooks: self.hooks,
+                transport: self.transport,
             }),
         })
     }

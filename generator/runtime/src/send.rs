@@ -5,16 +5,21 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+// Tokio's clock, which the timers use too: a paused test clock then measures what they waited.
+use tokio::time::Instant;
 
 use reqwest::header::HeaderMap;
 use reqwest::{StatusCode, Url};
 
 use super::client::Client;
 use super::error::{ApiError, Error, UnexpectedResponse};
+use super::hook::Attempt;
 use super::prepare::Prepared;
 use super::response::{Decoder, Outcome, RawResponse, Response};
-use super::retry::{should_retry_status, should_retry_transport};
+use super::retry::{should_retry_custom_transport, should_retry_status, should_retry_transport};
+use super::transport::{TransportError, TransportFuture};
 
 /// The future of [`Call::send_with_response`](super::Call::send_with_response) (and, mapped to the body, of awaiting a [`Call`](super::Call)):
 /// sends the request, retries as the client's policy says, and decodes the response.
@@ -63,6 +68,7 @@ impl<T, E> SendFuture<T, E> {
             span,
             attempt_span: tracing::Span::none(),
             attempt: 0,
+            deadline: None,
             state: State::Unsent(first),
         }))
     }
@@ -89,6 +95,8 @@ enum State {
     Unsent((Url, HeaderMap)),
     /// Waiting for the response head.
     Sending(PendingResponse),
+    /// Waiting for the response head from the client's [`Transport`](super::Transport).
+    SendingVia(TransportFuture),
     /// Reading the whole body (still under the attempt's timeout, which reqwest applies to it).
     Reading {
         status: StatusCode,
@@ -114,7 +122,39 @@ struct Running<T, E> {
     attempt_started: Instant,
     /// The number of the current attempt, from 1.
     attempt: u32,
+    /// The end of the current attempt when it goes through a [`Transport`](super::Transport)
+    /// (reqwest applies the timeout itself otherwise): covers the head and the body.
+    deadline: Option<Pin<Box<tokio::time::Sleep>>>,
     state: State,
+}
+
+/// Why an attempt produced no response.
+enum AttemptError {
+    Reqwest(reqwest::Error),
+    Custom(TransportError),
+    /// The deadline of an attempt through a [`Transport`](super::Transport) passed.
+    TimedOut,
+}
+
+impl From<TransportError> for AttemptError {
+    fn from(e: TransportError) -> Self {
+        match e.into_reqwest() {
+            Ok(e) => Self::Reqwest(e),
+            Err(e) => Self::Custom(e),
+        }
+    }
+}
+
+/// Reads the whole body of a response whose head has arrived.
+fn reading(mut response: reqwest::Response) -> State {
+    let status = response.status();
+    let headers = std::mem::take(response.headers_mut());
+    let body = http_body_util::BodyExt::collect(reqwest::Body::from(response));
+    State::Reading {
+        status,
+        headers,
+        body,
+    }
 }
 
 impl<T, E> fmt::Debug for SendFuture<T, E> {
@@ -156,28 +196,40 @@ impl<T, E> Running<T, E> {
         loop {
             let attempt_span = self.attempt_span.clone();
             let _attempt = attempt_span.enter();
+            if let Some(deadline) = &mut self.deadline {
+                if deadline.as_mut().poll(cx).is_ready() {
+                    self.deadline = None;
+                    if let Some(result) = self.after_error(AttemptError::TimedOut) {
+                        return Poll::Ready(result);
+                    }
+                    continue;
+                }
+            }
             match &mut self.state {
                 State::Unsent(_) => {
                     if let State::Unsent(request) = std::mem::replace(&mut self.state, State::Done)
                     {
-                        self.start_attempt(request);
+                        let started = self.start_attempt(request);
                         self.started = self.attempt_started;
+                        if let Err(e) = started {
+                            return Poll::Ready(Err(e));
+                        }
                     }
                 }
                 State::Sending(pending) => match Pin::new(pending).poll(cx) {
                     Poll::Pending => return Poll::Pending,
-                    Poll::Ready(Ok(mut response)) => {
-                        let status = response.status();
-                        let headers = std::mem::take(response.headers_mut());
-                        let body = http_body_util::BodyExt::collect(reqwest::Body::from(response));
-                        self.state = State::Reading {
-                            status,
-                            headers,
-                            body,
-                        };
-                    }
+                    Poll::Ready(Ok(response)) => self.state = self.reading(response),
                     Poll::Ready(Err(err)) => {
-                        if let Some(result) = self.after_transport_error(err) {
+                        if let Some(result) = self.after_error(AttemptError::Reqwest(err)) {
+                            return Poll::Ready(result);
+                        }
+                    }
+                },
+                State::SendingVia(pending) => match pending.as_mut().poll(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(Ok(response)) => self.state = self.reading(response),
+                    Poll::Ready(Err(err)) => {
+                        if let Some(result) = self.after_error(err.into()) {
                             return Poll::Ready(result);
                         }
                     }
@@ -199,7 +251,7 @@ impl<T, E> Running<T, E> {
                         }
                     }
                     Poll::Ready(Err(err)) => {
-                        if let Some(result) = self.after_transport_error(err) {
+                        if let Some(result) = self.after_error(AttemptError::Reqwest(err)) {
                             return Poll::Ready(result);
                         }
                     }
@@ -217,26 +269,55 @@ impl<T, E> Running<T, E> {
         }
     }
 
-    /// Starts the next attempt with the given URL and headers.
-    fn start_attempt(&mut self, request: (Url, HeaderMap)) {
+    /// Starts the next attempt with the given URL and headers, unless a hook refuses it.
+    fn start_attempt(&mut self, request: (Url, HeaderMap)) -> Result<(), Error<E>> {
         let inner = &*self.client.inner;
         self.attempt += 1;
         self.attempt_span =
             tracing::debug_span!(parent: &self.span, "attempt", number = self.attempt);
         self.attempt_started = Instant::now();
-        let request = inner.request(&self.prepared, request, self.timeout);
-        let mut http = &inner.http;
-        self.state = State::Sending(tower_service::Service::call(&mut http, request));
+        let mut request = inner.request(&self.prepared, request, self.timeout);
+        for hook in &inner.hooks {
+            if let Err(e) = hook.on_request(&mut request, &self.attempt_info()) {
+                self.finish(None);
+                return Err(Error::Hook(e));
+            }
+        }
+        match &inner.transport {
+            None => {
+                let mut http = &inner.http;
+                self.state = State::Sending(tower_service::Service::call(&mut http, request));
+            }
+            Some(transport) => {
+                self.deadline = Some(Box::pin(tokio::time::sleep(self.timeout)));
+                self.state = State::SendingVia(transport.send(request));
+            }
+        }
+        Ok(())
+    }
+
+    fn attempt_info(&self) -> Attempt<'_> {
+        Attempt {
+            operation_id: self.prepared.operation_id,
+            method: &self.prepared.method,
+            path_template: self.prepared.path_template,
+            number: self.attempt,
+        }
+    }
+
+    /// Reads the whole body of a response whose head has arrived, once the hooks have seen it.
+    fn reading(&self, mut response: reqwest::Response) -> State {
+        for hook in &self.client.inner.hooks {
+            hook.on_response(&mut response, &self.attempt_info());
+        }
+        reading(response)
     }
 
     /// Starts a retry: the URL and headers are built again from the same inputs as the first
     /// attempt's, which were valid.
     fn retry(&mut self) -> Result<(), Error<E>> {
         match self.client.inner.build(&self.prepared) {
-            Ok(request) => {
-                self.start_attempt(request);
-                Ok(())
-            }
+            Ok(request) => self.start_attempt(request),
             Err(e) => {
                 self.finish(None);
                 Err(Error::InvalidRequest(e))
@@ -247,12 +328,14 @@ impl<T, E> Running<T, E> {
     /// Waits `delay` before the next attempt, outside the span of the attempt that failed.
     fn wait(&mut self, delay: Duration) {
         self.attempt_span = tracing::Span::none();
+        self.deadline = None;
         self.state = State::Waiting(Box::pin(tokio::time::sleep(delay)));
     }
 
     /// Records the end of the call on its span.
     fn finish(&mut self, status: Option<StatusCode>) {
         self.state = State::Done;
+        self.deadline = None;
         self.span.record("attempts", self.attempt);
         if let Some(status) = status {
             self.span.record("status", status.as_u16());
@@ -292,18 +375,30 @@ impl<T, E> Running<T, E> {
         Some(finish(raw, self.decode))
     }
 
-    /// Retries after a retryable transport error (returning `None`), or returns the error.
-    fn after_transport_error(
-        &mut self,
-        err: reqwest::Error,
-    ) -> Option<Result<Response<T>, Error<E>>> {
+    /// Retries after a retryable failure to get a response (returning `None`), or returns the
+    /// error.
+    fn after_error(&mut self, err: AttemptError) -> Option<Result<Response<T>, Error<E>>> {
         let attempt = self.attempt;
-        if attempt <= self.max_retries && should_retry_transport(&self.prepared.method, &err) {
+        let method = &self.prepared.method;
+        let (retryable, timeout, connect) = match &err {
+            AttemptError::Reqwest(e) => (
+                should_retry_transport(method, e),
+                e.is_timeout(),
+                e.is_connect(),
+            ),
+            AttemptError::Custom(e) => (
+                should_retry_custom_transport(method, e.is_connect()),
+                false,
+                e.is_connect(),
+            ),
+            AttemptError::TimedOut => (should_retry_custom_transport(method, false), true, false),
+        };
+        if attempt <= self.max_retries && retryable {
             let delay = self.client.inner.retry_policy.backoff(attempt);
             tracing::debug!(
                 attempt,
-                timeout = err.is_timeout(),
-                connect = err.is_connect(),
+                timeout,
+                connect,
                 delay_ms = millis(delay),
                 "retrying after a transport error"
             );
@@ -312,12 +407,18 @@ impl<T, E> Running<T, E> {
         }
         self.finish(None);
         let elapsed = self.attempt_started.elapsed();
-        Some(Err(self.client.inner.transport_error(
-            err,
-            &self.prepared,
-            self.timeout,
-            elapsed,
-        )))
+        Some(Err(match err {
+            AttemptError::Reqwest(e) => {
+                self.client
+                    .inner
+                    .transport_error(e, &self.prepared, self.timeout, elapsed)
+            }
+            AttemptError::Custom(e) => Error::CustomTransport(e),
+            AttemptError::TimedOut => Error::Timeout {
+                timeout: self.timeout,
+                elapsed,
+            },
+        }))
     }
 }
 

@@ -18,8 +18,11 @@ pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
     source!("client.rs"),
     source!("config.rs"),
     source!("error.rs"),
+    source!("hook.rs"),
     source!("lib.rs"),
     source!("macros.rs"),
+    source!("mock.rs"),
+    source!("mock_server.rs"),
     source!("nullable.rs"),
     source!("paginate.rs"),
     source!("prepare.rs"),
@@ -27,6 +30,7 @@ pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
     source!("response.rs"),
     source!("retry.rs"),
     source!("send.rs"),
+    source!("transport.rs"),
     source!("validate.rs"),
 ];
 
