@@ -6,7 +6,7 @@
 use super::examples::{emit_type_examples, with_examples};
 use super::operations::{arg_type, to_text};
 use super::types::{rust_type, TypeIndex};
-use super::{job, job_at, Imports, ItemJob, RustFile};
+use super::{job, job_at, FeatureGroups, Gate, Imports, ItemJob, RustFile};
 use crate::ir::naming::{pascal, snake, Namespace};
 use crate::ir::{Api, ErrorBody, ErrorCase, Media, Operation, ParamLocation, StatusMatch, TypeRef};
 use proc_macro2::TokenStream;
@@ -39,7 +39,11 @@ const MOCK_API_METHODS: &[&str] = &[
     "transport",
 ];
 
-pub fn emit_mocks<'a>(api: &'a Api, index: &'a TypeIndex<'a>) -> RustFile<'a> {
+pub fn emit_mocks<'a>(
+    api: &'a Api,
+    index: &'a TypeIndex<'a>,
+    features: &'a FeatureGroups,
+) -> RustFile<'a> {
     let mut groups: BTreeMap<Vec<String>, Vec<&Operation>> = BTreeMap::new();
     groups.entry(vec![]).or_default();
     for op in &api.operations {
@@ -68,12 +72,29 @@ pub fn emit_mocks<'a>(api: &'a Api, index: &'a TypeIndex<'a>) -> RustFile<'a> {
             (g.clone(), names.claim([name.as_str()]))
         })
         .collect();
+    // As in `operations`: a group's handle and accessor are compiled with any operation under it.
+    let mut group_gates: BTreeMap<Vec<String>, Gate> = BTreeMap::new();
+    for op in &api.operations {
+        let gate = features.operation(op);
+        for depth in 1..=op.group.len() {
+            group_gates
+                .entry(op.group[..depth].to_vec())
+                .and_modify(|g| {
+                    g.widen(&gate);
+                })
+                .or_insert_with(|| gate.clone());
+        }
+    }
+    let gate_of = |g: &[String]| group_gates.get(g).cloned().unwrap_or(Gate::Always);
     let mut items: Vec<ItemJob<'a>> = Vec::new();
     for (group, ops) in groups {
-        let children: Vec<(String, String)> = group_types
+        let children: Vec<(String, String, Gate)> = group_types
             .iter()
             .filter(|(g, _)| g.len() == group.len() + 1 && g.starts_with(&group))
-            .map(|(g, name)| (g.last().expect("non-empty group").clone(), name.clone()))
+            .map(|(g, name)| {
+                let last = g.last().expect("non-empty group").clone();
+                (last, name.clone(), gate_of(g))
+            })
             .collect();
         let owner = group_types.get(&group).cloned();
         let ops: Vec<(&Operation, String)> = ops
@@ -83,19 +104,47 @@ pub fn emit_mocks<'a>(api: &'a Api, index: &'a TypeIndex<'a>) -> RustFile<'a> {
                 (op, names.claim([name.as_str()]))
             })
             .collect();
-        let accessors: Vec<(String, String, String)> = ops
+        let accessors: Vec<(String, String, String, Gate)> = ops
             .iter()
-            .map(|(op, ty)| (op.method_name.clone(), ty.clone(), op.id.clone()))
+            .map(|(op, ty)| {
+                let gate = features.operation(op);
+                (op.method_name.clone(), ty.clone(), op.id.clone(), gate)
+            })
             .collect();
+        let own_gate = gate_of(&group);
+        // The root part holds only accessors, each with its own gate.
+        let part_gate = match group.is_empty() {
+            true => Gate::union(
+                children
+                    .iter()
+                    .map(|c| &c.2)
+                    .chain(accessors.iter().map(|a| &a.3)),
+            )
+            .unwrap_or(Gate::Always),
+            false => own_gate.clone(),
+        };
         let g = group.clone();
         let o = owner.clone();
-        items.push(job(move || {
-            emit_group(&g, o.as_deref(), &children, &accessors)
-        }));
+        items.push(
+            job(move || emit_group(&g, o.as_deref(), &children, &accessors, &own_gate))
+                .compiled_under(part_gate),
+        );
         for (op, ty) in ops {
-            items.push(job_at(super::operation_pointer(op), move || {
-                emit_expectation(op, &ty, index)
-            }));
+            items.push(
+                job_at(super::operation_pointer(op), move || {
+                    emit_expectation(op, &ty, index)
+                })
+                .gated(features.operation(op)),
+            );
+            // How the error enum is answered: compiled with every operation using the enum.
+            if !op.errors.is_empty() && op.error_shared_with.is_none() {
+                items.push(
+                    job_at(super::operation_pointer(op), move || {
+                        error_answers(op, &error_answer_fn(&op.error_type))
+                    })
+                    .gated(features.error_gate(op)),
+                );
+            }
         }
     }
     let have = with_examples(api, index);
@@ -106,6 +155,7 @@ pub fn emit_mocks<'a>(api: &'a Api, index: &'a TypeIndex<'a>) -> RustFile<'a> {
         job_at(t.origin.clone(), move || {
             emit_type_examples(t, input, &have, index)
         })
+        .gated(features.model(&t.name))
     }));
     // Examples and setters fill every field, the spec's deprecated ones too.
     let has_deprecated = api.types.iter().any(|t| {
@@ -169,15 +219,17 @@ fn free_name(name: &str, taken: &[&str], suffix: &str) -> syn::Ident {
 fn emit_group(
     group: &[String],
     ty: Option<&str>,
-    children: &[(String, String)],
-    ops: &[(String, String, String)],
+    children: &[(String, String, Gate)],
+    ops: &[(String, String, String, Gate)],
+    gate: &Gate,
 ) -> TokenStream {
     let mock = if ty.is_some() {
         quote!(self.mock)
     } else {
         quote!(self)
     };
-    let subgroups = children.iter().map(|(last, name)| {
+    let subgroups = children.iter().map(|(last, name, gate)| {
+        let cfg = gate.attr();
         let method = free_name(&snake(last), MOCK_API_METHODS, "group");
         let ty = format_ident!("{}", name);
         let path: Vec<&str> = group
@@ -190,17 +242,20 @@ fn emit_group(
             path.join(".")
         );
         quote! {
+            #cfg
             #[doc = #doc]
             pub fn #method(&self) -> #ty<'_> {
                 #ty { mock: #mock }
             }
         }
     });
-    let operations = ops.iter().map(|(method, ty, id)| {
+    let operations = ops.iter().map(|(method, ty, id, gate)| {
+        let cfg = gate.attr();
         let method = free_name(method, MOCK_API_METHODS, "operation");
         let doc = format!(" A new expectation of `{id}`: see [`{ty}`].");
         let ty = format_ident!("{}", ty);
         quote! {
+            #cfg
             #[doc = #doc]
             pub fn #method(&self) -> #ty {
                 #ty::new(#mock)
@@ -220,12 +275,15 @@ fn emit_group(
         group.join("."),
         group.join("().")
     );
+    let cfg = gate.attr();
     quote! {
+        #cfg
         #[doc = #doc]
         #[derive(Debug, Clone, Copy)]
         pub struct #ty<'a> {
             mock: &'a MockApi,
         }
+        #cfg
         impl #ty<'_> {
             #(#methods)*
         }
@@ -296,8 +354,6 @@ fn emit_expectation(op: &Operation, ty: &str, index: &TypeIndex<'_>) -> TokenStr
     let answer_fn = error_answer_fn(op.error_shared_with.as_deref().unwrap_or(&op.error_type));
     // An operation without declared errors has an error type with no values: nothing to answer.
     let has_errors = !op.errors.is_empty();
-    let errors =
-        (has_errors && op.error_shared_with.is_none()).then(|| error_answers(op, &answer_fn));
     let respond_error = has_errors.then(|| {
         quote! {
             /// Answers with the status and body the spec declares for `error`.
@@ -352,7 +408,6 @@ fn emit_expectation(op: &Operation, ty: &str, index: &TypeIndex<'_>) -> TokenStr
                 &self.inner
             }
         }
-        #errors
     }
 }
 

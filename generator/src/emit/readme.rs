@@ -7,7 +7,7 @@ use crate::Config;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-pub fn readme(api: &Api, config: &Config) -> String {
+pub fn readme(api: &Api, config: &Config, groups: &super::FeatureGroups) -> String {
     let name = &config.crate_name;
     let krate = name.replace('-', "_");
     let mut out = format!(
@@ -22,10 +22,45 @@ pub fn readme(api: &Api, config: &Config) -> String {
     }
     out.push_str(&construct(api, config, &krate));
     out.push_str(&examples(api));
+    out.push_str(&features_section(api, config, groups));
     out.push_str(errors_section());
     out.push_str(&testing(api, config, &krate));
     out.push_str(&regenerate(config));
     out
+}
+
+/// For APIs with group features: what they are and how to compile only some groups.
+fn features_section(api: &Api, config: &Config, groups: &super::FeatureGroups) -> String {
+    let Some((first, count)) = groups
+        .groups
+        .iter()
+        .max_by_key(|(name, count)| (**count, std::cmp::Reverse(*name)))
+    else {
+        return String::new();
+    };
+    let name = &config.crate_name;
+    let list: Vec<String> = groups
+        .groups
+        .iter()
+        .map(|(g, n)| format!("`{g}` ({n})"))
+        .collect();
+    let ungrouped = api
+        .operations
+        .iter()
+        .filter(|op| op.feature_group.is_none())
+        .count();
+    let always = match ungrouped {
+        0 => String::new(),
+        n => format!(" The {n} operations without a group are always compiled."),
+    };
+    format!(
+        "\n## Compiling only the groups you call\n\nThis API has {ops} operations, so each operation group is a cargo feature (APIs with at least {from} operations get them; set `group_features_from` in the generator's config to change that). A group is the operation id's group (`links.update` -> `links`), else the operation's first tag, else the first segment of its path that is not a version. A group's feature compiles its operations, their parameter and error types, and the models they use; a model several groups use is compiled when any of them is on, and a model no operation uses is always compiled.{always}\n\nBy default every group is on (the `full` feature), so the crate behaves like one without features. A build that calls a few groups compiles much less with only those:\n\n```toml\n[dependencies]\n{name} = {{ version = \"{version}\", default-features = false, features = [\"rustls\", \"{first}\"] }}\n```\n\n(`rustls` is the default TLS; `native-tls` uses the platform's.) The {n} groups, with their operation counts (`{first}` has the most, {count}): {list}.\n",
+        ops = api.operations.len(),
+        from = config.group_features_from,
+        n = groups.groups.len(),
+        version = config.crate_version,
+        list = list.join(", "),
+    )
 }
 
 fn construct(api: &Api, config: &Config, krate: &str) -> String {

@@ -65,6 +65,11 @@ pub struct Operation {
     /// type is then an alias of that one's enum rather than a copy of it.
     pub error_shared_with: Option<String>,
     pub pagination: Option<Pagination>,
+    /// The cargo feature that compiles this operation in APIs large enough to get one per group
+    /// (`emit::features`): the first accessor group, else the first tag, else the first path
+    /// segment that is not a version; kebab-case. `None`: always compiled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub feature_group: Option<String>,
 }
 
 /// The operations OpenAPI path items can hold.
