@@ -159,7 +159,9 @@ pub fn lib_rs(api: &Api, config: &Config, groups: &FeatureGroups) -> TokenStream
         .zip(&op_gates)
         .filter(|(op, _)| !op.group.is_empty() || op.params_type.is_some())
         .map(|(_, gate)| gate);
-    let reexport_operations = Gate::union(exporting).map(|gate| {
+    // `contract_decoders()`, when emitted, is public too, whatever the features.
+    let always = config.contract_decoders.then_some(&Gate::Always);
+    let reexport_operations = Gate::union(exporting.chain(always)).map(|gate| {
         let cfg = gate.attr();
         quote!(
             #cfg
