@@ -58,7 +58,7 @@ const USAGE: &str = "usage:
   cargo xtask semver-oracle                           check api-diff's levels against cargo-semver-checks on spec
                                                       evolutions of spec/userplane.yaml (installs it into .cache/)
   cargo xtask test                                    run the whole test suite (installs and starts Prism)
-  cargo xtask bench-peers [--runs N] [--skip-check] [--spec FILE]...
+  cargo xtask bench-peers [--runs N] [--skip-check] [--no-large] [--spec FILE]...
                                                       benchmark generation against pinned peer generators (installs them into .cache/peers)
   cargo xtask contract SPEC... [--rounds N] [--fuzz CASES] [--seed S] [--work DIR]
                                                       generate each spec's client and a harness; fuzz every decoder, then ask

@@ -76,6 +76,8 @@ mod macros;
 pub mod mock;
 #[cfg(feature = "mock")]
 mod mock_server;
+#[cfg(feature = "mock")]
+mod mock_transport;
 mod nullable;
 mod paginate;
 mod prepare;

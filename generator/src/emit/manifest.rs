@@ -42,7 +42,9 @@ pub fn cargo_toml(
     if features.contains("uuid") {
         deps.push("uuid = { version = \"1\", features = [\"serde\"] }".into());
     }
-    // Only with the `mock` feature: the server form of the test doubles.
+    // Only with the `mock` feature: the test doubles' mock server, and the responses of their
+    // in-process form (reqwest converts an `http::Response`).
+    deps.push("http = { version = \"1\", optional = true }".into());
     deps.push("wiremock = { version = \"0.6\", optional = true }".into());
     deps.sort();
     let workspace = if config.standalone {
@@ -62,7 +64,7 @@ pub fn cargo_toml(
         "native-tls = [\"reqwest/native-tls\"]",
         "# Typed test doubles of the API (`mock` module): expectations per operation, answered by a",
         "# wiremock server or in process. For tests: `[dev-dependencies]` with `features = [\"mock\"]`.",
-        "mock = [\"dep:wiremock\"]",
+        "mock = [\"dep:http\", \"dep:wiremock\"]",
     ]
     .join("\n");
     if !groups.groups.is_empty() {
