@@ -49,12 +49,15 @@ fn features_section(api: &Api, config: &Config, groups: &super::FeatureGroups) -
         .iter()
         .filter(|op| op.feature_group.is_none())
         .count();
-    let always = match ungrouped {
+    let mut always = match ungrouped {
         0 => String::new(),
         n => format!(" The {n} operations without a group are always compiled."),
     };
+    if groups.other_models {
+        always.push_str(" The spec's schemas that no operation uses (webhook payloads, for instance) are the `other-models` feature.");
+    }
     format!(
-        "\n## Compiling only the groups you call\n\nThis API has {ops} operations, so each operation group is a cargo feature (APIs with at least {from} operations get them; set `group_features_from` in the generator's config to change that). A group is the operation id's group (`links.update` -> `links`), else the operation's first tag, else the first segment of its path that is not a version. A group's feature compiles its operations, their parameter and error types, and the models they use; a model several groups use is compiled when any of them is on, and a model no operation uses is always compiled.{always}\n\nBy default every group is on (the `full` feature), so the crate behaves like one without features. A build that calls a few groups compiles much less with only those:\n\n```toml\n[dependencies]\n{name} = {{ version = \"{version}\", default-features = false, features = [\"rustls\", \"{first}\"] }}\n```\n\n(`rustls` is the default TLS; `native-tls` uses the platform's.) The {n} groups, with their operation counts (`{first}` has the most, {count}): {list}.\n",
+        "\n## Compiling only the groups you call\n\nThis API has {ops} operations, so each operation group is a cargo feature (APIs with at least {from} operations get them; set `group_features_from` in the generator's config to change that). A group is the operation id's group (`links.update` -> `links`), else the operation's first tag, else the first segment of its path that is not a version. A group's feature compiles its operations, their parameter and error types, and the models they use; a model several groups use is compiled when any of them is on.{always}\n\nBy default every group is on (the `full` feature), so the crate behaves like one without features. A build that calls a few groups compiles much less with only those:\n\n```toml\n[dependencies]\n{name} = {{ version = \"{version}\", default-features = false, features = [\"rustls\", \"{first}\"] }}\n```\n\n(`rustls` is the default TLS; `native-tls` uses the platform's.) To keep checking fast, the models of an API this size derive only the serde traits the client uses: `Deserialize` on what it receives, `Serialize` on what it sends; the `serde-roundtrip` feature (which `mock` turns on) derives both on every model. The {n} groups, with their operation counts (`{first}` has the most, {count}): {list}.\n",
         ops = api.operations.len(),
         from = config.group_features_from,
         n = groups.groups.len(),
