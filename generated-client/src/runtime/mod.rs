@@ -53,6 +53,8 @@ mod call;
 mod client;
 mod config;
 mod error;
+#[cfg(feature = "sse")]
+mod events;
 mod macros;
 mod nullable;
 mod paginate;
@@ -61,6 +63,8 @@ mod request;
 mod response;
 mod retry;
 mod send;
+mod stream;
+mod upload;
 mod validate;
 
 pub use auth::{ApiKey, AuthPlacement};
@@ -72,6 +76,8 @@ pub use call::Call;
 pub use client::Client;
 pub use config::ApiConfig;
 pub use error::{ApiError, Error, ErrorDetails, InvalidRequest, UnexpectedResponse};
+#[cfg(feature = "sse")]
+pub use events::{Event, EventError, EventStream};
 // Used only by generated code, and only when the API has string enums or error codes: a crate
 // without either (and the runtime crate itself) does not use them.
 #[allow(unused_imports)]
@@ -81,10 +87,12 @@ pub use paginate::{paginate, Page, DEFAULT_MAX_PAGES};
 pub use request::{fill_path, param_text, RequestOptions, RequestParts};
 pub use response::{
     decode_json, decode_text, json_error, json_success, text_error, text_success, Decoder, Outcome,
-    RawResponse, Response,
+    RawResponse, Response, StreamDecoder,
 };
 pub use retry::{parse_retry_after, RetryPolicy};
 pub use send::SendFuture;
+pub use stream::ByteStream;
+pub use upload::Upload;
 pub use validate::{
     check_exclusive_maximum, check_exclusive_minimum, check_header_value, check_max_items,
     check_max_length, check_maximum, check_min_items, check_min_length, check_minimum,

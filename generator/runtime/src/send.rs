@@ -13,7 +13,7 @@ use reqwest::{StatusCode, Url};
 use super::client::Client;
 use super::error::{ApiError, Error, UnexpectedResponse};
 use super::prepare::Prepared;
-use super::response::{Decoder, Outcome, RawResponse, Response};
+use super::response::{Decoder, Outcome, RawResponse, Response, StreamDecoder};
 use super::retry::{should_retry_status, should_retry_transport};
 
 /// The future of [`Call::send_with_response`](super::Call::send_with_response) (and, mapped to the body, of awaiting a [`Call`](super::Call)):
@@ -38,7 +38,7 @@ impl<T, E> SendFuture<T, E> {
         client: Client,
         prepared: Prepared,
         first: (Url, HeaderMap),
-        decode: Decoder<T, E>,
+        decode: Reader<T, E>,
         timeout: Duration,
         max_retries: u32,
     ) -> Self {
@@ -60,6 +60,7 @@ impl<T, E> SendFuture<T, E> {
             decode,
             timeout,
             max_retries,
+            head_deadline: None,
             span,
             attempt_span: tracing::Span::none(),
             attempt: 0,
@@ -67,6 +68,27 @@ impl<T, E> SendFuture<T, E> {
         }))
     }
 }
+
+/// How a call reads its response.
+pub(super) enum Reader<T, E> {
+    /// The whole body, then decoded.
+    Whole(Decoder<T, E>),
+    /// A success is opened as a stream (`open`) as soon as its head arrives, the body unread;
+    /// anything else is read whole and decoded by `decode` (which sees the success statuses too,
+    /// with an empty body, to tell them apart).
+    Stream {
+        decode: StreamDecoder<E>,
+        open: fn(reqwest::Response) -> T,
+    },
+}
+
+impl<T, E> Clone for Reader<T, E> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T, E> Copy for Reader<T, E> {}
 
 // The large variants are the ones every call goes through: boxing them would cost an allocation
 // per call, which is what this type exists to avoid.
@@ -104,9 +126,12 @@ enum State {
 struct Running<T, E> {
     client: Client,
     prepared: Prepared,
-    decode: Decoder<T, E>,
+    decode: Reader<T, E>,
     timeout: Duration,
     max_retries: u32,
+    /// For a streamed response, the timeout of the attempt's head (reqwest's own timeout would
+    /// also cover the body, which a stream reads for as long as it lasts).
+    head_deadline: Option<Pin<Box<tokio::time::Sleep>>>,
     /// The call's `request` span, entered on every poll; `attempt_span` is the current attempt's.
     span: tracing::Span,
     attempt_span: tracing::Span,
@@ -165,8 +190,24 @@ impl<T, E> Running<T, E> {
                     }
                 }
                 State::Sending(pending) => match Pin::new(pending).poll(cx) {
-                    Poll::Pending => return Poll::Pending,
+                    Poll::Pending => {
+                        if let Some(deadline) = &mut self.head_deadline {
+                            if deadline.as_mut().poll(cx).is_ready() {
+                                self.finish(None);
+                                let elapsed = self.attempt_started.elapsed();
+                                return Poll::Ready(Err(Error::Timeout {
+                                    timeout: self.timeout,
+                                    elapsed,
+                                }));
+                            }
+                        }
+                        return Poll::Pending;
+                    }
                     Poll::Ready(Ok(mut response)) => {
+                        self.head_deadline = None;
+                        if let Some(opened) = self.open_stream(&mut response) {
+                            return Poll::Ready(Ok(opened(response)));
+                        }
                         let status = response.status();
                         let headers = std::mem::take(response.headers_mut());
                         let body = http_body_util::BodyExt::collect(reqwest::Body::from(response));
@@ -224,9 +265,40 @@ impl<T, E> Running<T, E> {
         self.attempt_span =
             tracing::debug_span!(parent: &self.span, "attempt", number = self.attempt);
         self.attempt_started = Instant::now();
-        let request = inner.request(&self.prepared, request, self.timeout);
+        let mut request = inner.request(&self.prepared, request, self.timeout);
+        if let Reader::Stream { .. } = self.decode {
+            *request.timeout_mut() = None;
+            self.head_deadline = Some(Box::pin(tokio::time::sleep(self.timeout)));
+        }
         let mut http = &inner.http;
         self.state = State::Sending(tower_service::Service::call(&mut http, request));
+    }
+
+    /// For a streamed call whose response head is its success: ends the call, and returns what
+    /// turns the response into the success value (its body unread).
+    fn open_stream(
+        &mut self,
+        response: &mut reqwest::Response,
+    ) -> Option<impl FnOnce(reqwest::Response) -> Response<T>> {
+        let Reader::Stream { decode, open } = self.decode else {
+            return None;
+        };
+        let head = RawResponse {
+            status: response.status(),
+            headers: std::mem::take(response.headers_mut()),
+            body: bytes::Bytes::new(),
+        };
+        let is_success = matches!(decode(&head), Outcome::Success(()));
+        *response.headers_mut() = head.headers;
+        if !is_success {
+            return None;
+        }
+        self.finish(Some(head.status));
+        Some(move |response: reqwest::Response| Response {
+            status: response.status(),
+            headers: response.headers().clone(),
+            value: open(response),
+        })
     }
 
     /// Starts a retry: the URL and headers are built again from the same inputs as the first
@@ -264,7 +336,9 @@ impl<T, E> Running<T, E> {
     /// Retries after a retryable status (returning `None`), or decodes the response.
     fn after_response(&mut self, raw: RawResponse) -> Option<Result<Response<T>, Error<E>>> {
         let attempt = self.attempt;
-        if attempt <= self.max_retries && should_retry_status(&self.prepared.method, raw.status) {
+        // A streamed request body was read by this attempt: it cannot be sent again.
+        let retry = attempt <= self.max_retries && self.prepared.is_replayable();
+        if retry && should_retry_status(&self.prepared.method, raw.status) {
             match self
                 .client
                 .inner
@@ -298,7 +372,8 @@ impl<T, E> Running<T, E> {
         err: reqwest::Error,
     ) -> Option<Result<Response<T>, Error<E>>> {
         let attempt = self.attempt;
-        if attempt <= self.max_retries && should_retry_transport(&self.prepared.method, &err) {
+        let retry = attempt <= self.max_retries && self.prepared.is_replayable();
+        if retry && should_retry_transport(&self.prepared.method, &err) {
             let delay = self.client.inner.retry_policy.backoff(attempt);
             tracing::debug!(
                 attempt,
@@ -325,8 +400,19 @@ fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
-fn finish<T, E>(raw: RawResponse, decode: Decoder<T, E>) -> Result<Response<T>, Error<E>> {
-    match decode(&raw) {
+fn finish<T, E>(raw: RawResponse, decode: Reader<T, E>) -> Result<Response<T>, Error<E>> {
+    let outcome = match decode {
+        Reader::Whole(decode) => decode(&raw),
+        Reader::Stream { decode, .. } => match decode(&raw) {
+            // Opened when its head arrived; only a success status the policy retried comes here.
+            Outcome::Success(()) => Outcome::Unexpected(
+                "a streamed success was read whole after the retries were spent".to_owned(),
+            ),
+            Outcome::ApiError(e) => Outcome::ApiError(e),
+            Outcome::Unexpected(reason) => Outcome::Unexpected(reason),
+        },
+    };
+    match outcome {
         Outcome::Success(value) => Ok(Response {
             status: raw.status,
             headers: raw.headers,

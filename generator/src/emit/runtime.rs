@@ -18,6 +18,7 @@ pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
     source!("client.rs"),
     source!("config.rs"),
     source!("error.rs"),
+    source!("events.rs"),
     source!("lib.rs"),
     source!("macros.rs"),
     source!("nullable.rs"),
@@ -27,6 +28,8 @@ pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
     source!("response.rs"),
     source!("retry.rs"),
     source!("send.rs"),
+    source!("stream.rs"),
+    source!("upload.rs"),
     source!("validate.rs"),
 ];
 
