@@ -56,6 +56,10 @@ mod error;
 #[cfg(feature = "sse")]
 mod events;
 mod macros;
+#[cfg(feature = "mock")]
+pub mod mock;
+#[cfg(feature = "mock")]
+mod mock_server;
 mod nullable;
 mod paginate;
 mod prepare;

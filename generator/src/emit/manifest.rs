@@ -43,6 +43,8 @@ pub fn cargo_toml(api: &Api, config: &Config, features: &BTreeSet<&'static str>)
     if features.contains("uuid") {
         deps.push("uuid = { version = \"1\", features = [\"serde\"] }".into());
     }
+    // Only with the `mock` feature: the server form of the test doubles.
+    deps.push("wiremock = { version = \"0.6\", optional = true }".into());
     deps.sort();
     let workspace = if config.standalone {
         "\n[workspace]\n"
@@ -62,6 +64,9 @@ pub fn cargo_toml(api: &Api, config: &Config, features: &BTreeSet<&'static str>)
         "native-tls = [\"reqwest/native-tls\"]",
         "# Server-sent events (`runtime::EventStream`), for the operations that return them.",
         "sse = [\"dep:sse-stream\"]",
+        "# Typed test doubles of the API (`mock` module): expectations per operation, answered by a",
+        "# wiremock server or in process. For tests: `[dev-dependencies]` with `features = [\"mock\"]`.",
+        "mock = [\"dep:wiremock\"]",
     ]
     .join("\n");
     // Examples (hand-written, in `examples/`) need an async runtime with `#[tokio::main]`.
@@ -143,6 +148,8 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         pub mod models;
         mod operations;
         pub mod runtime;
+        #[cfg(feature = "mock")]
+        pub mod mock;
 
         #reexport_errors
         #reexport_models

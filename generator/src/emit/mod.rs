@@ -6,13 +6,17 @@
 //! - `models`: named types (structs, open enums, unions) and their `Validate` impls.
 //! - `errors`: one error enum per operation, one enum per tagged error status.
 //! - `operations`: client accessors, one method per operation, request builders and decoders.
+//! - `mocks`: `src/mock.rs` (the `mock` feature): typed expectations per operation, and
+//!   `examples`: the models' test values.
 //! - `manifest`: `Cargo.toml` and `lib.rs`.
 //! - `readme`: the crate's `README.md` (construction, one call per group, regeneration).
 //! - `runtime`: the runtime crate's sources, copied into `src/runtime/` unchanged.
 
 mod errors;
+mod examples;
 mod imports;
 mod manifest;
+mod mocks;
 mod models;
 mod operations;
 mod readme;
@@ -138,7 +142,7 @@ fn rust_files<'a>(
     api: &'a Api,
     config: &'a Config,
     index: &'a types::TypeIndex<'a>,
-) -> [(&'static str, RustFile<'a>); 4] {
+) -> [(&'static str, RustFile<'a>); 5] {
     [
         (
             "src/lib.rs",
@@ -151,6 +155,7 @@ fn rust_files<'a>(
         ("src/models.rs", models::emit_models(api, index)),
         ("src/errors.rs", errors::emit_errors(api, index)),
         ("src/operations.rs", operations::emit_operations(api, index)),
+        ("src/mock.rs", mocks::emit_mocks(api, index)),
     ]
 }
 

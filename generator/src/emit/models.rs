@@ -270,7 +270,7 @@ fn emit_builder(name: &syn::Ident, s: &Struct) -> TokenStream {
 }
 
 /// A setter is named after its field, unless that would shadow a method every struct has.
-fn setter_name(field: &str) -> syn::Ident {
+pub(super) fn setter_name(field: &str) -> syn::Ident {
     const TAKEN: [&str; 12] = [
         "new",
         "clone",

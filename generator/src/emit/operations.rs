@@ -160,7 +160,7 @@ fn emit_group(group: &[String], ty: Option<&str>, children: &[(String, String)])
 }
 
 /// The argument type of a parameter: `&str` for strings, the value itself for everything else.
-fn arg_type(ty: &TypeRef) -> TokenStream {
+pub(super) fn arg_type(ty: &TypeRef) -> TokenStream {
     match ty {
         TypeRef::String => quote!(&str),
         TypeRef::Named(_) | TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Any => {
@@ -457,7 +457,7 @@ fn body_arg_type(body: &Body) -> TokenStream {
 }
 
 /// How a parameter value becomes text: `Display` for scalars and enums, JSON for anything else.
-fn to_text(value: TokenStream, ty: &TypeRef, index: &TypeIndex<'_>) -> TokenStream {
+pub(super) fn to_text(value: TokenStream, ty: &TypeRef, index: &TypeIndex<'_>) -> TokenStream {
     match ty {
         TypeRef::String => quote!(#value.to_owned()),
         TypeRef::Named(n) => match index.get(n).map(|t| &t.kind) {

@@ -21,6 +21,8 @@ pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
     source!("events.rs"),
     source!("lib.rs"),
     source!("macros.rs"),
+    source!("mock.rs"),
+    source!("mock_server.rs"),
     source!("nullable.rs"),
     source!("paginate.rs"),
     source!("prepare.rs"),
