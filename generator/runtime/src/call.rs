@@ -74,7 +74,8 @@ impl<T, E> Call<T, E> {
     /// (`Outcome::Success(())`) from the errors, and `open` turns a success, its body unread,
     /// into the value ([`ByteStream::from_response`](super::ByteStream::from_response),
     /// `EventStream::json`). Errors are read whole and decoded as usual. The timeout applies
-    /// until the response head arrives; retries happen before any of the body is handed out.
+    /// until the response head arrives (a head that does not arrive in time is
+    /// [`Error::Timeout`], not retried); retries happen before any of the body is handed out.
     pub fn streaming(
         client: &Client,
         parts: Result<RequestParts, InvalidRequest>,
