@@ -19,8 +19,9 @@ pub use errors::*;
 pub use models::*;
 pub use operations::*;
 pub use runtime::{
-    ApiError, ApiKey, BuildError, Client, ClientBuilder, Error, InvalidRequest, Nullable,
-    RequestOptions, Response, RetryPolicy, UnexpectedResponse,
+    ApiError, ApiKey, BuildError, ByteStream, Client, ClientBuilder, Error,
+    InvalidRequest, Nullable, RequestOptions, Response, RetryPolicy, UnexpectedResponse,
+    Upload,
 };
 /// The first server URL the spec lists (empty if it lists none).
 pub const DEFAULT_BASE_URL: &str = "https://api.userplane.io/api/v1";

@@ -71,6 +71,8 @@ mod client;
 mod config;
 mod error;
 mod hook;
+#[cfg(feature = "sse")]
+mod events;
 mod macros;
 #[cfg(feature = "mock")]
 pub mod mock;
@@ -86,6 +88,8 @@ mod response;
 mod retry;
 mod send;
 mod transport;
+mod stream;
+mod upload;
 mod validate;
 
 pub use auth::{ApiKey, AuthPlacement};
@@ -97,6 +101,8 @@ pub use call::Call;
 pub use client::Client;
 pub use config::ApiConfig;
 pub use error::{ApiError, Error, ErrorDetails, InvalidRequest, UnexpectedResponse};
+#[cfg(feature = "sse")]
+pub use events::{Event, EventError, EventStream};
 pub use hook::{Attempt, Hook, HookError};
 // Used only by generated code, and only when the API has string enums or error codes: a crate
 // without either (and the runtime crate itself) does not use them.
@@ -107,11 +113,13 @@ pub use paginate::{paginate, Page, DEFAULT_MAX_PAGES};
 pub use request::{fill_path, param_text, RequestOptions, RequestParts};
 pub use response::{
     decode_json, decode_text, json_error, json_success, text_error, text_success, Decoder, Outcome,
-    RawResponse, Response,
+    RawResponse, Response, StreamDecoder,
 };
 pub use retry::{parse_retry_after, RetryPolicy};
 pub use send::{decode_erased, ErasedDecoder, SendFuture};
 pub use transport::{Transport, TransportError, TransportFuture};
+pub use stream::ByteStream;
+pub use upload::Upload;
 pub use validate::{
     check_exclusive_maximum, check_exclusive_minimum, check_header_value, check_max_items,
     check_max_length, check_maximum, check_min_items, check_min_length, check_minimum,

@@ -68,6 +68,11 @@ pub enum Outcome<T, E> {
 /// It must not panic on any input.
 pub type Decoder<T, E> = fn(&RawResponse) -> Outcome<T, E>;
 
+/// The decoder of a streamed operation (see [`Call::streaming`](super::Call::streaming)):
+/// `Success(())` for its success statuses (the body is then streamed, not read), the error
+/// otherwise. It must not panic on any input.
+pub type StreamDecoder<E> = fn(&RawResponse) -> Outcome<(), E>;
+
 /// A successful response with its status and headers.
 #[derive(Clone, Debug)]
 #[non_exhaustive]

@@ -17,7 +17,7 @@ use super::client::Client;
 use super::error::{ApiError, Error, UnexpectedResponse};
 use super::hook::Attempt;
 use super::prepare::Prepared;
-use super::response::{Decoder, Outcome, RawResponse, Response};
+use super::response::{Decoder, Outcome, RawResponse, Response, StreamDecoder};
 use super::retry::{should_retry_custom_transport, should_retry_status, should_retry_transport};
 use super::transport::{TransportError, TransportFuture};
 
@@ -43,7 +43,7 @@ impl<T, E> SendFuture<T, E> {
         client: Client,
         prepared: Prepared,
         first: (Url, HeaderMap),
-        decode: Decoder<T, E>,
+        decode: Reader<T, E>,
         timeout: Duration,
         max_retries: u32,
     ) -> Self {
@@ -73,6 +73,27 @@ impl<T, E> SendFuture<T, E> {
         }))
     }
 }
+
+/// How a call reads its response.
+pub(super) enum Reader<T, E> {
+    /// The whole body, then decoded.
+    Whole(Decoder<T, E>),
+    /// A success is opened as a stream (`open`) as soon as its head arrives, the body unread;
+    /// anything else is read whole and decoded by `decode` (which sees the success statuses too,
+    /// with an empty body, to tell them apart).
+    Stream {
+        decode: StreamDecoder<E>,
+        open: fn(reqwest::Response) -> T,
+    },
+}
+
+impl<T, E> Clone for Reader<T, E> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T, E> Copy for Reader<T, E> {}
 
 // The large variants are the ones every call goes through: boxing them would cost an allocation
 // per call, which is what this type exists to avoid.
@@ -112,7 +133,7 @@ enum State {
 struct Running<T, E> {
     client: Client,
     prepared: Prepared,
-    decode: Decoder<T, E>,
+    decode: Reader<T, E>,
     timeout: Duration,
     max_retries: u32,
     /// The call's `request` span, entered on every poll; `attempt_span` is the current attempt's.
@@ -122,8 +143,10 @@ struct Running<T, E> {
     attempt_started: Instant,
     /// The number of the current attempt, from 1.
     attempt: u32,
-    /// The end of the current attempt when it goes through a [`Transport`](super::Transport)
-    /// (reqwest applies the timeout itself otherwise): covers the head and the body.
+    /// The end of the current attempt when reqwest's own timeout does not apply: through a
+    /// [`Transport`](super::Transport) it covers the head and the body; for a streamed response
+    /// it covers the head only (reqwest's would also cover the body, which a stream reads for as
+    /// long as it lasts).
     deadline: Option<Pin<Box<tokio::time::Sleep>>>,
     state: State,
 }
@@ -218,7 +241,11 @@ impl<T, E> Running<T, E> {
                 }
                 State::Sending(pending) => match Pin::new(pending).poll(cx) {
                     Poll::Pending => return Poll::Pending,
-                    Poll::Ready(Ok(response)) => self.state = self.reading(response),
+                    Poll::Ready(Ok(response)) => {
+                        if let Some(opened) = self.head(response) {
+                            return Poll::Ready(Ok(opened));
+                        }
+                    }
                     Poll::Ready(Err(err)) => {
                         if let Some(result) = self.after_error(AttemptError::Reqwest(err)) {
                             return Poll::Ready(result);
@@ -227,7 +254,11 @@ impl<T, E> Running<T, E> {
                 },
                 State::SendingVia(pending) => match pending.as_mut().poll(cx) {
                     Poll::Pending => return Poll::Pending,
-                    Poll::Ready(Ok(response)) => self.state = self.reading(response),
+                    Poll::Ready(Ok(response)) => {
+                        if let Some(opened) = self.head(response) {
+                            return Poll::Ready(Ok(opened));
+                        }
+                    }
                     Poll::Ready(Err(err)) => {
                         if let Some(result) = self.after_error(err.into()) {
                             return Poll::Ready(result);
@@ -283,15 +314,19 @@ impl<T, E> Running<T, E> {
                 return Err(Error::Hook(e));
             }
         }
+        let streamed = matches!(self.decode, Reader::Stream { .. });
+        if streamed {
+            *request.timeout_mut() = None;
+        }
+        if streamed || inner.transport.is_some() {
+            self.deadline = Some(Box::pin(tokio::time::sleep(self.timeout)));
+        }
         match &inner.transport {
             None => {
                 let mut http = &inner.http;
                 self.state = State::Sending(tower_service::Service::call(&mut http, request));
             }
-            Some(transport) => {
-                self.deadline = Some(Box::pin(tokio::time::sleep(self.timeout)));
-                self.state = State::SendingVia(transport.send(request));
-            }
+            Some(transport) => self.state = State::SendingVia(transport.send(request)),
         }
         Ok(())
     }
@@ -305,12 +340,46 @@ impl<T, E> Running<T, E> {
         }
     }
 
-    /// Reads the whole body of a response whose head has arrived, once the hooks have seen it.
-    fn reading(&self, mut response: reqwest::Response) -> State {
+    /// A response head has arrived: once the hooks have seen it, either a streamed success is
+    /// opened (the call ends with it) or the whole body is read next.
+    fn head(&mut self, mut response: reqwest::Response) -> Option<Response<T>> {
         for hook in &self.client.inner.hooks {
             hook.on_response(&mut response, &self.attempt_info());
         }
-        reading(response)
+        if let Some(opened) = self.open_stream(&mut response) {
+            return Some(opened(response));
+        }
+        self.state = reading(response);
+        None
+    }
+
+    /// For a streamed call whose response head is its success: ends the call, and returns what
+    /// turns the response into the success value (its body unread).
+    fn open_stream(
+        &mut self,
+        response: &mut reqwest::Response,
+    ) -> Option<impl FnOnce(reqwest::Response) -> Response<T>> {
+        let Reader::Stream { decode, open } = self.decode else {
+            return None;
+        };
+        let head = RawResponse {
+            status: response.status(),
+            headers: std::mem::take(response.headers_mut()),
+            body: bytes::Bytes::new(),
+        };
+        let is_success = matches!(decode(&head), Outcome::Success(()));
+        *response.headers_mut() = head.headers;
+        if !is_success {
+            // Read whole, under the attempt's timer still.
+            return None;
+        }
+        // Ends the head's timer too: the body is read for as long as the stream lasts.
+        self.finish(Some(head.status));
+        Some(move |response: reqwest::Response| Response {
+            status: response.status(),
+            headers: response.headers().clone(),
+            value: open(response),
+        })
     }
 
     /// Starts a retry: the URL and headers are built again from the same inputs as the first
@@ -347,7 +416,9 @@ impl<T, E> Running<T, E> {
     /// Retries after a retryable status (returning `None`), or decodes the response.
     fn after_response(&mut self, raw: RawResponse) -> Option<Result<Response<T>, Error<E>>> {
         let attempt = self.attempt;
-        if attempt <= self.max_retries && should_retry_status(&self.prepared.method, raw.status) {
+        // A streamed request body was read by this attempt: it cannot be sent again.
+        let retry = attempt <= self.max_retries && self.prepared.is_replayable();
+        if retry && should_retry_status(&self.prepared.method, raw.status) {
             match self
                 .client
                 .inner
@@ -393,7 +464,7 @@ impl<T, E> Running<T, E> {
             ),
             AttemptError::TimedOut => (should_retry_custom_transport(method, false), true, false),
         };
-        if attempt <= self.max_retries && retryable {
+        if attempt <= self.max_retries && retryable && self.prepared.is_replayable() {
             let delay = self.client.inner.retry_policy.backoff(attempt);
             tracing::debug!(
                 attempt,
@@ -426,8 +497,19 @@ fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
-fn finish<T, E>(raw: RawResponse, decode: Decoder<T, E>) -> Result<Response<T>, Error<E>> {
-    match decode(&raw) {
+fn finish<T, E>(raw: RawResponse, decode: Reader<T, E>) -> Result<Response<T>, Error<E>> {
+    let outcome = match decode {
+        Reader::Whole(decode) => decode(&raw),
+        Reader::Stream { decode, .. } => match decode(&raw) {
+            // Opened when its head arrived; only a success status the policy retried comes here.
+            Outcome::Success(()) => Outcome::Unexpected(
+                "a streamed success was read whole after the retries were spent".to_owned(),
+            ),
+            Outcome::ApiError(e) => Outcome::ApiError(e),
+            Outcome::Unexpected(reason) => Outcome::Unexpected(reason),
+        },
+    };
+    match outcome {
         Outcome::Success(value) => Ok(Response {
             status: raw.status,
             headers: raw.headers,
@@ -461,7 +543,7 @@ pub fn decode_erased<T, E>(
     raw: RawResponse,
     decode: Decoder<T, E>,
 ) -> Result<Response<()>, Error<()>> {
-    match finish(raw, decode) {
+    match finish(raw, Reader::Whole(decode)) {
         Ok(response) => Ok(response.map(drop)),
         Err(Error::Api(api)) => Err(Error::Api(Box::new(ApiError {
             status: api.status,

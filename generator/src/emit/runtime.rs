@@ -19,6 +19,7 @@ pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
     source!("config.rs"),
     source!("error.rs"),
     source!("hook.rs"),
+    source!("events.rs"),
     source!("lib.rs"),
     source!("macros.rs"),
     source!("mock.rs"),
@@ -32,6 +33,8 @@ pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
     source!("retry.rs"),
     source!("send.rs"),
     source!("transport.rs"),
+    source!("stream.rs"),
+    source!("upload.rs"),
     source!("validate.rs"),
 ];
 

@@ -97,14 +97,18 @@ pub fn build(doc: &Document, config: &Config) -> Result<(Api, Vec<Diagnostic>), 
 
 /// The suffixes of the methods an operation gets besides its own: `_with` when every query,
 /// header and cookie parameter is optional (the main method then takes none), `_stream` when it is
-/// paginated.
+/// paginated or its success body can be read as a byte stream, `_events` when its success is also
+/// offered as an event stream.
 fn companions(op: &Operation) -> Vec<&'static str> {
     let mut out = Vec::new();
     if op.has_with_method() {
         out.push("_with");
     }
-    if op.pagination.is_some() {
+    if op.pagination.is_some() || op.has_byte_stream_method() {
         out.push("_stream");
+    }
+    if op.has_events_method() {
+        out.push("_events");
     }
     out
 }
