@@ -268,6 +268,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_form_body_holds_each_field_as_text_and_its_debug_shows_no_value() {
+        let body = RequestBody::form(&serde_json::json!({"token": "s3cret", "n": 2})).unwrap();
+        match &body {
+            RequestBody::Form(fields) => assert_eq!(
+                fields,
+                &vec![
+                    ("n".to_owned(), "2".to_owned()),
+                    ("token".to_owned(), "s3cret".to_owned())
+                ]
+            ),
+            other => panic!("expected a form, got {other:?}"),
+        }
+        assert_eq!(format!("{body:?}"), "Form(2 fields)");
+        let json = RequestBody::json(&serde_json::json!({"password": "s3cret"})).unwrap();
+        assert_eq!(format!("{json:?}"), "Json(21 bytes)");
+        assert!(RequestBody::form(&[1, 2]).is_err());
+    }
+
+    #[test]
     fn form_encoding() {
         let fields = vec![
             ("a b".to_owned(), "x&y=z~*".to_owned()),
@@ -294,6 +313,10 @@ mod tests {
              Content-Type: text/plain\r\n\r\ndata\r\n--{boundary}--\r\n"
         );
         assert_eq!(std::str::from_utf8(&body).unwrap(), expected);
+        // A name cannot end the header line or the quoted string: CR, LF and `"` are escaped.
+        let mut quoted = Vec::new();
+        push_quoted(&mut quoted, "a\r\nb\"c");
+        assert_eq!(quoted, b"\"a%0D%0Ab%22c\"");
         let bad = vec![MultipartField::text("x", "y").content_type("text/plain\r\nX: y")];
         assert!(encode_multipart(&bad).is_err());
     }

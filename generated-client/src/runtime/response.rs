@@ -156,3 +156,29 @@ pub fn text_error<T, E>(body: &[u8], wrap: impl FnOnce(String) -> E) -> Outcome<
         Err(reason) => Outcome::Unexpected(reason),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(body: &'static [u8]) -> RawResponse {
+        RawResponse {
+            status: StatusCode::BAD_REQUEST,
+            headers: HeaderMap::new(),
+            body: Bytes::from_static(body),
+        }
+    }
+
+    #[test]
+    fn the_error_code_is_the_code_member_else_the_error_member_if_a_string() {
+        assert_eq!(
+            raw(br#"{"code":"A","error":"B"}"#).error_code().as_deref(),
+            Some("A")
+        );
+        assert_eq!(raw(br#"{"error":"B"}"#).error_code().as_deref(), Some("B"));
+        assert_eq!(raw(br#"{"code":5}"#).error_code(), None);
+        assert_eq!(raw(b"not json").error_code(), None);
+        assert_eq!(raw(b"caf\xc3\xa9").text(), Some("café"));
+        assert_eq!(raw(b"\xff").text(), None);
+    }
+}

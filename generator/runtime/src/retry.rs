@@ -179,6 +179,43 @@ mod tests {
         parse_retry_after(&headers, now)
     }
 
+    /// A refused connection never reached the server: retried for every method, and the error a
+    /// call returns with it says it may be retried and keeps reqwest's error as its source.
+    #[tokio::test]
+    async fn a_refused_connection_is_retried_for_any_method() {
+        let port = {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            listener.local_addr().unwrap().port()
+        };
+        let refused = reqwest::Client::new()
+            .post(format!("http://127.0.0.1:{port}/"))
+            .send()
+            .await
+            .expect_err("nothing listens there");
+        assert!(refused.is_connect(), "{refused:?}");
+        assert!(should_retry_transport(&Method::POST, &refused));
+        assert!(should_retry_transport(&Method::GET, &refused));
+        let error = super::super::Error::<()>::Transport(refused);
+        assert!(error.is_retryable());
+        assert!(std::error::Error::source(&error).is_some());
+    }
+
+    #[test]
+    fn retryable_statuses_are_408_429_and_5xx() {
+        for status in [408, 429, 500, 502, 503, 504, 599] {
+            assert!(
+                is_retryable_status(StatusCode::from_u16(status).unwrap()),
+                "{status}"
+            );
+        }
+        for status in [200, 400, 401, 404, 409, 499] {
+            assert!(
+                !is_retryable_status(StatusCode::from_u16(status).unwrap()),
+                "{status}"
+            );
+        }
+    }
+
     #[test]
     fn backoff_grows_exponentially_up_to_the_cap() {
         let policy = RetryPolicy::new()
@@ -188,6 +225,8 @@ mod tests {
         let delays: Vec<_> = (1..=7).map(|n| policy.backoff(n).as_millis()).collect();
         assert_eq!(delays, [500, 1000, 2000, 4000, 8000, 8000, 8000]);
         assert_eq!(policy.backoff(u32::MAX), Duration::from_secs(8));
+        let capped = policy.clone().max_backoff(Duration::from_millis(1500));
+        assert_eq!(capped.backoff(3), Duration::from_millis(1500));
         // Full jitter stays within the cap.
         let jittered = RetryPolicy::new();
         for n in 1..=10 {

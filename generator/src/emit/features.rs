@@ -131,7 +131,16 @@ pub(crate) struct FeatureGroups {
     types: HashMap<String, Gate>,
     /// Error enums (by name, with the tagged enums defined beside them) some groups use.
     errors: HashMap<String, Gate>,
+    /// Models no operation uses (GitHub's webhook payloads) exist: they get [`OTHER_MODELS`].
+    pub other_models: bool,
 }
+
+/// The feature of the models no operation uses, and of the models only they reach.
+pub(crate) const OTHER_MODELS: &str = "other-models";
+
+/// The feature deriving `Serialize` on types only received and `Deserialize` on types only sent
+/// (`models`), in APIs with group features; `mock` turns it on.
+pub(crate) const SERDE_ROUNDTRIP: &str = "serde-roundtrip";
 
 impl FeatureGroups {
     pub fn new(api: &Api, config: &Config) -> Self {
@@ -188,6 +197,19 @@ impl FeatureGroups {
                 reach(ty, gate, &kinds, &mut reached);
             }
         }
+        // The models no operation reaches would otherwise be compiled always, and with them
+        // every model they name: they get a feature of their own.
+        let unused: Vec<TypeRef> = api
+            .types
+            .iter()
+            .filter(|t| !reached.contains_key(t.name.as_str()))
+            .map(|t| TypeRef::Named(t.name.clone()))
+            .collect();
+        this.other_models = !unused.is_empty();
+        let other = Gate::feature(OTHER_MODELS);
+        for ty in &unused {
+            reach_owned(ty, &other, &kinds, &mut reached);
+        }
         this.types = reached
             .into_iter()
             .filter(|(_, g)| *g != Gate::Always)
@@ -213,6 +235,33 @@ impl FeatureGroups {
     /// The gate of a model.
     pub fn model(&self, name: &str) -> Gate {
         self.types.get(name).cloned().unwrap_or(Gate::Always)
+    }
+}
+
+/// [`reach`] from a type reference the API does not hold (`Named` of one of its models).
+fn reach_owned<'a>(
+    ty: &TypeRef,
+    gate: &Gate,
+    kinds: &HashMap<&'a str, &'a TypeKind>,
+    reached: &mut HashMap<&'a str, Gate>,
+) {
+    let TypeRef::Named(name) = ty else { return };
+    let Some((&name, kind)) = kinds.get_key_value(name.as_str()) else {
+        return;
+    };
+    reached.insert(name, gate.clone());
+    let mut children: Vec<&'a TypeRef> = Vec::new();
+    match kind {
+        TypeKind::Struct(s) => {
+            children.extend(s.fields.iter().map(|f| &f.ty));
+            children.extend(s.extra.as_ref());
+        }
+        TypeKind::Union(u) => children.extend(u.variants.iter().map(|v| &v.ty)),
+        TypeKind::Alias(t) => children.push(t),
+        TypeKind::Enum(_) => {}
+    }
+    for child in children {
+        reach(child, gate, kinds, reached);
     }
 }
 

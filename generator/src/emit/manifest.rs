@@ -42,7 +42,9 @@ pub fn cargo_toml(
     if features.contains("uuid") {
         deps.push("uuid = { version = \"1\", features = [\"serde\"] }".into());
     }
-    // Only with the `mock` feature: the server form of the test doubles.
+    // Only with the `mock` feature: the test doubles' mock server, and the responses of their
+    // in-process form (reqwest converts an `http::Response`).
+    deps.push("http = { version = \"1\", optional = true }".into());
     deps.push("wiremock = { version = \"0.6\", optional = true }".into());
     deps.sort();
     let workspace = if config.standalone {
@@ -62,9 +64,16 @@ pub fn cargo_toml(
         "native-tls = [\"reqwest/native-tls\"]",
         "# Typed test doubles of the API (`mock` module): expectations per operation, answered by a",
         "# wiremock server or in process. For tests: `[dev-dependencies]` with `features = [\"mock\"]`.",
-        "mock = [\"dep:wiremock\"]",
     ]
     .join("\n");
+    if groups.groups.is_empty() {
+        features_table.push_str("\nmock = [\"dep:http\", \"dep:wiremock\"]");
+    } else {
+        let roundtrip = super::features::SERDE_ROUNDTRIP;
+        features_table.push_str(&format!(
+            "\nmock = [\"dep:http\", \"dep:wiremock\", \"{roundtrip}\"]\n# `Serialize` on the types only received and `Deserialize` on those only sent (the mocks need both).\n{roundtrip} = []"
+        ));
+    }
     if !groups.groups.is_empty() {
         features_table.push_str(&group_features(groups));
     }
@@ -78,12 +87,13 @@ pub fn cargo_toml(
     )
 }
 
-/// `full` and one feature per operation group (see `features`).
+/// `full` and one feature per operation group (see `features`), and `other-models`.
 fn group_features(groups: &FeatureGroups) -> String {
     let mut out = String::from(
         "\n# Every operation group (on by default). To compile only some, see README.md.\nfull = [\n",
     );
-    for name in groups.groups.keys() {
+    let other = groups.other_models.then_some(super::features::OTHER_MODELS);
+    for name in groups.groups.keys().map(String::as_str).chain(other) {
         out.push_str(&format!("    \"{name}\",\n"));
     }
     out.push_str("]\n# One per operation group: its operations and the models they use.\n");
@@ -94,6 +104,11 @@ fn group_features(groups: &FeatureGroups) -> String {
             "operations"
         };
         out.push_str(&format!("{name} = [] # {count} {noun}\n"));
+    }
+    if let Some(other) = other {
+        out.push_str(&format!(
+            "# The spec's schemas no operation uses (webhook payloads, for instance).\n{other} = []\n"
+        ));
     }
     out.pop();
     out
@@ -157,7 +172,9 @@ pub fn lib_rs(api: &Api, config: &Config, groups: &FeatureGroups) -> TokenStream
         .zip(&op_gates)
         .filter(|(op, _)| !op.group.is_empty() || op.params_type.is_some())
         .map(|(_, gate)| gate);
-    let reexport_operations = Gate::union(exporting).map(|gate| {
+    // `contract_decoders()`, when emitted, is public too, whatever the features.
+    let always = config.contract_decoders.then_some(&Gate::Always);
+    let reexport_operations = Gate::union(exporting.chain(always)).map(|gate| {
         let cfg = gate.attr();
         quote!(
             #cfg

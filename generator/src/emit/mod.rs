@@ -183,7 +183,7 @@ fn rust_files<'a>(
         ("src/errors.rs", errors::emit_errors(api, index, groups)),
         (
             "src/operations.rs",
-            operations::emit_operations(api, index, groups),
+            operations::emit_operations(api, index, groups, config.contract_decoders),
         ),
         ("src/mock.rs", mocks::emit_mocks(api, index, groups)),
     ]

@@ -15,11 +15,13 @@ pub fn emit_models<'a>(
     groups: &'a FeatureGroups,
 ) -> RustFile<'a> {
     let inputs = api.input_types();
-    let items = api.types.iter().map(move |t| {
-        let input = inputs.contains(t.name.as_str());
-        job_at(t.origin.clone(), move || emit_type(t, input, index)).gated(groups.model(&t.name))
-    });
-    // The helper is compiled with the unions that call it.
+    let outputs = api.output_types();
+    let lean = !groups.groups.is_empty();
+    let serde_of = move |name: &str| Serde {
+        sent: inputs.contains(name),
+        received: outputs.contains(name),
+        lean,
+    };
     let tagged_unions: Vec<Gate> = api
         .types
         .iter()
@@ -28,6 +30,10 @@ pub fn emit_models<'a>(
         )
         .map(|t| groups.model(&t.name))
         .collect();
+    let items = api.types.iter().map(move |t| {
+        let serde = serde_of(&t.name);
+        job_at(t.origin.clone(), move || emit_type(t, serde, index)).gated(groups.model(&t.name))
+    });
     let helper = Gate::union(&tagged_unions).map(|gate| {
         job(|| {
             quote! {
@@ -83,15 +89,50 @@ pub fn emit_models<'a>(
     RustFile::new(head, imports, items.chain(helper))
 }
 
-/// `input`: code using the crate builds values of this type (it is reachable from a request).
-fn emit_type(t: &TypeDef, input: bool, index: &TypeIndex<'_>) -> TokenStream {
+/// Which serde traits a type implements. In an API with group features (a large one, see
+/// `features`) a type only sent is decoded, and a type only received encoded, only with the
+/// `serde-roundtrip` feature (which `mock` turns on): those derives are most of what such a crate
+/// costs to check (BENCHMARKS.md). Smaller APIs, and types no operation uses, derive both.
+#[derive(Debug, Clone, Copy)]
+struct Serde {
+    /// Code using the crate builds values of the type (it is reachable from a request).
+    sent: bool,
+    received: bool,
+    lean: bool,
+}
+
+impl Serde {
+    /// The derive list's serde part (`Serialize, Deserialize`), and a `cfg_attr` deriving what
+    /// only `serde-roundtrip` needs.
+    fn derives(self) -> (TokenStream, TokenStream) {
+        let unused = !self.sent && !self.received;
+        if !self.lean || unused || (self.sent && self.received) {
+            return (quote!(Serialize, Deserialize), TokenStream::new());
+        }
+        let feature = super::features::SERDE_ROUNDTRIP;
+        if self.sent {
+            (
+                quote!(Serialize),
+                quote!(#[cfg_attr(feature = #feature, derive(serde::Deserialize))]),
+            )
+        } else {
+            (
+                quote!(Deserialize),
+                quote!(#[cfg_attr(feature = #feature, derive(serde::Serialize))]),
+            )
+        }
+    }
+}
+
+fn emit_type(t: &TypeDef, serde: Serde, index: &TypeIndex<'_>) -> TokenStream {
+    let input = serde.sent;
     let name = format_ident!("{}", t.name);
     let doc = docs([t.description.as_deref()]);
     let deprecated = t.deprecated.then(|| quote!(#[deprecated]));
     match &t.kind {
-        TypeKind::Struct(s) => emit_struct(&name, doc, deprecated, s, input, index),
+        TypeKind::Struct(s) => emit_struct(&name, doc, deprecated, s, input, serde, index),
         TypeKind::Enum(values) => emit_enum(&name, doc, deprecated, values),
-        TypeKind::Union(u) => emit_union(&name, doc, deprecated, u, index),
+        TypeKind::Union(u) => emit_union(&name, doc, deprecated, u, serde, index),
         TypeKind::Alias(ty) => {
             let ty = rust_type(ty);
             quote! { #doc #deprecated pub type #name = #ty; }
@@ -117,6 +158,7 @@ fn emit_struct(
     deprecated: Option<TokenStream>,
     s: &Struct,
     input: bool,
+    serde: Serde,
     index: &TypeIndex<'_>,
 ) -> TokenStream {
     let fields = s.fields.iter().map(|f| {
@@ -171,10 +213,12 @@ fn emit_struct(
         })
         .collect();
     let validate = validate_impl(name, checks);
+    let (serde_derives, roundtrip) = serde.derives();
     quote! {
         #doc
         #deprecated
-        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default #serde_derives)]
+        #roundtrip
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
@@ -485,6 +529,7 @@ fn emit_union(
     doc: TokenStream,
     deprecated: Option<TokenStream>,
     u: &Union,
+    serde: Serde,
     index: &TypeIndex<'_>,
 ) -> TokenStream {
     let variants: Vec<syn::Ident> = u
@@ -532,10 +577,12 @@ fn emit_union(
         }
     };
     let Some(tag) = &u.tag else {
+        let (serde_derives, roundtrip) = serde.derives();
         return quote! {
             #doc
             #deprecated
-            #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+            #[derive(Debug, Clone, PartialEq, #serde_derives)]
+            #roundtrip
             #[serde(untagged)]
             pub enum #name {
                 #( #variant_docs #variants(#types), )*
@@ -568,6 +615,31 @@ fn emit_union(
         }
         None => quote! { other => Err(D::Error::custom(format!("{}: {:?}", #unknown, other))), },
     };
+    // Hand-written impls, small next to derives: a tagged union keeps both in any API.
+    let ser_impl = {
+        quote! {
+            impl Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    match self { #(#ser_arms)* }
+                }
+            }
+        }
+    };
+    let de_impl = {
+        quote! {
+            impl<'de> Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    use serde::de::Error as _;
+                    let value = <::serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                    let tag = value.get(#tag).and_then(::serde_json::Value::as_str).map(::std::borrow::ToOwned::to_owned);
+                    match tag.as_deref() {
+                        #(#de_arms)*
+                        #fallback_arm
+                    }
+                }
+            }
+        }
+    };
     quote! {
         #doc
         #deprecated
@@ -576,23 +648,8 @@ fn emit_union(
             #( #variant_docs #variants(#types), )*
         }
 
-        impl Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                match self { #(#ser_arms)* }
-            }
-        }
-
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                use serde::de::Error as _;
-                let value = <::serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                let tag = value.get(#tag).and_then(::serde_json::Value::as_str).map(::std::borrow::ToOwned::to_owned);
-                match tag.as_deref() {
-                    #(#de_arms)*
-                    #fallback_arm
-                }
-            }
-        }
+        #ser_impl
+        #de_impl
         #validate
     }
 }

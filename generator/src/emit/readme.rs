@@ -49,12 +49,15 @@ fn features_section(api: &Api, config: &Config, groups: &super::FeatureGroups) -
         .iter()
         .filter(|op| op.feature_group.is_none())
         .count();
-    let always = match ungrouped {
+    let mut always = match ungrouped {
         0 => String::new(),
         n => format!(" The {n} operations without a group are always compiled."),
     };
+    if groups.other_models {
+        always.push_str(" The spec's schemas that no operation uses (webhook payloads, for instance) are the `other-models` feature.");
+    }
     format!(
-        "\n## Compiling only the groups you call\n\nThis API has {ops} operations, so each operation group is a cargo feature (APIs with at least {from} operations get them; set `group_features_from` in the generator's config to change that). A group is the operation id's group (`links.update` -> `links`), else the operation's first tag, else the first segment of its path that is not a version. A group's feature compiles its operations, their parameter and error types, and the models they use; a model several groups use is compiled when any of them is on, and a model no operation uses is always compiled.{always}\n\nBy default every group is on (the `full` feature), so the crate behaves like one without features. A build that calls a few groups compiles much less with only those:\n\n```toml\n[dependencies]\n{name} = {{ version = \"{version}\", default-features = false, features = [\"rustls\", \"{first}\"] }}\n```\n\n(`rustls` is the default TLS; `native-tls` uses the platform's.) The {n} groups, with their operation counts (`{first}` has the most, {count}): {list}.\n",
+        "\n## Compiling only the groups you call\n\nThis API has {ops} operations, so each operation group is a cargo feature (APIs with at least {from} operations get them; set `group_features_from` in the generator's config to change that). A group is the operation id's group (`links.update` -> `links`), else the operation's first tag, else the first segment of its path that is not a version. A group's feature compiles its operations, their parameter and error types, and the models they use; a model several groups use is compiled when any of them is on.{always}\n\nBy default every group is on (the `full` feature), so the crate behaves like one without features. A build that calls a few groups compiles much less with only those:\n\n```toml\n[dependencies]\n{name} = {{ version = \"{version}\", default-features = false, features = [\"rustls\", \"{first}\"] }}\n```\n\n(`rustls` is the default TLS; `native-tls` uses the platform's.) To keep checking fast, the models of an API this size derive only the serde traits the client uses: `Deserialize` on what it receives, `Serialize` on what it sends; the `serde-roundtrip` feature (which `mock` turns on) derives both on every model. The {n} groups, with their operation counts (`{first}` has the most, {count}): {list}.\n",
         ops = api.operations.len(),
         from = config.group_features_from,
         n = groups.groups.len(),
@@ -181,7 +184,7 @@ fn errors_section() -> &'static str {
 fn testing(api: &Api, config: &Config, krate: &str) -> String {
     let name = &config.crate_name;
     let mut out = format!(
-        "\n## Testing your code\n\nThe `mock` feature (off by default) adds `{krate}::mock`: typed expectations per operation, answered by a local mock server (wiremock), so the code you test runs the client's real auth, retries and decoding. Turn it on for tests only:\n\n```toml\n[dev-dependencies]\n{name} = {{ path = \"...\", features = [\"mock\"] }}\n```\n\n"
+        "\n## Testing your code\n\nThe `mock` feature (off by default) adds `{krate}::mock`: typed expectations per operation, answered by a local mock server (`MockApi::start_server()`, wiremock) or in process (`MockApi::in_process()`, through the client's transport hook, no socket; delays follow the tokio clock, so a paused clock skips them). Either way the code you test runs the client's real auth, retries, timeouts and decoding. Turn it on for tests only:\n\n```toml\n[dev-dependencies]\n{name} = {{ path = \"...\", features = [\"mock\"] }}\n```\n\n"
     );
     let Some(op) = api.operations.first() else {
         out.push_str("The spec declares no operations, so there is nothing to expect.\n");

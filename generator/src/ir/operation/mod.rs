@@ -395,7 +395,8 @@ fn feature_group(group: &[String], tags: &[String], path: &str) -> Option<String
     match name.as_str() {
         "" => None,
         // The crate's own features.
-        "default" | "full" | "rustls" | "native-tls" => Some(format!("{name}-api")),
+        "default" | "full" | "rustls" | "native-tls" | "mock" | "other-models"
+        | "serde-roundtrip" => Some(format!("{name}-api")),
         _ => Some(name),
     }
 }
