@@ -388,33 +388,26 @@ pub(super) fn status_variant(status: &StatusMatch) -> String {
 impl OperationBuilder<'_, '_> {
     /// Whether `schema` (through `$ref`s) is `type: string, format: binary`.
     fn is_binary_string(&self, schema: &Schema) -> bool {
-        let Schema::Object(boxed) = schema else {
-            return false;
-        };
-        let mut value = match boxed.as_ref() {
-            ObjectOrReference::Object(o) => match serde_json::to_value(o) {
-                Ok(v) => v,
-                Err(_) => return false,
-            },
-            ObjectOrReference::Ref { ref_path, .. } => {
-                serde_json::json!({ "$ref": ref_path })
-            }
-        };
+        let mut schema = schema.clone();
         for _ in 0..16 {
-            let Some(next) = value.get("$ref").and_then(|r| r.as_str()) else {
-                break;
+            let Schema::Object(boxed) = &schema else {
+                return false;
             };
-            match self
-                .doc
-                .raw
-                .pointer(&super::super::schema::ref_pointer(next))
-            {
-                Some(target) => value = target.clone(),
-                None => return false,
+            match boxed.as_ref() {
+                ObjectOrReference::Object(o) => {
+                    let Ok(value) = serde_json::to_value(o) else {
+                        return false;
+                    };
+                    return value.get("type").and_then(|t| t.as_str()) == Some("string")
+                        && value.get("format").and_then(|f| f.as_str()) == Some("binary");
+                }
+                ObjectOrReference::Ref { ref_path, .. } => match self.cx.lookup(ref_path) {
+                    Ok(target) => schema = target,
+                    Err(_) => return false,
+                },
             }
         }
-        value.get("type").and_then(|t| t.as_str()) == Some("string")
-            && value.get("format").and_then(|f| f.as_str()) == Some("binary")
+        false
     }
 }
 
