@@ -238,3 +238,101 @@ async fn a_raw_answer_reaches_the_client_as_an_unexpected_response() {
     assert_eq!(unexpected.status.as_u16(), 418);
     assert_eq!(&unexpected.body[..], b"teapot");
 }
+
+// -------------------------------------------------------------------------------------------------
+// The in-process form: the same expectations through the client's transport hook, on tokio's
+// paused clock (retry backoff, Retry-After and timeouts take no real time).
+// -------------------------------------------------------------------------------------------------
+
+/// The acceptance test again, in process: no socket, the client's own auth, retries and decoding.
+#[tokio::test(start_paused = true)]
+async fn a_deleted_link_shows_the_notice_in_process() {
+    let mock = MockApi::in_process();
+    let gone = UpdateLinkGone::LinkGone(ErrorBody::example());
+    mock.links()
+        .update()
+        .workspace_id("ws_1")
+        .link_id("lnk_9")
+        .respond_error(gone)
+        .times(1);
+    let client = mock.configure(Client::builder()).build().unwrap();
+
+    assert_eq!(
+        rename_link(&client, "ws_1", "lnk_9", "New").await,
+        "This link was deleted"
+    );
+}
+
+/// `429` with `Retry-After: 30`, then `200`: the client waits the 30 s the server asked for (on
+/// the paused clock) with the default retry policy, and sends the same request again with its
+/// credentials.
+#[tokio::test(start_paused = true)]
+async fn in_process_answers_run_the_clients_real_retries_and_retry_after() {
+    let mock = MockApi::in_process();
+    let limited = MockAnswer::json(429, &ErrorBody::example().code("RATE_LIMITED"))
+        .header("retry-after", "30");
+    let renamed = UpdateLinkResponse::example()
+        .data(UpdateLinkResponseData::example().link(Link::example().link_id("lnk_9")));
+    let update = mock
+        .links()
+        .update()
+        .respond_with(limited)
+        .respond(&renamed)
+        .times(2);
+    let client = mock.configure(Client::builder()).build().unwrap();
+
+    let started = tokio::time::Instant::now();
+    assert_eq!(
+        rename_link(&client, "ws_1", "lnk_9", "New").await,
+        "renamed lnk_9"
+    );
+    assert_eq!(started.elapsed(), std::time::Duration::from_secs(30));
+    let received = update.received();
+    assert_eq!(received.len(), 2);
+    assert!(received
+        .iter()
+        .all(|r| r.header("authorization") == Some("Bearer mock-api-key")));
+    assert_eq!(received[0].path, "/public/workspace/ws_1/links/lnk_9");
+}
+
+/// An answer slower than the client's timeout: the client's own per-attempt deadline fires; a
+/// later expectation then answers promptly.
+#[tokio::test(start_paused = true)]
+async fn a_delayed_answer_meets_the_clients_real_timeout() {
+    let mock = MockApi::in_process();
+    let ok = UpdateLinkResponse::example();
+    let slow = mock
+        .links()
+        .update()
+        .respond(&ok)
+        .delay(std::time::Duration::from_secs(120))
+        .times(1);
+    let client = mock
+        .configure(Client::builder())
+        .timeout(std::time::Duration::from_secs(10))
+        .max_retries(0)
+        .build()
+        .unwrap();
+
+    let err = client
+        .links()
+        .update("ws", "lnk", &UpdateLinkRequest::new())
+        .await
+        .unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+    assert_eq!(slow.received().len(), 1);
+
+    let prompt = mock.links().update().respond(&ok).times(1);
+    let retrying = mock
+        .configure(Client::builder())
+        .timeout(std::time::Duration::from_secs(10))
+        .build()
+        .unwrap();
+    // `slow` has had its one call, so the new expectation answers the first attempt.
+    assert!(retrying
+        .links()
+        .update("ws", "lnk", &UpdateLinkRequest::new())
+        .await
+        .is_ok());
+    assert_eq!(prompt.received().len(), 1);
+}

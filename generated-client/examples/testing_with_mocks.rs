@@ -40,9 +40,9 @@ mod scenarios {
 
     use super::rename_link;
 
-    /// 410 `LINK_GONE` for exactly this link, once: the notice.
-    pub async fn link_gone() -> String {
-        let mock = MockApi::start_server().await;
+    /// 410 `LINK_GONE` for exactly this link, once: the notice. `MockApi::start_server()`
+    /// answers on a local port; `MockApi::in_process()` through the client's transport hook.
+    pub async fn link_gone(mock: MockApi) -> String {
         let gone = UpdateLinkGone::LinkGone(ErrorBody::example());
         mock.links()
             .update()
@@ -84,7 +84,16 @@ mod scenarios {
 
     #[tokio::test]
     async fn a_deleted_link_shows_the_notice() {
-        assert_eq!(link_gone().await, "This link was deleted");
+        let mock = MockApi::start_server().await;
+        assert_eq!(link_gone(mock).await, "This link was deleted");
+    }
+
+    #[tokio::test]
+    async fn a_deleted_link_shows_the_notice_in_process() {
+        assert_eq!(
+            link_gone(MockApi::in_process()).await,
+            "This link was deleted"
+        );
     }
 
     #[tokio::test]
@@ -96,7 +105,13 @@ mod scenarios {
 #[cfg(feature = "mock")]
 #[tokio::main]
 async fn main() {
-    println!("link gone: {}", scenarios::link_gone().await);
+    let server = userplane::mock::MockApi::start_server().await;
+    println!("link gone: {}", scenarios::link_gone(server).await);
+    let in_process = userplane::mock::MockApi::in_process();
+    println!(
+        "link gone, in process: {}",
+        scenarios::link_gone(in_process).await
+    );
     println!(
         "503, then 200: {}",
         scenarios::unavailable_then_renamed().await

@@ -13,9 +13,12 @@
 //! and fails the test on a request no expectation matched, naming the operation and
 //! what differed.
 //!
-//! [`MockApi::start_server`] answers on a local port (wiremock); `configure` points a
-//! `ClientBuilder` at it. Every model has `example()` and a setter per field here,
-//! so a response or error body is one expression.
+//! [`MockApi::start_server`] answers on a local port (wiremock);
+//! [`MockApi::in_process`] answers through the client's transport hook, below its
+//! auth, retries, timeouts and decoding, with no socket (answer delays follow the
+//! tokio clock, so a paused clock skips them). `configure` points a `ClientBuilder`
+//! at either. Every model has `example()` and a setter per field here, so a response
+//! or error body is one expression.
 use crate::errors::*;
 use crate::models::*;
 use std::collections::BTreeMap;

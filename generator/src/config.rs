@@ -30,6 +30,9 @@ pub struct Config {
     /// Threads that render the crate's parts (`None`: one per core). The output is the same for
     /// any count; tests set it to check that.
     pub emit_workers: Option<std::num::NonZeroUsize>,
+    /// Also emit `contract_decoders()`, every operation's decoder by `METHOD /path`, for
+    /// `cargo xtask contract` (not in `codegen.toml`: a client for users never has it).
+    pub contract_decoders: bool,
     /// APIs with at least this many operations get one cargo feature per operation group (see
     /// `emit::features`); smaller ones compile everything, with no group features.
     pub group_features_from: usize,
@@ -55,6 +58,7 @@ impl Config {
             include_operations: Vec::new(),
             include_tags: Vec::new(),
             emit_workers: None,
+            contract_decoders: false,
             group_features_from: GROUP_FEATURES_FROM,
         }
     }

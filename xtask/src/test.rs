@@ -16,13 +16,7 @@ const PRISM_PACKAGE: &str = "@stoplight/prism-cli";
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let root = super::project_root();
-    let prism = match std::env::var_os("PRISM_BIN").filter(|v| !v.is_empty()) {
-        Some(bin) => {
-            eprintln!("using PRISM_BIN={}", Path::new(&bin).display());
-            PathBuf::from(bin)
-        }
-        None => ensure_prism(&root)?,
-    };
+    let prism = prism_executable(&root)?;
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
         // Run every test binary even if one fails, so that one failure does not hide others.
@@ -36,6 +30,17 @@ pub fn run(args: &[String]) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("error: cargo test --workspace failed ({status})"))
+    }
+}
+
+/// `PRISM_BIN` if set, else the pinned Prism in `.cache/prism` (installed first if missing).
+pub fn prism_executable(root: &Path) -> Result<PathBuf, String> {
+    match std::env::var_os("PRISM_BIN").filter(|v| !v.is_empty()) {
+        Some(bin) => {
+            eprintln!("using PRISM_BIN={}", Path::new(&bin).display());
+            Ok(PathBuf::from(bin))
+        }
+        None => ensure_prism(root),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Test doubles of the API (the `mock` feature): expectations that match requests and answer
-//! them, for a mock HTTP server ([`MockApi::start_server`], on wiremock) that clients reach through
-//! their real sending, auth, retry and decoding path.
+//! them, shared by a mock HTTP server ([`MockApi::start_server`], on wiremock) and an in-process
+//! form ([`MockApi::in_process`], a [`Transport`](super::Transport) below the client's auth, hooks,
+//! retries, timeouts and decoding, so all of them run for real without a socket).
 //!
 //! Generated crates wrap these in one typed builder per operation (`mock.links().update()`);
 //! this module knows only methods, path templates, JSON and bytes. An expectation is registered
@@ -26,6 +27,9 @@ use super::builder::ClientBuilder;
 
 /// The API key [`MockApi::configure`] gives clients: mocks accept any key.
 pub const MOCK_API_KEY: &str = "mock-api-key";
+
+/// The base URL [`MockApi::configure`] gives in-process clients (never resolved).
+pub const IN_PROCESS_BASE_URL: &str = "http://mock.invalid";
 
 /// The status answered to a request no expectation matches (as wiremock does).
 pub const UNMATCHED_STATUS: u16 = 404;
@@ -53,6 +57,17 @@ impl MockApi {
         }
     }
 
+    /// Mocks answered in process, through the client's transport hook (see
+    /// [`MockApi::configure`]): no socket, no port, and answer delays follow the tokio clock, so
+    /// retry and timeout tests run instantly on a paused clock.
+    pub fn in_process() -> Self {
+        Self {
+            registry: Arc::new(Registry::default()),
+            server: None,
+            reported: AtomicBool::new(false),
+        }
+    }
+
     /// The mock server's URL, to pass to [`ClientBuilder::base_url`]; `None` for the in-process
     /// form.
     pub fn base_url(&self) -> Option<String> {
@@ -60,12 +75,16 @@ impl MockApi {
     }
 
     /// A client builder pointed at these mocks, with a placeholder API key: the caller adds its
-    /// own settings (retries, timeouts) and builds.
+    /// own settings (retries, timeouts) and builds. The server form sets the base URL to the
+    /// server's; the in-process form sets the transport, and `http://mock.invalid` as the base URL
+    /// (paths are matched by their end, so a base path does not matter).
     pub fn configure(&self, builder: ClientBuilder) -> ClientBuilder {
         let builder = builder.api_key(MOCK_API_KEY);
         match self.base_url() {
             Some(url) => builder.base_url(url),
-            None => builder,
+            None => builder
+                .base_url(IN_PROCESS_BASE_URL)
+                .transport(super::mock_transport::InProcess(Arc::clone(&self.registry))),
         }
     }
 

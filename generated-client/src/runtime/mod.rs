@@ -76,6 +76,8 @@ mod macros;
 pub mod mock;
 #[cfg(feature = "mock")]
 mod mock_server;
+#[cfg(feature = "mock")]
+mod mock_transport;
 mod nullable;
 mod paginate;
 mod prepare;
@@ -108,7 +110,7 @@ pub use response::{
     RawResponse, Response,
 };
 pub use retry::{parse_retry_after, RetryPolicy};
-pub use send::SendFuture;
+pub use send::{decode_erased, ErasedDecoder, SendFuture};
 pub use transport::{Transport, TransportError, TransportFuture};
 pub use validate::{
     check_exclusive_maximum, check_exclusive_minimum, check_header_value, check_max_items,

@@ -450,6 +450,34 @@ fn finish<T, E>(raw: RawResponse, decode: Decoder<T, E>) -> Result<Response<T>, 
     }
 }
 
+/// [`decode_erased`] over one operation's decoder.
+pub type ErasedDecoder = fn(RawResponse) -> Result<Response<()>, Error<()>>;
+
+/// What a call returns for `raw`, with the decoded values dropped, so that the decoders of every
+/// operation fit in one table: the generated `contract_decoders()` (emitted for `cargo xtask
+/// contract` only) pairs each operation with this over its decoder. It is the same path a call
+/// takes after the response is read.
+pub fn decode_erased<T, E>(
+    raw: RawResponse,
+    decode: Decoder<T, E>,
+) -> Result<Response<()>, Error<()>> {
+    match finish(raw, decode) {
+        Ok(response) => Ok(response.map(drop)),
+        Err(Error::Api(api)) => Err(Error::Api(Box::new(ApiError {
+            status: api.status,
+            headers: api.headers,
+            body: api.body,
+            error: (),
+        }))),
+        Err(Error::UnexpectedResponse(unexpected)) => Err(Error::UnexpectedResponse(unexpected)),
+        Err(Error::InvalidRequest(invalid)) => Err(Error::InvalidRequest(invalid)),
+        Err(Error::Transport(transport)) => Err(Error::Transport(transport)),
+        Err(Error::CustomTransport(transport)) => Err(Error::CustomTransport(transport)),
+        Err(Error::Hook(hook)) => Err(Error::Hook(hook)),
+        Err(Error::Timeout { timeout, elapsed }) => Err(Error::Timeout { timeout, elapsed }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::config::TEST_API;
@@ -483,5 +511,42 @@ mod tests {
             ),
         }
         assert!(Pin::new(&mut future).poll(&mut cx).is_pending());
+    }
+
+    #[test]
+    fn decode_erased_keeps_the_outcome_status_headers_and_raw_body_of_every_arm() {
+        let raw = |status: u16, body: &'static [u8]| {
+            let mut headers = HeaderMap::new();
+            headers.insert("x-request-id", "r1".parse().unwrap());
+            RawResponse {
+                status: StatusCode::from_u16(status).unwrap(),
+                headers,
+                body: bytes::Bytes::from_static(body),
+            }
+        };
+        let decode: Decoder<u8, u16> = |r| match r.status.as_u16() {
+            200 => Outcome::Success(7),
+            404 => Outcome::ApiError(4),
+            _ => Outcome::Unexpected("odd".into()),
+        };
+        let ok = decode_erased(raw(200, b"ok"), decode).expect("success");
+        assert_eq!(ok.status, StatusCode::OK);
+        assert_eq!(ok.request_id(), Some("r1"));
+        match decode_erased(raw(404, b"gone"), decode) {
+            Err(Error::Api(api)) => {
+                assert_eq!(api.status, StatusCode::NOT_FOUND);
+                assert_eq!(&api.body[..], b"gone");
+                assert_eq!(api.headers.len(), 1);
+            }
+            other => panic!("expected the API error, got {other:?}"),
+        }
+        match decode_erased(raw(500, b"boom"), decode) {
+            Err(Error::UnexpectedResponse(u)) => {
+                assert_eq!(u.status, StatusCode::INTERNAL_SERVER_ERROR);
+                assert_eq!(&u.body[..], b"boom");
+                assert_eq!(u.reason, "odd");
+            }
+            other => panic!("expected the unexpected response, got {other:?}"),
+        }
     }
 }

@@ -267,3 +267,43 @@ pub(super) fn check_cookie_name(name: &str) -> Result<(), InvalidRequest> {
         Err(InvalidRequest::new(name, "invalid cookie name"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Positive(i64);
+    impl Validate for Positive {
+        fn validate(&self, path: &str) -> Result<(), InvalidRequest> {
+            check_minimum(path, self.0 as f64, 1.0)
+        }
+    }
+
+    #[test]
+    fn collections_validate_each_item_at_its_index() {
+        let items = vec![Positive(1), Positive(0)];
+        let error = items.validate("body.items").unwrap_err();
+        assert_eq!(error.field, "body.items[1]");
+        assert!(vec![Positive(2)].validate("x").is_ok());
+        assert_eq!(index_path("a", 3), "a[3]");
+        assert_eq!(join_path("", "b"), "b");
+        assert_eq!(join_path("a", "b"), "a.b");
+    }
+
+    #[test]
+    fn length_and_exclusive_bounds_are_exact_at_the_boundary() {
+        assert!(check_max_length("f", "ééé", 3).is_ok());
+        assert!(check_max_length("f", "éééé", 3).is_err());
+        assert!(check_min_length("f", "éé", 2).is_ok());
+        assert!(check_min_length("f", "é", 2).is_err());
+        assert!(check_exclusive_maximum("f", 9.5, 10.0).is_ok());
+        assert!(check_exclusive_maximum("f", 10.0, 10.0).is_err());
+        assert!(check_exclusive_maximum("f", f64::NAN, 10.0).is_err());
+        assert!(check_exclusive_minimum("f", 10.5, 10.0).is_ok());
+        assert!(check_exclusive_minimum("f", 10.0, 10.0).is_err());
+        assert!(check_maximum("f", 10.0, 10.0).is_ok());
+        assert!(check_maximum("f", 10.5, 10.0).is_err());
+        assert!(check_minimum("f", 10.0, 10.0).is_ok());
+        assert!(check_minimum("f", 9.5, 10.0).is_err());
+    }
+}

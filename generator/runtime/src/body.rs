@@ -294,6 +294,10 @@ mod tests {
              Content-Type: text/plain\r\n\r\ndata\r\n--{boundary}--\r\n"
         );
         assert_eq!(std::str::from_utf8(&body).unwrap(), expected);
+        // A name cannot end the header line or the quoted string: CR, LF and `"` are escaped.
+        let mut quoted = Vec::new();
+        push_quoted(&mut quoted, "a\r\nb\"c");
+        assert_eq!(quoted, b"\"a%0D%0Ab%22c\"");
         let bad = vec![MultipartField::text("x", "y").content_type("text/plain\r\nX: y")];
         assert!(encode_multipart(&bad).is_err());
     }

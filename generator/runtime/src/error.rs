@@ -310,3 +310,145 @@ impl InvalidRequest {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers() -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-request-id", "req-7".parse().unwrap());
+        headers
+    }
+
+    fn api(status: u16) -> Error<serde_json::Value> {
+        Error::Api(Box::new(ApiError {
+            status: StatusCode::from_u16(status).unwrap(),
+            headers: headers(),
+            body: Bytes::from_static(b"{\"code\":\"C\"}"),
+            error: serde_json::json!({"code": "C", "message": "M"}),
+        }))
+    }
+
+    fn unexpected(status: u16) -> Error<serde_json::Value> {
+        Error::UnexpectedResponse(Box::new(UnexpectedResponse {
+            status: StatusCode::from_u16(status).unwrap(),
+            headers: headers(),
+            body: Bytes::from_static(b"<html>"),
+            reason: "not JSON".into(),
+        }))
+    }
+
+    #[test]
+    fn a_response_error_keeps_status_headers_body_and_request_id_and_others_have_none() {
+        let api = api(404);
+        assert_eq!(api.status(), Some(StatusCode::NOT_FOUND));
+        assert_eq!(api.raw_body(), Some(&b"{\"code\":\"C\"}"[..]));
+        assert_eq!(api.request_id(), Some("req-7"));
+        assert_eq!(api.code(), Some("C"));
+        assert_eq!(api.message(), Some("M"));
+        assert!(api.api_error().is_some());
+        let Error::Api(inner) = &api else {
+            unreachable!()
+        };
+        assert_eq!(
+            (inner.code(), inner.message(), inner.request_id()),
+            (Some("C"), Some("M"), Some("req-7"))
+        );
+
+        let unexpected = unexpected(502);
+        assert_eq!(unexpected.status(), Some(StatusCode::BAD_GATEWAY));
+        assert_eq!(unexpected.raw_body(), Some(&b"<html>"[..]));
+        assert_eq!(unexpected.request_id(), Some("req-7"));
+        assert_eq!((unexpected.code(), unexpected.message()), (None, None));
+        assert!(unexpected.api_error().is_none());
+        let Error::UnexpectedResponse(inner) = &unexpected else {
+            unreachable!()
+        };
+        assert_eq!(inner.request_id(), Some("req-7"));
+
+        let timeout: Error<()> = Error::Timeout {
+            timeout: Duration::from_secs(1),
+            elapsed: Duration::from_secs(2),
+        };
+        let invalid: Error<()> = InvalidRequest::new("id", "empty").into();
+        for error in [&timeout, &invalid] {
+            assert_eq!(error.status(), None);
+            assert_eq!(error.raw_body(), None);
+            assert_eq!(error.request_id(), None);
+            assert!(error.headers().is_none());
+            assert!(std::error::Error::source(error).is_none());
+        }
+        assert!(timeout.is_timeout() && !invalid.is_timeout());
+    }
+
+    #[test]
+    fn retryable_errors_are_timeouts_408_429_and_5xx_only() {
+        let timeout: Error<serde_json::Value> = Error::Timeout {
+            timeout: Duration::from_secs(1),
+            elapsed: Duration::from_secs(1),
+        };
+        assert!(timeout.is_retryable());
+        assert!(!Error::<()>::InvalidRequest(InvalidRequest::new("a", "b")).is_retryable());
+        for status in [408, 429, 500, 503] {
+            assert!(api(status).is_retryable(), "{status}");
+            assert!(unexpected(status).is_retryable(), "{status}");
+        }
+        for status in [400, 404, 409, 200] {
+            assert!(!api(status).is_retryable(), "{status}");
+            assert!(!unexpected(status).is_retryable(), "{status}");
+        }
+    }
+
+    #[test]
+    fn error_details_of_json_and_unit_bodies() {
+        let coded = serde_json::json!({"code": "RATE", "message": "slow down"});
+        assert_eq!(
+            (coded.code(), coded.message()),
+            (Some("RATE"), Some("slow down"))
+        );
+        let error_member = serde_json::json!({"error": "oops"});
+        assert_eq!(
+            (error_member.code(), error_member.message()),
+            (Some("oops"), None)
+        );
+        let numeric = serde_json::json!({"code": 5});
+        assert_eq!(numeric.code(), None);
+        assert_eq!((().code(), ().message()), (None, None));
+    }
+
+    #[test]
+    fn displays_name_the_status_code_message_and_a_body_excerpt() {
+        assert_eq!(api(404).to_string(), "404 Not Found: C: M");
+        let long = Error::<()>::UnexpectedResponse(Box::new(UnexpectedResponse {
+            status: StatusCode::OK,
+            headers: HeaderMap::new(),
+            body: Bytes::from(vec![b'x'; 300]),
+            reason: "why".into(),
+        }));
+        let text = long.to_string();
+        assert!(
+            text.starts_with("unexpected response (200 OK): why; body: \"xxx"),
+            "{text}"
+        );
+        assert!(
+            text.ends_with(&format!("\"{}\"…", "x".repeat(200))),
+            "{text}"
+        );
+        let empty = UnexpectedResponse {
+            status: StatusCode::OK,
+            headers: HeaderMap::new(),
+            body: Bytes::new(),
+            reason: "why".into(),
+        };
+        assert_eq!(empty.to_string(), "unexpected response (200 OK): why");
+        assert_eq!(
+            Error::<()>::Timeout {
+                timeout: Duration::from_millis(1500),
+                elapsed: Duration::from_millis(1600)
+            }
+            .to_string(),
+            "request timed out after 1600 ms (timeout 1500 ms)"
+        );
+    }
+}

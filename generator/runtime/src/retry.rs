@@ -180,6 +180,22 @@ mod tests {
     }
 
     #[test]
+    fn retryable_statuses_are_408_429_and_5xx() {
+        for status in [408, 429, 500, 502, 503, 504, 599] {
+            assert!(
+                is_retryable_status(StatusCode::from_u16(status).unwrap()),
+                "{status}"
+            );
+        }
+        for status in [200, 400, 401, 404, 409, 499] {
+            assert!(
+                !is_retryable_status(StatusCode::from_u16(status).unwrap()),
+                "{status}"
+            );
+        }
+    }
+
+    #[test]
     fn backoff_grows_exponentially_up_to_the_cap() {
         let policy = RetryPolicy::new()
             .initial_backoff(Duration::from_millis(500))
@@ -188,6 +204,8 @@ mod tests {
         let delays: Vec<_> = (1..=7).map(|n| policy.backoff(n).as_millis()).collect();
         assert_eq!(delays, [500, 1000, 2000, 4000, 8000, 8000, 8000]);
         assert_eq!(policy.backoff(u32::MAX), Duration::from_secs(8));
+        let capped = policy.clone().max_backoff(Duration::from_millis(1500));
+        assert_eq!(capped.backoff(3), Duration::from_millis(1500));
         // Full jitter stays within the cap.
         let jittered = RetryPolicy::new();
         for n in 1..=10 {

@@ -42,7 +42,9 @@ pub fn cargo_toml(
     if features.contains("uuid") {
         deps.push("uuid = { version = \"1\", features = [\"serde\"] }".into());
     }
-    // Only with the `mock` feature: the server form of the test doubles.
+    // Only with the `mock` feature: the test doubles' mock server, and the responses of their
+    // in-process form (reqwest converts an `http::Response`).
+    deps.push("http = { version = \"1\", optional = true }".into());
     deps.push("wiremock = { version = \"0.6\", optional = true }".into());
     deps.sort();
     let workspace = if config.standalone {
@@ -65,11 +67,11 @@ pub fn cargo_toml(
     ]
     .join("\n");
     if groups.groups.is_empty() {
-        features_table.push_str("\nmock = [\"dep:wiremock\"]");
+        features_table.push_str("\nmock = [\"dep:http\", \"dep:wiremock\"]");
     } else {
         let roundtrip = super::features::SERDE_ROUNDTRIP;
         features_table.push_str(&format!(
-            "\nmock = [\"dep:wiremock\", \"{roundtrip}\"]\n# `Serialize` on the types only received and `Deserialize` on those only sent (the mocks need both).\n{roundtrip} = []"
+            "\nmock = [\"dep:http\", \"dep:wiremock\", \"{roundtrip}\"]\n# `Serialize` on the types only received and `Deserialize` on those only sent (the mocks need both).\n{roundtrip} = []"
         ));
     }
     if !groups.groups.is_empty() {
@@ -170,7 +172,9 @@ pub fn lib_rs(api: &Api, config: &Config, groups: &FeatureGroups) -> TokenStream
         .zip(&op_gates)
         .filter(|(op, _)| !op.group.is_empty() || op.params_type.is_some())
         .map(|(_, gate)| gate);
-    let reexport_operations = Gate::union(exporting).map(|gate| {
+    // `contract_decoders()`, when emitted, is public too, whatever the features.
+    let always = config.contract_decoders.then_some(&Gate::Always);
+    let reexport_operations = Gate::union(exporting.chain(always)).map(|gate| {
         let cfg = gate.attr();
         quote!(
             #cfg

@@ -177,9 +177,12 @@ pub fn emit_mocks<'a>(
             //! and fails the test on a request no expectation matched, naming the operation and
             //! what differed.
             //!
-            //! [`MockApi::start_server`] answers on a local port (wiremock); `configure` points a
-            //! `ClientBuilder` at it. Every model has `example()` and a setter per field here,
-            //! so a response or error body is one expression.
+            //! [`MockApi::start_server`] answers on a local port (wiremock);
+            //! [`MockApi::in_process`] answers through the client's transport hook, below its
+            //! auth, retries, timeouts and decoding, with no socket (answer delays follow the
+            //! tokio clock, so a paused clock skips them). `configure` points a `ClientBuilder`
+            //! at either. Every model has `example()` and a setter per field here, so a response
+            //! or error body is one expression.
             #allow
         }
     });
@@ -586,4 +589,84 @@ fn mock_status(op: &Operation, case: &ErrorCase) -> u16 {
                     .is_some_and(|e| e == case)
         })
         .unwrap_or(candidates[0])
+}
+
+#[cfg(test)]
+mod tests {
+    const SPEC: &str = "openapi: 3.1.0
+info: {title: Pets, version: '2'}
+paths:
+  /pets/{id}:
+    get:
+      operationId: pets.get
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: integer}}
+        - {name: verbose, in: query, schema: {type: boolean}}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}}
+        '404': {description: none, content: {text/plain: {schema: {type: string}}}}
+        4XX: {description: client, content: {application/json: {schema: {$ref: '#/components/schemas/Problem'}}}}
+        default: {description: other}
+  /health:
+    get:
+      operationId: verify
+      responses: {'204': {description: fine}}
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [name, tags]
+      properties:
+        name: {type: string}
+        tags: {type: array, items: {type: string}}
+        example: {type: string}
+    Problem: {type: object, properties: {title: {type: string}}}
+";
+
+    fn mock_rs() -> String {
+        let generation = crate::generate(SPEC, &crate::Config::new("pets")).unwrap();
+        generation.krate.file("src/mock.rs").unwrap().to_owned()
+    }
+
+    #[test]
+    fn parameters_are_matched_as_the_client_writes_them() {
+        let text = mock_rs();
+        for expected in [
+            "pub fn id(self, value: i64) -> Self {\n        self.inner.path_param(\"id\", value.to_string());",
+            "pub fn verbose(self, value: bool) -> Self {\n        self.inner.query_param(\"verbose\", value.to_string());",
+            "pub fn respond(self, value: &Pet) -> Self {\n        self.inner.answer(MockAnswer::json(200u16, value));",
+            // A top-level operation named like a `MockApi` method gets a suffix.
+            "pub fn verify_operation(&self) -> VerifyExpectation {",
+            "pub fn respond(self) -> Self {\n        self.inner.answer(MockAnswer::raw(204u16, ::bytes::Bytes::new()));",
+        ] {
+            assert!(text.contains(expected), "{expected:?} missing:\n{text}");
+        }
+    }
+
+    #[test]
+    fn ranges_and_default_are_answered_with_a_status_their_variant_decodes_from() {
+        let text = mock_rs();
+        // 404 is its own variant, so the 4XX range is answered 400 and `default` 500.
+        for expected in [
+            "GetPetError::NotFound(text) => MockAnswer::text(404u16, text.as_str()),",
+            "GetPetError::ClientError(body) => MockAnswer::json(400u16, body),",
+            "GetPetError::Default => MockAnswer::raw(500u16, ::bytes::Bytes::new()),",
+        ] {
+            assert!(text.contains(expected), "{expected:?} missing:\n{text}");
+        }
+    }
+
+    #[test]
+    fn examples_fill_required_fields_and_a_field_named_example_keeps_the_constructor() {
+        let text = mock_rs();
+        assert!(
+            text.contains("Self {\n            name: \"name\".to_owned(),\n            tags: Vec::new(),\n            example: None,\n        }"),
+            "{text}"
+        );
+        assert!(!text.contains("pub fn example(mut self"), "{text}");
+        assert!(
+            text.contains("pub fn tags(mut self, value: impl Into<Vec<String>>) -> Self {"),
+            "{text}"
+        );
+    }
 }

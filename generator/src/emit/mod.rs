@@ -98,24 +98,40 @@ pub fn emit(api: &Api, config: &Config, spec_sha256: &str) -> Result<GeneratedCr
             }),
     );
     for (path, file) in &rust_files {
-        let mut parts = rendered.by_ref().take(file.items.len());
-        let head = parts.next().unwrap_or_default();
-        let texts: Vec<String> = parts.collect();
-        // Each part's identifiers under its gate: an import gets the gates of the parts using it.
-        let used: Vec<_> = texts
-            .iter()
-            .zip(&file.items[1..])
-            .map(|(text, job)| (imports::identifiers(text), &job.gate))
-            .collect();
-        let uses = file.imports.render(&used);
-        let body: String = texts.concat();
         files.push(GeneratedFile {
             path: (*path).into(),
-            contents: format!("{header}{head}{uses}{body}"),
+            contents: join_parts(&header, file, rendered.by_ref().take(file.items.len())),
         });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(GeneratedCrate { files })
+}
+
+/// A file's text: the header, its head part, the `use` lines its items need, then the items.
+/// Written into one buffer of the final size, so a large file is not copied twice on the way.
+fn join_parts(header: &str, file: &RustFile<'_>, parts: impl Iterator<Item = String>) -> String {
+    let parts: Vec<String> = parts.collect();
+    let (head, items) = match parts.split_first() {
+        Some((head, items)) => (head.as_str(), items),
+        None => ("", &[][..]),
+    };
+    // Each part's identifiers under its gate: an import gets the gates of the parts using it.
+    let used: Vec<_> = items
+        .iter()
+        .zip(file.items.iter().skip(1))
+        .map(|(text, job)| (imports::identifiers(text), &job.gate))
+        .collect();
+    let uses = file.imports.render(&used);
+    let size =
+        header.len() + head.len() + uses.len() + items.iter().map(String::len).sum::<usize>();
+    let mut text = String::with_capacity(size);
+    for piece in [header, head, &uses]
+        .into_iter()
+        .chain(items.iter().map(String::as_str))
+    {
+        text.push_str(piece);
+    }
+    text
 }
 
 /// The printed parts, or an error naming the origin of each part that did not parse.
@@ -167,7 +183,7 @@ fn rust_files<'a>(
         ("src/errors.rs", errors::emit_errors(api, index, groups)),
         (
             "src/operations.rs",
-            operations::emit_operations(api, index, groups),
+            operations::emit_operations(api, index, groups, config.contract_decoders),
         ),
         ("src/mock.rs", mocks::emit_mocks(api, index, groups)),
     ]

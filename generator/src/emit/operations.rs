@@ -18,6 +18,7 @@ pub fn emit_operations<'a>(
     api: &'a Api,
     index: &'a TypeIndex<'a>,
     features: &'a FeatureGroups,
+    contract_decoders: bool,
 ) -> RustFile<'a> {
     // Group tree: group path -> operations. BTreeMap keeps output order stable.
     let mut groups: BTreeMap<Vec<String>, Vec<&Operation>> = BTreeMap::new();
@@ -62,6 +63,7 @@ pub fn emit_operations<'a>(
         }
     }
     let mut items: Vec<ItemJob<'a>> = Vec::new();
+    let mut decoders: Vec<(&'a Operation, String, Gate)> = Vec::new();
     for (group, ops) in groups {
         let children: Vec<Child> = group_idents
             .iter()
@@ -89,6 +91,7 @@ pub fn emit_operations<'a>(
         );
         for op in ops {
             let base = fn_names.claim([snake(&op.type_prefix).as_str()]);
+            decoders.push((op, base.clone(), features.operation(op)));
             let owner = group_ty.clone();
             items.push(
                 job_at(super::operation_pointer(op), move || {
@@ -97,6 +100,9 @@ pub fn emit_operations<'a>(
                 .gated(features.operation(op)),
             );
         }
+    }
+    if contract_decoders {
+        items.push(job(move || emit_contract_decoders(&decoders)));
     }
     // Methods of deprecated operations, and methods naming deprecated types, are still defined
     // here; the allow is written only when the spec deprecates something.
@@ -133,6 +139,34 @@ pub fn emit_operations<'a>(
         )
         .names("std::collections", &["BTreeMap"]);
     RustFile::new(head, imports, items)
+}
+
+/// `contract_decoders()`: each operation's `METHOD /path` and its decoder behind
+/// `decode_erased`, so that a contract harness can decode any response of any operation without
+/// knowing the crate's types. Each entry is compiled under its operation's feature gate.
+fn emit_contract_decoders(decoders: &[(&Operation, String, Gate)]) -> TokenStream {
+    let entries = decoders.iter().map(|(op, base, gate)| {
+        let key = format!("{} {}", op.http_method.as_str(), op.path);
+        let decode_fn = format_ident!("{}_decode", base);
+        let cfg = gate.attr();
+        quote! {
+            #cfg
+            decoders.push((
+                #key,
+                (|raw| crate::runtime::decode_erased(raw, #decode_fn)) as crate::runtime::ErasedDecoder,
+            ));
+        }
+    });
+    quote! {
+        /// Every operation's response decoder by `METHOD /path`, each giving what a call would
+        /// return with the decoded values dropped. For contract tests (`cargo xtask contract`).
+        #[doc(hidden)]
+        pub fn contract_decoders() -> Vec<(&'static str, crate::runtime::ErasedDecoder)> {
+            let mut decoders: Vec<(&'static str, crate::runtime::ErasedDecoder)> = Vec::new();
+            #(#entries)*
+            decoders
+        }
+    }
 }
 
 /// A subgroup of a group: its last name, its handle type and its gate.

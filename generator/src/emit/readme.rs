@@ -184,7 +184,7 @@ fn errors_section() -> &'static str {
 fn testing(api: &Api, config: &Config, krate: &str) -> String {
     let name = &config.crate_name;
     let mut out = format!(
-        "\n## Testing your code\n\nThe `mock` feature (off by default) adds `{krate}::mock`: typed expectations per operation, answered by a local mock server (wiremock), so the code you test runs the client's real auth, retries and decoding. Turn it on for tests only:\n\n```toml\n[dev-dependencies]\n{name} = {{ path = \"...\", features = [\"mock\"] }}\n```\n\n"
+        "\n## Testing your code\n\nThe `mock` feature (off by default) adds `{krate}::mock`: typed expectations per operation, answered by a local mock server (`MockApi::start_server()`, wiremock) or in process (`MockApi::in_process()`, through the client's transport hook, no socket; delays follow the tokio clock, so a paused clock skips them). Either way the code you test runs the client's real auth, retries, timeouts and decoding. Turn it on for tests only:\n\n```toml\n[dev-dependencies]\n{name} = {{ path = \"...\", features = [\"mock\"] }}\n```\n\n"
     );
     let Some(op) = api.operations.first() else {
         out.push_str("The spec declares no operations, so there is nothing to expect.\n");

@@ -23,6 +23,7 @@ pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
     source!("macros.rs"),
     source!("mock.rs"),
     source!("mock_server.rs"),
+    source!("mock_transport.rs"),
     source!("nullable.rs"),
     source!("paginate.rs"),
     source!("prepare.rs"),

@@ -48,7 +48,15 @@ impl OperationBuilder<'_, '_> {
                 if let Some((ct, mt)) =
                     pick_media(resp.content.iter().map(|(k, v)| (k.as_str(), v)))
                 {
-                    let media = media_kind(ct);
+                    // A wildcard (`*/*`) with a binary string schema is the raw body, not JSON
+                    // (found by `cargo xtask contract` on apicurio-registry).
+                    let raw_bytes = is_wildcard(ct)
+                        && mt.schema.as_ref().is_some_and(|s| self.is_binary_string(s));
+                    let media = if raw_bytes {
+                        Media::Binary(ct.to_ascii_lowercase())
+                    } else {
+                        media_kind(ct)
+                    };
                     let content_at = join(&join(&ptr, "content"), ct);
                     let ty = match (&media, &mt.schema) {
                         (Media::Binary(_), _) => TypeRef::Bytes,
@@ -375,4 +383,42 @@ pub(super) fn status_variant(status: &StatusMatch) -> String {
         StatusMatch::Range(r) => format!("Status{r}xx"),
         StatusMatch::Default => "Default".into(),
     }
+}
+
+impl OperationBuilder<'_, '_> {
+    /// Whether `schema` (through `$ref`s) is `type: string, format: binary`.
+    fn is_binary_string(&self, schema: &Schema) -> bool {
+        let Schema::Object(boxed) = schema else {
+            return false;
+        };
+        let mut value = match boxed.as_ref() {
+            ObjectOrReference::Object(o) => match serde_json::to_value(o) {
+                Ok(v) => v,
+                Err(_) => return false,
+            },
+            ObjectOrReference::Ref { ref_path, .. } => {
+                serde_json::json!({ "$ref": ref_path })
+            }
+        };
+        for _ in 0..16 {
+            let Some(next) = value.get("$ref").and_then(|r| r.as_str()) else {
+                break;
+            };
+            match self
+                .doc
+                .raw
+                .pointer(&super::super::schema::ref_pointer(next))
+            {
+                Some(target) => value = target.clone(),
+                None => return false,
+            }
+        }
+        value.get("type").and_then(|t| t.as_str()) == Some("string")
+            && value.get("format").and_then(|f| f.as_str()) == Some("binary")
+    }
+}
+
+fn is_wildcard(content_type: &str) -> bool {
+    let ct = content_type.split(';').next().unwrap_or("").trim();
+    ct == "*/*" || ct == "application/*"
 }
