@@ -70,9 +70,9 @@ mod call;
 mod client;
 mod config;
 mod error;
-mod hook;
 #[cfg(feature = "sse")]
 mod events;
+mod hook;
 mod macros;
 #[cfg(feature = "mock")]
 pub mod mock;
@@ -87,8 +87,8 @@ mod request;
 mod response;
 mod retry;
 mod send;
-mod transport;
 mod stream;
+mod transport;
 mod upload;
 mod validate;
 
@@ -117,8 +117,8 @@ pub use response::{
 };
 pub use retry::{parse_retry_after, RetryPolicy};
 pub use send::{decode_erased, ErasedDecoder, SendFuture};
-pub use transport::{Transport, TransportError, TransportFuture};
 pub use stream::ByteStream;
+pub use transport::{Transport, TransportError, TransportFuture};
 pub use upload::Upload;
 pub use validate::{
     check_exclusive_maximum, check_exclusive_minimum, check_header_value, check_max_items,
