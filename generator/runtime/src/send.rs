@@ -14,6 +14,7 @@ use reqwest::header::HeaderMap;
 use reqwest::{StatusCode, Url};
 
 use super::client::Client;
+use super::credentials::{Fetched, SharedFetch, TokenState};
 use super::error::{ApiError, Error, UnexpectedResponse};
 use super::hook::Attempt;
 use super::prepare::Prepared;
@@ -68,6 +69,8 @@ impl<T, E> SendFuture<T, E> {
             span,
             attempt_span: tracing::Span::none(),
             attempt: 0,
+            token_generation: 0,
+            reauthorized: false,
             deadline: None,
             state: State::Unsent(first),
         }))
@@ -103,6 +106,11 @@ enum State {
         headers: HeaderMap,
         body: http_body_util::combinators::Collect<reqwest::Body>,
     },
+    /// Waiting for a credentials provider's token (the request is sent with it).
+    Authorizing {
+        request: Option<(Url, HeaderMap)>,
+        fetch: SharedFetch,
+    },
     /// Waiting before the next attempt.
     Waiting(Pin<Box<tokio::time::Sleep>>),
     /// Finished: the result has been returned.
@@ -122,6 +130,10 @@ struct Running<T, E> {
     attempt_started: Instant,
     /// The number of the current attempt, from 1.
     attempt: u32,
+    /// The fetch that produced the provider token of the current attempt.
+    token_generation: u64,
+    /// Whether the call was already sent again with a new token after a `401`.
+    reauthorized: bool,
     /// The end of the current attempt when it goes through a [`Transport`](super::Transport)
     /// (reqwest applies the timeout itself otherwise): covers the head and the body.
     deadline: Option<Pin<Box<tokio::time::Sleep>>>,
@@ -256,6 +268,21 @@ impl<T, E> Running<T, E> {
                         }
                     }
                 },
+                State::Authorizing { request, fetch } => match Pin::new(fetch).poll(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(Ok(token)) => {
+                        let Some(request) = request.take() else {
+                            return Poll::Pending;
+                        };
+                        if let Err(e) = self.send_with_token(request, &token) {
+                            return Poll::Ready(Err(e));
+                        }
+                    }
+                    Poll::Ready(Err(e)) => {
+                        self.finish(None);
+                        return Poll::Ready(Err(Error::Credentials(e)));
+                    }
+                },
                 State::Waiting(sleep) => {
                     if sleep.as_mut().poll(cx).is_pending() {
                         return Poll::Pending;
@@ -271,11 +298,47 @@ impl<T, E> Running<T, E> {
 
     /// Starts the next attempt with the given URL and headers, unless a hook refuses it.
     fn start_attempt(&mut self, request: (Url, HeaderMap)) -> Result<(), Error<E>> {
-        let inner = &*self.client.inner;
+        self.begin_attempt();
+        match self.prepared.provider.as_ref().map(|p| p.current()) {
+            None => self.send(request),
+            Some(token) => self.authorize(request, token),
+        }
+    }
+
+    fn begin_attempt(&mut self) {
         self.attempt += 1;
         self.attempt_span =
             tracing::debug_span!(parent: &self.span, "attempt", number = self.attempt);
         self.attempt_started = Instant::now();
+    }
+
+    /// Adds the provider's token to the request and sends it, or waits for the token.
+    fn authorize(&mut self, request: (Url, HeaderMap), token: TokenState) -> Result<(), Error<E>> {
+        match token {
+            TokenState::Ready(fetched) => self.send_with_token(request, &fetched),
+            TokenState::Wait(fetch) => {
+                self.state = State::Authorizing {
+                    request: Some(request),
+                    fetch,
+                };
+                Ok(())
+            }
+        }
+    }
+
+    fn send_with_token(
+        &mut self,
+        (mut url, mut headers): (Url, HeaderMap),
+        token: &Fetched,
+    ) -> Result<(), Error<E>> {
+        token.auth.apply(&mut url, &mut headers);
+        self.token_generation = token.generation;
+        self.send((url, headers))
+    }
+
+    /// Sends the attempt (its credentials in place) after the hooks have seen it.
+    fn send(&mut self, request: (Url, HeaderMap)) -> Result<(), Error<E>> {
+        let inner = &*self.client.inner;
         let mut request = inner.request(&self.prepared, request, self.timeout);
         for hook in &inner.hooks {
             if let Err(e) = hook.on_request(&mut request, &self.attempt_info()) {
@@ -347,7 +410,32 @@ impl<T, E> Running<T, E> {
     /// Retries after a retryable status (returning `None`), or decodes the response.
     fn after_response(&mut self, raw: RawResponse) -> Option<Result<Response<T>, Error<E>>> {
         let attempt = self.attempt;
-        if attempt <= self.max_retries && should_retry_status(&self.prepared.method, raw.status) {
+        if raw.status == StatusCode::UNAUTHORIZED && !self.reauthorized {
+            if let Some(provider) = self.prepared.provider.clone() {
+                // The server refused the token: one new token (shared with every call refused
+                // the same one) and one more attempt, not counted as a retry. Nothing was done
+                // for a 401, so this holds for every method.
+                self.reauthorized = true;
+                tracing::debug!(attempt, "asking for a new token after 401");
+                let token = provider.rejected(self.token_generation);
+                let request = match self.client.inner.build(&self.prepared) {
+                    Ok(request) => request,
+                    Err(e) => {
+                        self.finish(None);
+                        return Some(Err(Error::InvalidRequest(e)));
+                    }
+                };
+                self.begin_attempt();
+                return match self.authorize(request, token) {
+                    Ok(()) => None,
+                    Err(e) => Some(Err(e)),
+                };
+            }
+        }
+        let retries_used = attempt - u32::from(self.reauthorized);
+        if retries_used <= self.max_retries
+            && should_retry_status(&self.prepared.method, raw.status)
+        {
             match self
                 .client
                 .inner
@@ -393,7 +481,7 @@ impl<T, E> Running<T, E> {
             ),
             AttemptError::TimedOut => (should_retry_custom_transport(method, false), true, false),
         };
-        if attempt <= self.max_retries && retryable {
+        if attempt - u32::from(self.reauthorized) <= self.max_retries && retryable {
             let delay = self.client.inner.retry_policy.backoff(attempt);
             tracing::debug!(
                 attempt,
