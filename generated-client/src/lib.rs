@@ -13,6 +13,8 @@ pub mod errors;
 pub mod models;
 mod operations;
 pub mod runtime;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub use errors::*;
 pub use models::*;
 pub use operations::*;

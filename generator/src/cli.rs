@@ -65,7 +65,9 @@ OPTIONS (generate):
                         --config wins over the default, --crate-name over both.
     --config FILE       Settings in TOML: crate_name, crate_version, env_prefix (the environment
                         variables `Client::from_env` reads, e.g. USERPLANE -> USERPLANE_API_KEY),
-                        include_operations, include_tags, [type_overrides].
+                        include_operations, include_tags, group_features_from (operation
+                        count from which each group gets a cargo feature; default 200),
+                        [type_overrides].
     --check             Write nothing; compare DIR with what would be generated.
     -h, --help          Print this help.
     -V, --version       Print the version.

@@ -30,7 +30,15 @@ pub struct Config {
     /// Threads that render the crate's parts (`None`: one per core). The output is the same for
     /// any count; tests set it to check that.
     pub emit_workers: Option<std::num::NonZeroUsize>,
+    /// APIs with at least this many operations get one cargo feature per operation group (see
+    /// `emit::features`); smaller ones compile everything, with no group features.
+    pub group_features_from: usize,
 }
+
+/// The default of [`Config::group_features_from`]. Below it a crate checks in seconds and the
+/// features would be noise; nexus.json (193 operations) stays whole, Stripe's (452) and
+/// GitHub's (845) descriptions get features.
+pub const GROUP_FEATURES_FROM: usize = 200;
 
 impl Config {
     pub fn new(crate_name: &str) -> Self {
@@ -47,6 +55,7 @@ impl Config {
             include_operations: Vec::new(),
             include_tags: Vec::new(),
             emit_workers: None,
+            group_features_from: GROUP_FEATURES_FROM,
         }
     }
 
@@ -71,6 +80,7 @@ struct File {
     include_operations: Vec<String>,
     #[serde(default)]
     include_tags: Vec<String>,
+    group_features_from: Option<usize>,
 }
 
 impl Config {
@@ -87,6 +97,9 @@ impl Config {
         config.type_overrides = file.type_overrides;
         config.include_operations = file.include_operations;
         config.include_tags = file.include_tags;
+        if let Some(n) = file.group_features_from {
+            config.group_features_from = n;
+        }
         Ok(config)
     }
 }

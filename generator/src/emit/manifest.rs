@@ -1,12 +1,18 @@
 //! `Cargo.toml` and `lib.rs` of the generated crate.
 
+use super::{FeatureGroups, Gate};
 use crate::ir::{Api, Auth};
 use crate::Config;
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::BTreeSet;
 
-pub fn cargo_toml(api: &Api, config: &Config, features: &BTreeSet<&'static str>) -> String {
+pub fn cargo_toml(
+    api: &Api,
+    config: &Config,
+    features: &BTreeSet<&'static str>,
+    groups: &FeatureGroups,
+) -> String {
     let description =
         format!("Typed async client for {} {}", api.title, api.version).replace('"', "'");
     let mut deps = vec![
@@ -36,20 +42,34 @@ pub fn cargo_toml(api: &Api, config: &Config, features: &BTreeSet<&'static str>)
     if features.contains("uuid") {
         deps.push("uuid = { version = \"1\", features = [\"serde\"] }".into());
     }
+    // Only with the `mock` feature: the test doubles' mock server, and the responses of their
+    // in-process form (reqwest converts an `http::Response`).
+    deps.push("http = { version = \"1\", optional = true }".into());
+    deps.push("wiremock = { version = \"0.6\", optional = true }".into());
     deps.sort();
     let workspace = if config.standalone {
         "\n[workspace]\n"
     } else {
         ""
     };
-    let features_table = [
-        "default = [\"rustls\"]",
+    let default = match groups.groups.is_empty() {
+        true => "default = [\"rustls\"]",
+        false => "default = [\"rustls\", \"full\"]",
+    };
+    let mut features_table = [
+        default,
         "# HTTPS with rustls and the webpki root certificates (no system OpenSSL needed).",
         "rustls = [\"reqwest/rustls-tls\"]",
         "# HTTPS with the platform's TLS library (OpenSSL on Linux).",
         "native-tls = [\"reqwest/native-tls\"]",
+        "# Typed test doubles of the API (`mock` module): expectations per operation, answered by a",
+        "# wiremock server or in process. For tests: `[dev-dependencies]` with `features = [\"mock\"]`.",
+        "mock = [\"dep:http\", \"dep:wiremock\"]",
     ]
     .join("\n");
+    if !groups.groups.is_empty() {
+        features_table.push_str(&group_features(groups));
+    }
     // Examples (hand-written, in `examples/`) need an async runtime with `#[tokio::main]`.
     let dev_deps = "tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }";
     format!(
@@ -60,7 +80,28 @@ pub fn cargo_toml(api: &Api, config: &Config, features: &BTreeSet<&'static str>)
     )
 }
 
-pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
+/// `full` and one feature per operation group (see `features`).
+fn group_features(groups: &FeatureGroups) -> String {
+    let mut out = String::from(
+        "\n# Every operation group (on by default). To compile only some, see README.md.\nfull = [\n",
+    );
+    for name in groups.groups.keys() {
+        out.push_str(&format!("    \"{name}\",\n"));
+    }
+    out.push_str("]\n# One per operation group: its operations and the models they use.\n");
+    for (name, count) in &groups.groups {
+        let noun = if *count == 1 {
+            "operation"
+        } else {
+            "operations"
+        };
+        out.push_str(&format!("{name} = [] # {count} {noun}\n"));
+    }
+    out.pop();
+    out
+}
+
+pub fn lib_rs(api: &Api, config: &Config, groups: &FeatureGroups) -> TokenStream {
     // The spec's title and description are Markdown as much as any other prose of the spec.
     let title = format!(" # {} client", super::escape_doc(&api.title));
     let description: Vec<String> = api
@@ -96,26 +137,40 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         api.version
     );
     // A glob re-export of a module with no public items is an unused import: each is written
-    // only when its module has something to export.
-    let reexport_errors = (!api.operations.is_empty()).then(|| {
+    // only when its module has something to export, under the features that give it some.
+    let op_gates: Vec<Gate> = api
+        .operations
+        .iter()
+        .map(|op| groups.operation(op))
+        .collect();
+    let reexport_errors = Gate::union(&op_gates).map(|gate| {
+        let cfg = gate.attr();
         quote!(
+            #cfg
             pub use errors::*;
         )
     });
-    let reexport_models = (!api.types.is_empty()).then(|| {
+    let model_gates: Vec<Gate> = api.types.iter().map(|t| groups.model(&t.name)).collect();
+    let reexport_models = Gate::union(&model_gates).map(|gate| {
+        let cfg = gate.attr();
         quote!(
+            #cfg
             pub use models::*;
         )
     });
-    let reexport_operations = api
+    let exporting = api
         .operations
         .iter()
-        .any(|op| !op.group.is_empty() || op.params_type.is_some())
-        .then(|| {
-            quote!(
-                pub use operations::*;
-            )
-        });
+        .zip(&op_gates)
+        .filter(|(op, _)| !op.group.is_empty() || op.params_type.is_some())
+        .map(|(_, gate)| gate);
+    let reexport_operations = Gate::union(exporting).map(|gate| {
+        let cfg = gate.attr();
+        quote!(
+            #cfg
+            pub use operations::*;
+        )
+    });
     let env_doc = format!(" [`Client::from_env`] reads `{env_key}` and, if set, `{env_url}`.");
     let from_env_doc = format!(
         " A builder preloaded from the environment: the API key from `{env_key}` (required) and the base URL from `{env_url}` (optional). Empty variables count as unset."
@@ -134,6 +189,8 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         pub mod models;
         mod operations;
         pub mod runtime;
+        #[cfg(feature = "mock")]
+        pub mod mock;
 
         #reexport_errors
         #reexport_models

@@ -6,13 +6,18 @@
 //! - `models`: named types (structs, open enums, unions) and their `Validate` impls.
 //! - `errors`: one error enum per operation, one enum per tagged error status.
 //! - `operations`: client accessors, one method per operation, request builders and decoders.
+//! - `mocks`: `src/mock.rs` (the `mock` feature): typed expectations per operation, and
+//!   `examples`: the models' test values.
 //! - `manifest`: `Cargo.toml` and `lib.rs`.
 //! - `readme`: the crate's `README.md` (construction, one call per group, regeneration).
 //! - `runtime`: the runtime crate's sources, copied into `src/runtime/` unchanged.
 
 mod errors;
+mod examples;
+mod features;
 mod imports;
 mod manifest;
+mod mocks;
 mod models;
 mod operations;
 mod readme;
@@ -22,6 +27,7 @@ mod types;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::ir::Api;
 use crate::Config;
+pub(crate) use features::{FeatureGroups, Gate};
 pub(crate) use imports::Imports;
 use proc_macro2::TokenStream;
 
@@ -57,7 +63,8 @@ pub fn emit(api: &Api, config: &Config, spec_sha256: &str) -> Result<GeneratedCr
     // once, in the `.codegen/` record.
     let header = HEADER.to_owned();
     let index = types::TypeIndex::new(api);
-    let rust_files = rust_files(api, config, &index);
+    let groups = FeatureGroups::new(api, config);
+    let rust_files = rust_files(api, config, &index, &groups);
     let jobs: Vec<&ItemJob<'_>> = rust_files.iter().flat_map(|(_, f)| &f.items).collect();
     let texts = printed_or_errors(render_all(&jobs, config.emit_workers), &jobs)?;
     let mut rendered = texts.into_iter();
@@ -65,11 +72,11 @@ pub fn emit(api: &Api, config: &Config, spec_sha256: &str) -> Result<GeneratedCr
     let mut files = vec![
         GeneratedFile {
             path: "Cargo.toml".into(),
-            contents: manifest::cargo_toml(api, config, &features),
+            contents: manifest::cargo_toml(api, config, &features, &groups),
         },
         GeneratedFile {
             path: "README.md".into(),
-            contents: readme::readme(api, config),
+            contents: readme::readme(api, config, &groups),
         },
     ];
     let record = crate::diff::Record {
@@ -91,17 +98,40 @@ pub fn emit(api: &Api, config: &Config, spec_sha256: &str) -> Result<GeneratedCr
             }),
     );
     for (path, file) in &rust_files {
-        let mut parts = rendered.by_ref().take(file.items.len());
-        let head = parts.next().unwrap_or_default();
-        let body: String = parts.collect();
-        let uses = file.imports.render(&imports::identifiers(&body));
         files.push(GeneratedFile {
             path: (*path).into(),
-            contents: format!("{header}{head}{uses}{body}"),
+            contents: join_parts(&header, file, rendered.by_ref().take(file.items.len())),
         });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(GeneratedCrate { files })
+}
+
+/// A file's text: the header, its head part, the `use` lines its items need, then the items.
+/// Written into one buffer of the final size, so a large file is not copied twice on the way.
+fn join_parts(header: &str, file: &RustFile<'_>, parts: impl Iterator<Item = String>) -> String {
+    let parts: Vec<String> = parts.collect();
+    let (head, items) = match parts.split_first() {
+        Some((head, items)) => (head.as_str(), items),
+        None => ("", &[][..]),
+    };
+    // Each part's identifiers under its gate: an import gets the gates of the parts using it.
+    let used: Vec<_> = items
+        .iter()
+        .zip(file.items.iter().skip(1))
+        .map(|(text, job)| (imports::identifiers(text), &job.gate))
+        .collect();
+    let uses = file.imports.render(&used);
+    let size =
+        header.len() + head.len() + uses.len() + items.iter().map(String::len).sum::<usize>();
+    let mut text = String::with_capacity(size);
+    for piece in [header, head, &uses]
+        .into_iter()
+        .chain(items.iter().map(String::as_str))
+    {
+        text.push_str(piece);
+    }
+    text
 }
 
 /// The printed parts, or an error naming the origin of each part that did not parse.
@@ -138,19 +168,24 @@ fn rust_files<'a>(
     api: &'a Api,
     config: &'a Config,
     index: &'a types::TypeIndex<'a>,
-) -> [(&'static str, RustFile<'a>); 4] {
+    groups: &'a FeatureGroups,
+) -> [(&'static str, RustFile<'a>); 5] {
     [
         (
             "src/lib.rs",
             RustFile::new(
-                job(|| manifest::lib_rs(api, config)),
+                job(|| manifest::lib_rs(api, config, groups)),
                 imports::Imports::default(),
                 [],
             ),
         ),
-        ("src/models.rs", models::emit_models(api, index)),
-        ("src/errors.rs", errors::emit_errors(api, index)),
-        ("src/operations.rs", operations::emit_operations(api, index)),
+        ("src/models.rs", models::emit_models(api, index, groups)),
+        ("src/errors.rs", errors::emit_errors(api, index, groups)),
+        (
+            "src/operations.rs",
+            operations::emit_operations(api, index, groups),
+        ),
+        ("src/mock.rs", mocks::emit_mocks(api, index, groups)),
     ]
 }
 
@@ -159,7 +194,8 @@ fn rust_files<'a>(
 #[doc(hidden)]
 pub fn build_tokens(api: &Api, config: &Config) -> Vec<TokenStream> {
     let index = types::TypeIndex::new(api);
-    let files = rust_files(api, config, &index);
+    let groups = FeatureGroups::new(api, config);
+    let files = rust_files(api, config, &index, &groups);
     files
         .iter()
         .flat_map(|(_, file)| &file.items)
@@ -181,6 +217,31 @@ pub(crate) struct ItemJob<'a> {
     /// JSON pointer of the schema or operation the part comes from ("" for fixed parts).
     origin: String,
     build: Box<dyn Fn() -> TokenStream + Send + Sync + 'a>,
+    /// When the part's items are compiled (the `cfg` is already in its tokens); its file's
+    /// imports are gated to match.
+    gate: Gate,
+}
+
+impl<'a> ItemJob<'a> {
+    /// The part with `gate`'s `cfg` before each of its items.
+    pub fn gated(self, gate: Gate) -> Self {
+        if gate == Gate::Always {
+            return self;
+        }
+        let build = self.build;
+        let attr_gate = gate.clone();
+        ItemJob {
+            origin: self.origin,
+            build: Box::new(move || attr_gate.apply(build())),
+            gate,
+        }
+    }
+
+    /// Records that the part's items are compiled under `gate` (the part writes its own `cfg`s).
+    pub fn compiled_under(mut self, gate: Gate) -> Self {
+        self.gate = gate;
+        self
+    }
 }
 
 /// A Rust source file as the jobs that build its parts, in file order.
@@ -223,6 +284,7 @@ pub(crate) fn job_at<'a>(
     ItemJob {
         origin,
         build: Box::new(f),
+        gate: Gate::Always,
     }
 }
 

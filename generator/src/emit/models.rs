@@ -2,24 +2,33 @@
 //! checks the spec's constraints before a request is sent.
 
 use super::types::{rust_type, TypeIndex};
-use super::{docs, job, job_at, Imports, RustFile};
+use super::{docs, job, job_at, FeatureGroups, Gate, Imports, RustFile};
 use crate::ir::{
     Api, Checks, EnumValue, Field, Struct, TypeDef, TypeKind, TypeRef, Union, Wrapper,
 };
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-pub fn emit_models<'a>(api: &'a Api, index: &'a TypeIndex<'a>) -> RustFile<'a> {
+pub fn emit_models<'a>(
+    api: &'a Api,
+    index: &'a TypeIndex<'a>,
+    groups: &'a FeatureGroups,
+) -> RustFile<'a> {
     let inputs = api.input_types();
     let items = api.types.iter().map(move |t| {
         let input = inputs.contains(t.name.as_str());
-        job_at(t.origin.clone(), move || emit_type(t, input, index))
+        job_at(t.origin.clone(), move || emit_type(t, input, index)).gated(groups.model(&t.name))
     });
-    let needs_tagged = api
+    // The helper is compiled with the unions that call it.
+    let tagged_unions: Vec<Gate> = api
         .types
         .iter()
-        .any(|t| matches!(&t.kind, TypeKind::Union(u) if u.variants.iter().any(|v| v.inject_tag)));
-    let helper = needs_tagged.then(|| {
+        .filter(
+            |t| matches!(&t.kind, TypeKind::Union(u) if u.variants.iter().any(|v| v.inject_tag)),
+        )
+        .map(|t| groups.model(&t.name))
+        .collect();
+    let helper = Gate::union(&tagged_unions).map(|gate| {
         job(|| {
             quote! {
                 /// Serialises `inner` and adds the union's tag property, which the variant type does not carry.
@@ -38,6 +47,7 @@ pub fn emit_models<'a>(api: &'a Api, index: &'a TypeIndex<'a>) -> RustFile<'a> {
                 }
             }
         })
+        .gated(gate)
     });
     // Each allow only where the spec makes it necessary: a union's variants hold the spec's types
     // as they are (boxing the large ones would tie the API to their sizes), and the spec's
@@ -270,7 +280,7 @@ fn emit_builder(name: &syn::Ident, s: &Struct) -> TokenStream {
 }
 
 /// A setter is named after its field, unless that would shadow a method every struct has.
-fn setter_name(field: &str) -> syn::Ident {
+pub(super) fn setter_name(field: &str) -> syn::Ident {
     const TAKEN: [&str; 12] = [
         "new",
         "clone",

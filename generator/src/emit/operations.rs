@@ -4,7 +4,7 @@
 use super::errors::status_pattern;
 use super::models::check_value;
 use super::types::{rust_type, TypeIndex};
-use super::{docs, job, job_at, Imports, ItemJob, RustFile};
+use super::{docs, job, job_at, FeatureGroups, Gate, Imports, ItemJob, RustFile};
 use crate::ir::naming::{pascal, snake, Namespace};
 use crate::ir::{
     Api, Body, FieldStep, Media, Operation, PageKind, Param, ParamLocation, ParamStyle,
@@ -14,7 +14,11 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
 
-pub fn emit_operations<'a>(api: &'a Api, index: &'a TypeIndex<'a>) -> RustFile<'a> {
+pub fn emit_operations<'a>(
+    api: &'a Api,
+    index: &'a TypeIndex<'a>,
+    features: &'a FeatureGroups,
+) -> RustFile<'a> {
     // Group tree: group path -> operations. BTreeMap keeps output order stable.
     let mut groups: BTreeMap<Vec<String>, Vec<&Operation>> = BTreeMap::new();
     groups.entry(vec![]).or_default();
@@ -44,25 +48,54 @@ pub fn emit_operations<'a>(api: &'a Api, index: &'a TypeIndex<'a>) -> RustFile<'
         })
         .collect();
 
+    // A group's type and accessor are compiled with any operation under it.
+    let mut group_gates: BTreeMap<Vec<String>, Gate> = BTreeMap::new();
+    for op in &api.operations {
+        let gate = features.operation(op);
+        for depth in 1..=op.group.len() {
+            group_gates
+                .entry(op.group[..depth].to_vec())
+                .and_modify(|g| {
+                    g.widen(&gate);
+                })
+                .or_insert_with(|| gate.clone());
+        }
+    }
     let mut items: Vec<ItemJob<'a>> = Vec::new();
     for (group, ops) in groups {
-        let children: Vec<(String, String)> = group_idents
+        let children: Vec<Child> = group_idents
             .iter()
             .filter(|(g, _)| g.len() == group.len() + 1 && g.starts_with(&group))
-            .map(|(g, name)| (g.last().expect("non-empty group").clone(), name.clone()))
+            .map(|(g, name)| Child {
+                last: g.last().expect("non-empty group").clone(),
+                ty: name.clone(),
+                gate: group_gates.get(g).cloned().unwrap_or(Gate::Always),
+            })
             .collect();
         let group_ty = group_idents.get(&group).cloned();
+        let own_gate = group_gates.get(&group).cloned().unwrap_or(Gate::Always);
+        // The root part holds only accessors, each with its child's gate.
+        let part_gate = match group.is_empty() {
+            true => Gate::union(children.iter().map(|c| &c.gate)).unwrap_or(Gate::Always),
+            false => own_gate.clone(),
+        };
         // The group's type and accessors first, then each operation as one part of its own (its
         // parameter struct, its methods in an impl block of their own, its request builder and
         // decoder), so the parts are small and independent when rendered.
         let ty = group_ty.clone();
-        items.push(job(move || emit_group(&group, ty.as_deref(), &children)));
+        items.push(
+            job(move || emit_group(&group, ty.as_deref(), &children, &own_gate))
+                .compiled_under(part_gate),
+        );
         for op in ops {
             let base = fn_names.claim([snake(&op.type_prefix).as_str()]);
             let owner = group_ty.clone();
-            items.push(job_at(super::operation_pointer(op), move || {
-                emit_operation(op, &base, owner.as_deref(), index)
-            }));
+            items.push(
+                job_at(super::operation_pointer(op), move || {
+                    emit_operation(op, &base, owner.as_deref(), index)
+                })
+                .gated(features.operation(op)),
+            );
         }
     }
     // Methods of deprecated operations, and methods naming deprecated types, are still defined
@@ -102,33 +135,49 @@ pub fn emit_operations<'a>(api: &'a Api, index: &'a TypeIndex<'a>) -> RustFile<'
     RustFile::new(head, imports, items)
 }
 
+/// A subgroup of a group: its last name, its handle type and its gate.
+struct Child {
+    last: String,
+    ty: String,
+    gate: Gate,
+}
+
 /// A group's part: for the root, the `Client` impl with the accessors of the top-level groups;
-/// otherwise the group's handle type (`LinksApi<'a>`) and the accessors of its subgroups.
-fn emit_group(group: &[String], ty: Option<&str>, children: &[(String, String)]) -> TokenStream {
+/// otherwise the group's handle type (`LinksApi<'a>`) and the accessors of its subgroups. Each
+/// accessor has its subgroup's gate; the handle type has the group's own (`gate`).
+fn emit_group(group: &[String], ty: Option<&str>, children: &[Child], gate: &Gate) -> TokenStream {
     let accessors: Vec<TokenStream> = children
         .iter()
-        .map(|(last, name)| {
-            let method = format_ident!("{}", snake(last));
-            let ty = format_ident!("{}", name);
-            let path: Vec<&str> = group
-                .iter()
-                .map(String::as_str)
-                .chain([last.as_str()])
-                .collect();
-            let doc = format!(" Operations under `{}`.", path.join("."));
-            // On `Client` itself the client is `self`; on a group handle, the one it holds.
-            let client = if group.is_empty() {
-                quote!(self)
-            } else {
-                quote!(self.client)
-            };
-            quote! {
-                #[doc = #doc]
-                pub fn #method(&self) -> #ty<'_> {
-                    #ty { client: #client }
+        .map(
+            |Child {
+                 last,
+                 ty: name,
+                 gate,
+             }| {
+                let cfg = gate.attr();
+                let method = format_ident!("{}", snake(last));
+                let ty = format_ident!("{}", name);
+                let path: Vec<&str> = group
+                    .iter()
+                    .map(String::as_str)
+                    .chain([last.as_str()])
+                    .collect();
+                let doc = format!(" Operations under `{}`.", path.join("."));
+                // On `Client` itself the client is `self`; on a group handle, the one it holds.
+                let client = if group.is_empty() {
+                    quote!(self)
+                } else {
+                    quote!(self.client)
+                };
+                quote! {
+                    #cfg
+                    #[doc = #doc]
+                    pub fn #method(&self) -> #ty<'_> {
+                        #ty { client: #client }
+                    }
                 }
-            }
-        })
+            },
+        )
         .collect();
     let Some(ty) = ty else {
         if accessors.is_empty() {
@@ -143,12 +192,15 @@ fn emit_group(group: &[String], ty: Option<&str>, children: &[(String, String)])
     let ty = format_ident!("{}", ty);
     // Each operation brings its own `impl` block; this one only holds subgroup accessors.
     let subgroups = (!accessors.is_empty()).then(|| quote! { impl<'a> #ty<'a> { #(#accessors)* } });
+    let cfg = gate.attr();
     let doc = format!(
         " Operations under `{}`; get one with `client.{}()`.",
         group.join("."),
         group.join("().")
     );
+    let subgroups = subgroups.map(|impl_block| quote!(#cfg #impl_block));
     quote! {
+        #cfg
         #[doc = #doc]
         #[derive(Debug, Clone, Copy)]
         pub struct #ty<'a> {
@@ -160,7 +212,7 @@ fn emit_group(group: &[String], ty: Option<&str>, children: &[(String, String)])
 }
 
 /// The argument type of a parameter: `&str` for strings, the value itself for everything else.
-fn arg_type(ty: &TypeRef) -> TokenStream {
+pub(super) fn arg_type(ty: &TypeRef) -> TokenStream {
     match ty {
         TypeRef::String => quote!(&str),
         TypeRef::Named(_) | TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Any => {
@@ -422,7 +474,7 @@ fn body_arg_type(body: &Body) -> TokenStream {
 }
 
 /// How a parameter value becomes text: `Display` for scalars and enums, JSON for anything else.
-fn to_text(value: TokenStream, ty: &TypeRef, index: &TypeIndex<'_>) -> TokenStream {
+pub(super) fn to_text(value: TokenStream, ty: &TypeRef, index: &TypeIndex<'_>) -> TokenStream {
     match ty {
         TypeRef::String => quote!(#value.to_owned()),
         TypeRef::Named(n) => match index.get(n).map(|t| &t.kind) {

@@ -7,7 +7,7 @@ use crate::Config;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-pub fn readme(api: &Api, config: &Config) -> String {
+pub fn readme(api: &Api, config: &Config, groups: &super::FeatureGroups) -> String {
     let name = &config.crate_name;
     let krate = name.replace('-', "_");
     let mut out = format!(
@@ -23,7 +23,9 @@ pub fn readme(api: &Api, config: &Config) -> String {
     out.push_str(&construct(api, config, &krate));
     out.push_str(&schemes(api));
     out.push_str(&examples(api));
+    out.push_str(&features_section(api, config, groups));
     out.push_str(errors_section());
+    out.push_str(&testing(api, config, &krate));
     out.push_str(&regenerate(config));
     out
 }
@@ -46,6 +48,40 @@ fn schemes(api: &Api) -> String {
         let _ = writeln!(out, "- `{}`: {place}", scheme.name);
     }
     out
+}
+
+/// For APIs with group features: what they are and how to compile only some groups.
+fn features_section(api: &Api, config: &Config, groups: &super::FeatureGroups) -> String {
+    let Some((first, count)) = groups
+        .groups
+        .iter()
+        .max_by_key(|(name, count)| (**count, std::cmp::Reverse(*name)))
+    else {
+        return String::new();
+    };
+    let name = &config.crate_name;
+    let list: Vec<String> = groups
+        .groups
+        .iter()
+        .map(|(g, n)| format!("`{g}` ({n})"))
+        .collect();
+    let ungrouped = api
+        .operations
+        .iter()
+        .filter(|op| op.feature_group.is_none())
+        .count();
+    let always = match ungrouped {
+        0 => String::new(),
+        n => format!(" The {n} operations without a group are always compiled."),
+    };
+    format!(
+        "\n## Compiling only the groups you call\n\nThis API has {ops} operations, so each operation group is a cargo feature (APIs with at least {from} operations get them; set `group_features_from` in the generator's config to change that). A group is the operation id's group (`links.update` -> `links`), else the operation's first tag, else the first segment of its path that is not a version. A group's feature compiles its operations, their parameter and error types, and the models they use; a model several groups use is compiled when any of them is on, and a model no operation uses is always compiled.{always}\n\nBy default every group is on (the `full` feature), so the crate behaves like one without features. A build that calls a few groups compiles much less with only those:\n\n```toml\n[dependencies]\n{name} = {{ version = \"{version}\", default-features = false, features = [\"rustls\", \"{first}\"] }}\n```\n\n(`rustls` is the default TLS; `native-tls` uses the platform's.) The {n} groups, with their operation counts (`{first}` has the most, {count}): {list}.\n",
+        ops = api.operations.len(),
+        from = config.group_features_from,
+        n = groups.groups.len(),
+        version = config.crate_version,
+        list = list.join(", "),
+    )
 }
 
 fn construct(api: &Api, config: &Config, krate: &str) -> String {
@@ -162,6 +198,31 @@ fn errors_section() -> &'static str {
     "\n## Errors\n\n`Error<E>` tells apart `InvalidRequest` (the spec's constraints, checked before sending), `Transport`, `Timeout`, `Api` (a status the operation declares, decoded into its typed error `E`: by status, then by error code) and `UnexpectedResponse` (anything else, with the status, headers and raw body kept). Every error has `status()`, `code()`, `message()` and `request_id()`.\n"
 }
 
+/// The `mock` feature, shown on the first operation.
+fn testing(api: &Api, config: &Config, krate: &str) -> String {
+    let name = &config.crate_name;
+    let mut out = format!(
+        "\n## Testing your code\n\nThe `mock` feature (off by default) adds `{krate}::mock`: typed expectations per operation, answered by a local mock server (`MockApi::start_server()`, wiremock) or in process (`MockApi::in_process()`, through the client's transport hook, no socket; delays follow the tokio clock, so a paused clock skips them). Either way the code you test runs the client's real auth, retries, timeouts and decoding. Turn it on for tests only:\n\n```toml\n[dev-dependencies]\n{name} = {{ path = \"...\", features = [\"mock\"] }}\n```\n\n"
+    );
+    let Some(op) = api.operations.first() else {
+        out.push_str("The spec declares no operations, so there is nothing to expect.\n");
+        return out;
+    };
+    let accessors: String = op.group.iter().map(|g| format!("{g}().")).collect();
+    let respond = match &op.success.ty {
+        None => ".respond()".to_owned(),
+        Some(crate::ir::TypeRef::Named(n)) => format!(".respond(&{n}::example())"),
+        Some(_) => ".respond(&value)".to_owned(),
+    };
+    let _ = write!(
+        out,
+        "```rust,ignore\nlet mock = {krate}::mock::MockApi::start_server().await;\n// `{id}`: path and query parameters and the body narrow it; answers are typed.\nlet expected = mock.{accessors}{method}(){respond}.times(1);\nlet client = mock.configure({krate}::Client::builder()).build()?;\n// ... run the code under test with `client` ...\nassert_eq!(expected.received().len(), 1);\n```\n\n`.respond_error(e)` answers with the status and JSON the spec declares for a typed error (`e` a variant of the operation's error enum, or of a status's code enum); `.respond_with(MockAnswer::text(503, \"..\"))` answers anything; answers given one after another are answered in turn (`503` then `200` tests retries); `.delay(d)` waits first. Every model has `example()` (placeholder values) and a setter per field under the feature, so a response is one expression that keeps compiling when the spec adds fields. Dropping the `MockApi` fails the test on a count not met or a request nothing matched, naming the operation and what differed.\n",
+        id = op.id,
+        method = op.method_name,
+    );
+    out
+}
+
 fn regenerate(config: &Config) -> String {
     let name = &config.crate_name;
     // A crate inside the generator's own workspace (not standalone) is this repository's client.
@@ -230,5 +291,9 @@ paths:
             "{readme}"
         );
         assert!(!readme.contains("cargo xtask codegen"), "{readme}");
+        assert!(
+            readme.contains("let expected = mock.pets().get().respond().times(1);"),
+            "{readme}"
+        );
     }
 }

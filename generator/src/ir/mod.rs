@@ -78,6 +78,11 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// The operation's own security requirement, when it declares one (else the API's).
     pub security: Option<Vec<Vec<String>>>,
+    /// The cargo feature that compiles this operation in APIs large enough to get one per group
+    /// (`emit::features`): the first accessor group, else the first tag, else the first path
+    /// segment that is not a version; kebab-case. `None`: always compiled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub feature_group: Option<String>,
 }
 
 /// The operations OpenAPI path items can hold.

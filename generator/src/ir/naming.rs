@@ -2,7 +2,7 @@
 //! allocation within one namespace.
 
 use heck::{ToPascalCase, ToSnakeCase};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Strict and reserved keywords of Rust 2021, plus names that would shadow what generated code uses.
 const KEYWORDS: &[&str] = &[
@@ -157,11 +157,14 @@ pub fn singular(word: &str) -> String {
     }
 }
 
-/// A set of names in use; `claim` hands out the first free candidate, or the last one with a
-/// numeric suffix.
+/// A set of names in use; `claim` hands out the first free candidate, or the last one with the
+/// smallest free numeric suffix (2, 3, ...).
 #[derive(Debug, Default, Clone)]
 pub struct Namespace {
     taken: HashSet<String>,
+    /// Per base name, a suffix below which every numbered name is taken, so that numbering the
+    /// thousandth `Item` does not try the 998 before it again (Microsoft Graph has that many).
+    next_suffix: HashMap<String, u32>,
 }
 
 impl Namespace {
@@ -173,8 +176,22 @@ impl Namespace {
         self.taken.insert(name.to_owned());
     }
 
+    /// Frees `name`; a numbered name freed makes its number the next one handed out again.
     pub fn release(&mut self, name: &str) {
-        self.taken.remove(name);
+        if !self.taken.remove(name) {
+            return;
+        }
+        // `Item23` may be `Item` + 23 or `Item2` + 3: every reading lowers its base's hint.
+        let digits = name.len() - name.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+        for split in name.len() - digits..name.len() {
+            let (base, number) = name.split_at(split);
+            if number.starts_with('0') {
+                continue;
+            }
+            if let (Ok(n), Some(hint)) = (number.parse::<u32>(), self.next_suffix.get_mut(base)) {
+                *hint = (*hint).min(n);
+            }
+        }
     }
 
     pub fn claim<'a>(&mut self, candidates: impl IntoIterator<Item = &'a str>) -> String {
@@ -187,11 +204,12 @@ impl Namespace {
             last = Some(c);
         }
         let base = last.unwrap_or("Unnamed");
-        let mut n = 2;
+        let mut n = self.next_suffix.get(base).copied().unwrap_or(2).max(2);
         loop {
             let candidate = format!("{base}{n}");
             if !self.taken.contains(&candidate) {
                 self.taken.insert(candidate.clone());
+                self.next_suffix.insert(base.to_owned(), n + 1);
                 return candidate;
             }
             n += 1;
@@ -202,6 +220,27 @@ impl Namespace {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbered_names_reuse_the_smallest_free_number() {
+        let mut names = Namespace::default();
+        let item = |names: &mut Namespace| names.claim(["Item"]);
+        assert_eq!(item(&mut names), "Item");
+        assert_eq!(item(&mut names), "Item2");
+        assert_eq!(item(&mut names), "Item3");
+        assert_eq!(item(&mut names), "Item4");
+        names.release("Item3");
+        assert_eq!(item(&mut names), "Item3");
+        assert_eq!(item(&mut names), "Item5");
+        // `Item23` read as `Item2` + 3 frees that number of the base `Item2` too.
+        assert_eq!(names.claim(["Item2"]), "Item22");
+        assert_eq!(names.claim(["Item2"]), "Item23");
+        assert_eq!(names.claim(["Item2"]), "Item24");
+        names.release("Item23");
+        assert_eq!(names.claim(["Item2"]), "Item23");
+        names.reserve("Item6");
+        assert_eq!(item(&mut names), "Item7");
+    }
 
     #[test]
     fn odd_enum_values_get_distinct_names() {

@@ -6,25 +6,61 @@
 //! about structure (array indices are skipped: their items are on later lines anyway).
 
 /// Keeps the source text; lines are split only when a diagnostic asks (rarely, and never on the
-/// happy path).
+/// happy path), and then once: a spec with many warnings does not split 300,000 lines per warning.
 #[derive(Debug, Default)]
 pub struct LineIndex {
     text: String,
+    /// Byte offset of each line's start, computed on the first `find`.
+    starts: std::sync::OnceLock<Vec<usize>>,
+}
+
+/// The lines of a text as `str::lines` reads them, by index.
+struct Lines<'a> {
+    text: &'a str,
+    starts: &'a [usize],
+}
+
+impl<'a> Lines<'a> {
+    fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    fn get(&self, i: usize) -> &'a str {
+        let rest = &self.text[self.starts[i]..];
+        match rest.find('\n') {
+            Some(end) => rest[..end].strip_suffix('\r').unwrap_or(&rest[..end]),
+            None => rest,
+        }
+    }
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         Self {
             text: text.to_owned(),
+            starts: std::sync::OnceLock::new(),
         }
     }
 
     pub fn find(&self, pointer: &str) -> Option<usize> {
-        let lines: Vec<&str> = self.text.lines().collect();
+        let starts = self.starts.get_or_init(|| {
+            let text = &self.text;
+            let breaks = text.match_indices('\n').map(|(i, _)| i + 1);
+            let mut starts: Vec<usize> = std::iter::once(0).chain(breaks).collect();
+            // `str::lines` yields no empty line after a final newline, nor any for "".
+            if starts.last() == Some(&text.len()) {
+                starts.pop();
+            }
+            starts
+        });
+        let lines = Lines {
+            text: &self.text,
+            starts,
+        };
         Self::find_in(&lines, pointer)
     }
 
-    fn find_in(lines: &[&str], pointer: &str) -> Option<usize> {
+    fn find_in(lines: &Lines<'_>, pointer: &str) -> Option<usize> {
         if pointer.is_empty() || lines.len() < 3 {
             // A one-line JSON document has no useful line to show.
             return None;
@@ -42,7 +78,7 @@ impl LineIndex {
             let flow_key = format!("{{{token}:");
             // A key inside a flow mapping (`contact: {name: x, url: y}`) on the line found so far
             // is that line; searching on would find the next block key of the same name.
-            let current = lines[line];
+            let current = lines.get(line);
             let in_flow = current.find('{').is_some_and(|open| {
                 let flow = &current[open..];
                 flow.contains(&format!("{{{token}:"))
@@ -52,8 +88,8 @@ impl LineIndex {
             if found_any && in_flow {
                 continue;
             }
-            let hit = lines[line..].iter().position(|l| {
-                let t = l.trim_start().trim_start_matches("- ");
+            let hit = (line..lines.len()).position(|i| {
+                let t = lines.get(i).trim_start().trim_start_matches("- ");
                 t.starts_with(&yaml_plain)
                     || t.starts_with(&yaml_single)
                     || (t.starts_with(&quoted) && t[quoted.len()..].trim_start().starts_with(':'))
@@ -65,8 +101,8 @@ impl LineIndex {
                 }
                 // A key inside a flow mapping (`{$ref: ...}`) on the line found so far.
                 None if found_any
-                    && (lines[line].contains(&flow_key)
-                        || lines[line].contains(&format!(" {token}:"))) => {}
+                    && (lines.get(line).contains(&flow_key)
+                        || lines.get(line).contains(&format!(" {token}:"))) => {}
                 // Not found: the enclosing line is still the best hint there is.
                 None => break,
             }

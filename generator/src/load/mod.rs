@@ -7,6 +7,7 @@
 mod lint;
 mod locate;
 mod repair;
+mod targets;
 mod upgrade;
 mod walk;
 mod yaml;
@@ -30,6 +31,9 @@ pub struct Document {
     pub sha256: String,
     pub warnings: Vec<Diagnostic>,
     pub lines: LineIndex,
+    /// How many JSON objects the document has (the IR's conversion budget grows with it),
+    /// counted before [`crate::ir::keep_ref_targets`] may cut `raw` down.
+    pub object_count: usize,
 }
 
 /// Parses `text` (YAML or JSON; JSON is a subset of YAML, but the JSON parser is faster and
@@ -37,6 +41,21 @@ pub struct Document {
 pub fn load_str(text: &str) -> Result<Document, Diagnostics> {
     let parsed = parse_text(text).map_err(Diagnostics::from)?;
     resolve(text, parsed)
+}
+
+/// [`load_str`] for a run that only generates: `raw` keeps only what `$ref`s point at (see
+/// `targets`), and the typed model is built by consuming the raw value rather than copying it, so
+/// the two never exist whole side by side (Microsoft Graph's 47 MB: about 330 MB of raw JSON).
+pub fn load_for_generation(text: &str) -> Result<Document, Diagnostics> {
+    let parsed = parse_text(text).map_err(Diagnostics::from)?;
+    resolve_as(text, parsed, Keep::RefTargets)
+}
+
+/// What a [`Document`] keeps of the raw value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    Whole,
+    RefTargets,
 }
 
 /// The source text as one JSON value, with what reading it had to approximate.
@@ -50,6 +69,10 @@ pub struct Parsed {
 /// upgrade, repairs, keyword and `$ref` checks, typed model. `parsed` is `text` as [`parse_text`]
 /// read it (the text gives line numbers and the hash).
 pub fn resolve(text: &str, parsed: Parsed) -> Result<Document, Diagnostics> {
+    resolve_as(text, parsed, Keep::Whole)
+}
+
+fn resolve_as(text: &str, parsed: Parsed, keep: Keep) -> Result<Document, Diagnostics> {
     let Parsed {
         value: mut raw,
         mut warnings,
@@ -96,9 +119,10 @@ pub fn resolve(text: &str, parsed: Parsed) -> Result<Document, Diagnostics> {
         *v = Value::String(source_version.clone());
     }
     lint::check_keywords(&mut raw, &mut warnings);
-    // The reference check and the typed model both only read the value: they run side by side.
-    // A broken `$ref` is the better message, so it wins over a deserialisation error.
     repair::normalize(&mut raw, &mut warnings);
+    if keep == Keep::RefTargets {
+        return resolve_consuming(text, raw, warnings, source_version, lines);
+    }
     // The reference check and the typed model both only read the value: they run side by side.
     // A broken `$ref` is the better message, so it wins over a deserialisation error.
     let (errors, typed) = std::thread::scope(|scope| {
@@ -118,15 +142,66 @@ pub fn resolve(text: &str, parsed: Parsed) -> Result<Document, Diagnostics> {
     match spec {
         Ok(spec) => Ok(Document {
             spec,
-            raw,
             source_version,
             sha256: hex_sha256(text.as_bytes()),
             warnings: warnings.into_iter().map(with_line).collect(),
             lines,
+            object_count: count_objects(&raw),
+            raw,
         }),
         Err(errors) => Err(Diagnostics(
             errors.into_iter().chain(warnings).map(with_line).collect(),
         )),
+    }
+}
+
+/// The end of [`load_for_generation`]: the reference check beside the cut-down copy of `raw`,
+/// then the typed model from `raw` itself. A document the typed model refuses (rare) is read
+/// again whole, for the repairs.
+fn resolve_consuming(
+    text: &str,
+    mut raw: Value,
+    warnings: Vec<Diagnostic>,
+    source_version: String,
+    lines: LineIndex,
+) -> Result<Document, Diagnostics> {
+    let with_line = |mut d: Diagnostic| {
+        d.line = d.line.or_else(|| lines.find(&d.pointer));
+        d
+    };
+    let (errors, kept) = std::thread::scope(|scope| {
+        let refs = scope.spawn(|| lint::check_ref_targets(&raw));
+        let schemas = raw.get("components").and_then(|c| c.get("schemas"));
+        let kept =
+            targets::ref_targets(&raw, |name| schemas.is_some_and(|s| s.get(name).is_some()));
+        let refs = refs.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (refs, kept)
+    });
+    if !errors.is_empty() {
+        return Err(Diagnostics(
+            errors.into_iter().chain(warnings).map(with_line).collect(),
+        ));
+    }
+    let object_count = count_objects(&raw);
+    match <oas3::Spec as serde::Deserialize>::deserialize(std::mem::take(&mut raw)) {
+        Ok(spec) => Ok(Document {
+            spec,
+            raw: kept,
+            source_version,
+            sha256: hex_sha256(text.as_bytes()),
+            warnings: warnings.into_iter().map(with_line).collect(),
+            lines,
+            object_count,
+        }),
+        Err(_) => {
+            let parsed = parse_text(text).map_err(Diagnostics::from)?;
+            let mut doc = resolve_as(text, parsed, Keep::Whole)?;
+            let typed = doc.spec.components.as_ref().map(|c| &c.schemas);
+            doc.raw = targets::ref_targets(&doc.raw, |name| {
+                typed.is_some_and(|schemas| schemas.contains_key(name))
+            });
+            Ok(doc)
+        }
     }
 }
 
@@ -176,6 +251,14 @@ fn deserialize(raw: &Value) -> Result<oas3::Spec, Diagnostic> {
         )
         .with_hint("fix the value at this location; see https://spec.openapis.org/oas/v3.1.1")
     })
+}
+
+fn count_objects(value: &Value) -> usize {
+    match value {
+        Value::Object(map) => 1 + map.values().map(count_objects).sum::<usize>(),
+        Value::Array(items) => items.iter().map(count_objects).sum(),
+        _ => 0,
+    }
 }
 
 fn hex_sha256(bytes: &[u8]) -> String {

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 pub(super) struct Args {
     pub(super) runs: usize,
     pub(super) skip_check: bool,
+    /// Leave out GitHub's and Stripe's specs (fetched on first use, slow to generate for peers).
+    pub(super) no_large: bool,
     pub(super) specs: Vec<PathBuf>,
 }
 
@@ -12,6 +14,7 @@ pub(super) fn parse(args: &[String]) -> Result<Args, String> {
     let mut out = Args {
         runs: 5,
         skip_check: false,
+        no_large: false,
         specs: Vec::new(),
     };
     let mut it = args.iter();
@@ -23,6 +26,7 @@ pub(super) fn parse(args: &[String]) -> Result<Args, String> {
         };
         match arg.as_str() {
             "--skip-check" => out.skip_check = true,
+            "--no-large" => out.no_large = true,
             "--runs" => {
                 out.runs = value("--runs")?
                     .parse()

@@ -16,14 +16,18 @@
 //! on the machine's Java). A peer that cannot be installed, or that cannot read a spec, is reported
 //! in the table with its error. Generated crates go to a temporary folder outside the workspace.
 //!
+//! The default specs are the Userplane spec (and its 3.0 copy), petstore and `nexus.json` from
+//! `shared/specs/`, and GitHub's and Stripe's descriptions, fetched and pinned by `large`.
 //! `--skip-check` leaves out the (slow) `cargo check` columns; `--runs N` sets the run count;
-//! `--spec FILE` (repeatable) replaces the default spec list. Nothing here asserts on a figure.
+//! `--no-large` leaves out GitHub's and Stripe's specs; `--spec FILE` (repeatable) replaces the
+//! default spec list. Nothing here asserts on a figure.
 //!
-//! `args` reads the command line, `install` gets the peers, `measure` takes the figures and
-//! `report` prints them; this file runs the whole and chooses the specs.
+//! `args` reads the command line, `install` gets the peers, `large` the large specs, `measure`
+//! takes the figures and `report` prints them; this file runs the whole and chooses the specs.
 
 mod args;
 mod install;
+mod large;
 mod measure;
 mod report;
 
@@ -64,7 +68,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let args = parse(args)?;
     let root = super::project_root();
     let peers_dir = root.join(".cache/peers");
-    let specs = specs(&root, &args.specs)?;
+    let specs = specs(&root, &args.specs, !args.no_large)?;
     let time_bin = Path::new("/usr/bin/time");
     if !time_bin.exists() {
         eprintln!("note: /usr/bin/time is missing, peak RSS will be n/a (install it: apt-get install -y time)");
@@ -156,8 +160,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// The default specs, or those given with `--spec`; a default one that is absent is left out with a note.
-fn specs(root: &Path, given: &[PathBuf]) -> Result<Vec<Spec>, String> {
+/// The default specs (with GitHub's and Stripe's unless `large` is off), or those given with
+/// `--spec`; a default one that is absent is left out with a note.
+fn specs(root: &Path, given: &[PathBuf], large: bool) -> Result<Vec<Spec>, String> {
     let defaults = [
         ("spec/userplane.yaml", "userplane"),
         ("xtask/bench-data/userplane-3.0.yaml", "userplane"),
@@ -165,10 +170,15 @@ fn specs(root: &Path, given: &[PathBuf]) -> Result<Vec<Spec>, String> {
         ("../shared/specs/nexus.json", "nexus"),
     ];
     let chosen: Vec<(PathBuf, String, bool)> = if given.is_empty() {
-        defaults
+        let mut chosen: Vec<_> = defaults
             .iter()
             .map(|(p, n)| (root.join(p), (*n).to_owned(), false))
-            .collect()
+            .collect();
+        if large {
+            let fetched = large::large_specs(root)?;
+            chosen.extend(fetched.into_iter().map(|(p, n)| (p, n.to_owned(), true)));
+        }
+        chosen
     } else {
         given
             .iter()

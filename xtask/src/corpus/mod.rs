@@ -12,7 +12,7 @@
 
 mod check;
 mod classify;
-mod fetch;
+pub(crate) mod fetch;
 mod generate;
 mod process;
 mod record;

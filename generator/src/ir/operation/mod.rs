@@ -199,6 +199,7 @@ impl OperationBuilder<'_, '_> {
             None => super::pagination::detect(self.cx, &params, &success),
             Some(_) => None,
         };
+        let feature_group = feature_group(&group, &op.tags, path);
         Operation {
             id,
             group,
@@ -216,6 +217,7 @@ impl OperationBuilder<'_, '_> {
             errors,
             error_type,
             error_shared_with: None,
+            feature_group,
             pagination,
             security: security::requirement_at(self.doc, &format!("{}/security", self.pointer)),
         }
@@ -371,6 +373,37 @@ fn split_id(id: &str) -> (Vec<String>, String, String) {
     }
 }
 
+/// The feature group of an operation (see `Operation::feature_group`): the accessor group when
+/// the id has one (`links.update` -> `links`), so a feature and `client.links()` coincide; else
+/// the first tag (GitHub's `repos`); else the first path segment that is neither a parameter
+/// nor a version (Stripe's `/v1/customers/{customer}` -> `customers`).
+fn feature_group(group: &[String], tags: &[String], path: &str) -> Option<String> {
+    let is_version = |s: &str| {
+        let s = s.to_ascii_lowercase();
+        s == "api" || (s.starts_with('v') && s[1..].chars().all(|c| c.is_ascii_digit() || c == '.'))
+    };
+    let segment = path
+        .split('/')
+        .find(|s| !s.is_empty() && !s.contains('{') && !is_version(s));
+    let raw = group
+        .first()
+        .map(String::as_str)
+        .or(tags.first().map(String::as_str))
+        .or(segment)?;
+    let name = heck::ToKebabCase::to_kebab_case(raw)
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect::<String>()
+        .trim_matches('-')
+        .to_owned();
+    match name.as_str() {
+        "" => None,
+        // The crate's own features.
+        "default" | "full" | "rustls" | "native-tls" => Some(format!("{name}-api")),
+        _ => Some(name),
+    }
+}
+
 /// A stable name for an operation without `operationId`: `GET /pets/{id}` -> `get_pets_by_id`.
 fn derived_id(method: &str, path: &str) -> String {
     let mut words = vec![method.to_owned()];
@@ -407,4 +440,32 @@ fn base_url(doc: &Document, diags: &mut Vec<Diagnostic>) -> Option<String> {
         return None;
     }
     Some(url.trim_end_matches('/').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::feature_group;
+
+    #[test]
+    fn feature_groups_come_from_the_id_then_the_tag_then_the_path() {
+        let tags = ["code-scanning".to_owned()];
+        assert_eq!(
+            feature_group(&["links".into()], &tags, "/links/{id}").as_deref(),
+            Some("links")
+        );
+        assert_eq!(
+            feature_group(&[], &tags, "/repos/{owner}/{repo}/code-scanning/alerts").as_deref(),
+            Some("code-scanning")
+        );
+        assert_eq!(
+            feature_group(&[], &[], "/v1/payment_intents/{intent}").as_deref(),
+            Some("payment-intents")
+        );
+        assert_eq!(
+            feature_group(&[], &["Default".into()], "/").as_deref(),
+            Some("default-api")
+        );
+        assert_eq!(feature_group(&[], &[], "/{id}").as_deref(), None);
+        assert_eq!(feature_group(&[], &["!!".into()], "/").as_deref(), None);
+    }
 }

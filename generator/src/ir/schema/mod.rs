@@ -147,14 +147,6 @@ pub struct SchemaCx<'a> {
 /// stay proportional to the size of the input.
 const CONVERSIONS_PER_OBJECT: usize = 16;
 
-fn count_objects(value: &serde_json::Value) -> usize {
-    match value {
-        serde_json::Value::Object(map) => 1 + map.values().map(count_objects).sum::<usize>(),
-        serde_json::Value::Array(items) => items.iter().map(count_objects).sum(),
-        _ => 0,
-    }
-}
-
 impl<'a> SchemaCx<'a> {
     pub fn new(doc: &'a Document, overrides: BTreeMap<String, String>) -> Self {
         let mut cx = SchemaCx {
@@ -168,7 +160,7 @@ impl<'a> SchemaCx<'a> {
             pointer_types: HashMap::new(),
             overrides,
             depth: 0,
-            budget: 1_000 + CONVERSIONS_PER_OBJECT * count_objects(&doc.raw),
+            budget: 1_000 + CONVERSIONS_PER_OBJECT * doc.object_count,
         };
         if let Some(components) = &doc.spec.components {
             for (name, schema) in &components.schemas {

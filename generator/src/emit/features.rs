@@ -1,0 +1,307 @@
+//! Cargo features per operation group, so that a user of a large API compiles only the groups
+//! they call.
+//!
+//! An API with at least `Config::group_features_from` operations gets one feature per
+//! `Operation::feature_group` (the accessor group, else the first tag, else the first path
+//! segment). A feature compiles its operations (parameter structs, methods, request builders,
+//! decoders), its accessor types, its error types and the models its operations reach; a model
+//! reached by several groups is compiled when any of them is on, one reached by an operation
+//! without a group or by none is always compiled. Every item is gated by exactly the groups that
+//! use it, so any combination of features compiles without unused-code warnings; `use` lines get
+//! the same gates (`imports`). Smaller APIs get no group features: every [`Gate`] is
+//! [`Gate::Always`].
+
+use crate::ir::{Api, ErrorBody, Operation, TypeKind, TypeRef};
+use crate::Config;
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use quote::quote;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// When an item is compiled.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum Gate {
+    Always,
+    /// When any of these features (never empty) is on.
+    Any(BTreeSet<String>),
+}
+
+impl Gate {
+    fn feature(name: &str) -> Gate {
+        Gate::Any([name.to_owned()].into())
+    }
+
+    /// Widens `self` to also cover `other`; whether that changed anything.
+    pub fn widen(&mut self, other: &Gate) -> bool {
+        match (&mut *self, other) {
+            (Gate::Always, _) => false,
+            (_, Gate::Always) => {
+                *self = Gate::Always;
+                true
+            }
+            (Gate::Any(mine), Gate::Any(theirs)) => {
+                let before = mine.len();
+                mine.extend(theirs.iter().cloned());
+                mine.len() != before
+            }
+        }
+    }
+
+    /// The gate covering all of `gates` (`None` for none).
+    pub fn union<'g>(gates: impl IntoIterator<Item = &'g Gate>) -> Option<Gate> {
+        let mut out: Option<Gate> = None;
+        for gate in gates {
+            match &mut out {
+                None => out = Some(gate.clone()),
+                Some(acc) => {
+                    acc.widen(gate);
+                }
+            }
+        }
+        out
+    }
+
+    /// The `#[cfg(...)]` attribute as Rust source, empty for [`Gate::Always`].
+    pub fn attr_text(&self) -> String {
+        match self {
+            Gate::Always => String::new(),
+            Gate::Any(features) => {
+                let list: Vec<String> = features
+                    .iter()
+                    .map(|f| format!("feature = \"{f}\""))
+                    .collect();
+                match list.as_slice() {
+                    [one] => format!("#[cfg({one})]"),
+                    _ => format!("#[cfg(any({}))]", list.join(", ")),
+                }
+            }
+        }
+    }
+
+    /// The `#[cfg(...)]` attribute as tokens, empty for [`Gate::Always`].
+    pub fn attr(&self) -> TokenStream {
+        match self {
+            Gate::Always => TokenStream::new(),
+            Gate::Any(features) if features.len() == 1 => {
+                let feature = features.iter();
+                quote!(#[cfg(#(feature = #feature)*)])
+            }
+            Gate::Any(features) => {
+                let features = features.iter();
+                quote!(#[cfg(any(#(feature = #features),*))])
+            }
+        }
+    }
+
+    /// `items` (a sequence of top-level items) with this gate's attribute before each item.
+    pub fn apply(&self, items: TokenStream) -> TokenStream {
+        if *self == Gate::Always {
+            return items;
+        }
+        let attr = self.attr();
+        let trees: Vec<TokenTree> = items.into_iter().collect();
+        let mut out = TokenStream::new();
+        let mut at_item_start = true;
+        for (i, tree) in trees.iter().enumerate() {
+            if at_item_start {
+                out.extend(attr.clone());
+            }
+            // An item ends at a `;`, or at a `{ ... }` body that no `;` follows (in `const X: T =
+            // T { .. };` the `;` ends it).
+            let ends = match tree {
+                TokenTree::Punct(p) => p.as_char() == ';',
+                TokenTree::Group(g) => {
+                    g.delimiter() == Delimiter::Brace
+                        && !matches!(trees.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == ';')
+                }
+                _ => false,
+            };
+            out.extend([tree.clone()]);
+            at_item_start = ends;
+        }
+        out
+    }
+}
+
+/// The group features of an API and the gate of each generated item.
+#[derive(Debug, Default)]
+pub(crate) struct FeatureGroups {
+    /// Feature name -> number of operations it compiles; empty when the API gets none.
+    pub groups: BTreeMap<String, usize>,
+    /// Models only some groups reach (absent: [`Gate::Always`]).
+    types: HashMap<String, Gate>,
+    /// Error enums (by name, with the tagged enums defined beside them) some groups use.
+    errors: HashMap<String, Gate>,
+}
+
+impl FeatureGroups {
+    pub fn new(api: &Api, config: &Config) -> Self {
+        if api.operations.is_empty() || api.operations.len() < config.group_features_from {
+            return FeatureGroups::default();
+        }
+        let mut groups: BTreeMap<String, usize> = BTreeMap::new();
+        for feature in api
+            .operations
+            .iter()
+            .filter_map(|op| op.feature_group.as_ref())
+        {
+            *groups.entry(feature.clone()).or_default() += 1;
+        }
+        let mut this = FeatureGroups {
+            groups,
+            ..Default::default()
+        };
+        // An error enum is compiled for its operation and every operation aliasing it.
+        for op in &api.operations {
+            let owner = op.error_shared_with.as_ref().unwrap_or(&op.error_type);
+            let gate = this.operation(op);
+            this.errors
+                .entry(owner.clone())
+                .and_modify(|g| {
+                    g.widen(&gate);
+                })
+                .or_insert(gate);
+        }
+        // The models reached from each operation (and from the error enums it uses), widened
+        // until nothing changes: a model's gate covers every group reaching it.
+        let kinds: HashMap<&str, &TypeKind> = api
+            .types
+            .iter()
+            .map(|t| (t.name.as_str(), &t.kind))
+            .collect();
+        let mut reached: HashMap<&str, Gate> = HashMap::new();
+        for op in &api.operations {
+            let gate = this.operation(op);
+            let error_gate = this.error_gate(op);
+            let mut roots: Vec<(&TypeRef, &Gate)> = Vec::new();
+            roots.extend(op.params.iter().map(|p| (&p.ty, &gate)));
+            roots.extend(op.body.as_ref().map(|b| (&b.ty, &gate)));
+            roots.extend(op.success.ty.as_ref().map(|t| (t, &gate)));
+            roots.extend(op.pagination.as_ref().map(|p| (&p.item_ty, &gate)));
+            for case in &op.errors {
+                match &case.body {
+                    ErrorBody::None => {}
+                    ErrorBody::Typed { ty, .. } => roots.push((ty, &error_gate)),
+                    ErrorBody::Tagged(t) => roots.push((&t.body, &error_gate)),
+                }
+            }
+            for (ty, gate) in roots {
+                reach(ty, gate, &kinds, &mut reached);
+            }
+        }
+        this.types = reached
+            .into_iter()
+            .filter(|(_, g)| *g != Gate::Always)
+            .map(|(name, g)| (name.to_owned(), g))
+            .collect();
+        this
+    }
+
+    /// The gate of an operation's own items.
+    pub fn operation(&self, op: &Operation) -> Gate {
+        match &op.feature_group {
+            Some(f) if !self.groups.is_empty() => Gate::feature(f),
+            _ => Gate::Always,
+        }
+    }
+
+    /// The gate of the error enum `op` defines (or aliases, then the alias has `op`'s gate).
+    pub fn error_gate(&self, op: &Operation) -> Gate {
+        let owner = op.error_shared_with.as_ref().unwrap_or(&op.error_type);
+        self.errors.get(owner).cloned().unwrap_or(Gate::Always)
+    }
+
+    /// The gate of a model.
+    pub fn model(&self, name: &str) -> Gate {
+        self.types.get(name).cloned().unwrap_or(Gate::Always)
+    }
+}
+
+/// Widens the gate of every model `ty` reaches to cover `gate`.
+fn reach<'a>(
+    ty: &'a TypeRef,
+    gate: &Gate,
+    kinds: &HashMap<&'a str, &'a TypeKind>,
+    reached: &mut HashMap<&'a str, Gate>,
+) {
+    let mut todo = vec![ty];
+    while let Some(ty) = todo.pop() {
+        match ty {
+            TypeRef::Named(name) => {
+                let Some((&name, kind)) = kinds.get_key_value(name.as_str()) else {
+                    continue;
+                };
+                let changed = match reached.get_mut(name) {
+                    Some(g) => g.widen(gate),
+                    None => {
+                        reached.insert(name, gate.clone());
+                        true
+                    }
+                };
+                if !changed {
+                    continue;
+                }
+                match kind {
+                    TypeKind::Struct(s) => {
+                        todo.extend(s.fields.iter().map(|f| &f.ty));
+                        todo.extend(s.extra.as_ref());
+                    }
+                    TypeKind::Union(u) => todo.extend(u.variants.iter().map(|v| &v.ty)),
+                    TypeKind::Alias(t) => todo.push(t),
+                    TypeKind::Enum(_) => {}
+                }
+            }
+            TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Option(t) => todo.push(t),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_gate_goes_before_every_item() {
+        let items = quote! {
+            #[doc = " A."] pub struct A { x: u8 }
+            impl A { fn f() {} }
+            const B: A = A { x: 1 };
+            m!(x);
+            pub type C = A;
+        };
+        let gated = Gate::Any(["a".into(), "b".into()].into()).apply(items);
+        let text = gated.to_string();
+        assert_eq!(
+            text.matches("cfg (any (feature = \"a\" , feature = \"b\"))")
+                .count(),
+            5,
+            "{text}"
+        );
+        let one = Gate::feature("repos").apply(quote!(
+            fn f() {}
+        ));
+        assert_eq!(one.to_string(), "# [cfg (feature = \"repos\")] fn f () { }");
+        assert_eq!(
+            Gate::Always
+                .apply(quote!(
+                    fn f() {}
+                ))
+                .to_string(),
+            "fn f () { }"
+        );
+    }
+
+    #[test]
+    fn widening_to_always_absorbs_features() {
+        let mut g = Gate::feature("a");
+        assert!(g.widen(&Gate::feature("b")));
+        assert!(!g.widen(&Gate::feature("a")));
+        assert_eq!(
+            g.attr_text(),
+            "#[cfg(any(feature = \"a\", feature = \"b\"))]"
+        );
+        assert!(g.widen(&Gate::Always));
+        assert_eq!(g, Gate::Always);
+        assert_eq!(g.attr_text(), "");
+    }
+}

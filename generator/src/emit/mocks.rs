@@ -1,0 +1,592 @@
+//! `src/mock.rs`, compiled only with the crate's `mock` feature: typed expectations per
+//! operation on the runtime's `MockApi` (`mock.links().update().link_id("lnk_9")
+//! .respond_error(UpdateLinkGone::LinkGone(ErrorBody::example()))`), the status and body each
+//! typed error is written as, and the models' test values (`examples`).
+
+use super::examples::{emit_type_examples, with_examples};
+use super::operations::{arg_type, to_text};
+use super::types::{rust_type, TypeIndex};
+use super::{job, job_at, FeatureGroups, Gate, Imports, ItemJob, RustFile};
+use crate::ir::naming::{pascal, snake, Namespace};
+use crate::ir::{Api, ErrorBody, ErrorCase, Media, Operation, ParamLocation, StatusMatch, TypeRef};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use std::collections::BTreeMap;
+
+/// Methods the expectation builders and `MockApi` have: a parameter matcher or operation with
+/// one of these names gets a suffix instead.
+const BUILDER_METHODS: &[&str] = &[
+    "body",
+    "body_matches",
+    "check",
+    "delay",
+    "received",
+    "received_bodies",
+    "respond",
+    "respond_error",
+    "respond_with",
+    "times",
+    "expectation",
+];
+const MOCK_API_METHODS: &[&str] = &[
+    "start_server",
+    "in_process",
+    "base_url",
+    "configure",
+    "expect",
+    "unmatched",
+    "verify",
+    "transport",
+];
+
+pub fn emit_mocks<'a>(
+    api: &'a Api,
+    index: &'a TypeIndex<'a>,
+    features: &'a FeatureGroups,
+) -> RustFile<'a> {
+    let mut groups: BTreeMap<Vec<String>, Vec<&Operation>> = BTreeMap::new();
+    groups.entry(vec![]).or_default();
+    for op in &api.operations {
+        for depth in 1..=op.group.len() {
+            groups.entry(op.group[..depth].to_vec()).or_default();
+        }
+        groups.entry(op.group.clone()).or_default().push(op);
+    }
+    let mut names = Namespace::default();
+    for t in &api.types {
+        names.reserve(&t.name);
+    }
+    for op in &api.operations {
+        names.reserve(&op.error_type);
+        for e in &op.errors {
+            if let ErrorBody::Tagged(t) = &e.body {
+                names.reserve(&t.type_name);
+            }
+        }
+    }
+    let group_types: BTreeMap<Vec<String>, String> = groups
+        .keys()
+        .filter(|g| !g.is_empty())
+        .map(|g| {
+            let name = format!("{}Mock", pascal(&g.join("_")));
+            (g.clone(), names.claim([name.as_str()]))
+        })
+        .collect();
+    // As in `operations`: a group's handle and accessor are compiled with any operation under it.
+    let mut group_gates: BTreeMap<Vec<String>, Gate> = BTreeMap::new();
+    for op in &api.operations {
+        let gate = features.operation(op);
+        for depth in 1..=op.group.len() {
+            group_gates
+                .entry(op.group[..depth].to_vec())
+                .and_modify(|g| {
+                    g.widen(&gate);
+                })
+                .or_insert_with(|| gate.clone());
+        }
+    }
+    let gate_of = |g: &[String]| group_gates.get(g).cloned().unwrap_or(Gate::Always);
+    let mut items: Vec<ItemJob<'a>> = Vec::new();
+    for (group, ops) in groups {
+        let children: Vec<(String, String, Gate)> = group_types
+            .iter()
+            .filter(|(g, _)| g.len() == group.len() + 1 && g.starts_with(&group))
+            .map(|(g, name)| {
+                let last = g.last().expect("non-empty group").clone();
+                (last, name.clone(), gate_of(g))
+            })
+            .collect();
+        let owner = group_types.get(&group).cloned();
+        let ops: Vec<(&Operation, String)> = ops
+            .into_iter()
+            .map(|op| {
+                let name = format!("{}Expectation", op.type_prefix);
+                (op, names.claim([name.as_str()]))
+            })
+            .collect();
+        let accessors: Vec<(String, String, String, Gate)> = ops
+            .iter()
+            .map(|(op, ty)| {
+                let gate = features.operation(op);
+                (op.method_name.clone(), ty.clone(), op.id.clone(), gate)
+            })
+            .collect();
+        let own_gate = gate_of(&group);
+        // The root part holds only accessors, each with its own gate.
+        let part_gate = match group.is_empty() {
+            true => Gate::union(
+                children
+                    .iter()
+                    .map(|c| &c.2)
+                    .chain(accessors.iter().map(|a| &a.3)),
+            )
+            .unwrap_or(Gate::Always),
+            false => own_gate.clone(),
+        };
+        let g = group.clone();
+        let o = owner.clone();
+        items.push(
+            job(move || emit_group(&g, o.as_deref(), &children, &accessors, &own_gate))
+                .compiled_under(part_gate),
+        );
+        for (op, ty) in ops {
+            items.push(
+                job_at(super::operation_pointer(op), move || {
+                    emit_expectation(op, &ty, index)
+                })
+                .gated(features.operation(op)),
+            );
+            // How the error enum is answered: compiled with every operation using the enum.
+            if !op.errors.is_empty() && op.error_shared_with.is_none() {
+                items.push(
+                    job_at(super::operation_pointer(op), move || {
+                        error_answers(op, &error_answer_fn(&op.error_type))
+                    })
+                    .gated(features.error_gate(op)),
+                );
+            }
+        }
+    }
+    let have = with_examples(api, index);
+    let inputs = api.input_types();
+    items.extend(api.types.iter().map(|t| {
+        let input = inputs.contains(t.name.as_str());
+        let have = have.clone();
+        job_at(t.origin.clone(), move || {
+            emit_type_examples(t, input, &have, index)
+        })
+        .gated(features.model(&t.name))
+    }));
+    // Examples and setters fill every field, the spec's deprecated ones too.
+    let has_deprecated = api.types.iter().any(|t| {
+        t.deprecated
+            || matches!(&t.kind, crate::ir::TypeKind::Struct(s) if s.fields.iter().any(|f| f.deprecated))
+    });
+    let head = job(move || {
+        let allow = has_deprecated.then(|| quote!(#![allow(deprecated)]));
+        quote! {
+            //! Typed test doubles of the API (the crate's `mock` feature).
+            //!
+            //! A [`MockApi`] holds expectations, one per operation call you expect, built with
+            //! the operation's name: `mock.links().update()` matches requests to `links.update`,
+            //! narrowed by path and query parameters (`.link_id("lnk_9")`) and body (`.body(&b)`
+            //! or `.body_matches(|b| ..)`); `.respond(&value)`, `.respond_error(error)` (the
+            //! status and JSON the spec declares for that error) or `.respond_with(answer)` add
+            //! the next answer, and the last one repeats (`503` then `200` is two answers).
+            //! `.times(n)` expects exactly `n` calls; dropping the `MockApi` checks every count
+            //! and fails the test on a request no expectation matched, naming the operation and
+            //! what differed.
+            //!
+            //! [`MockApi::start_server`] answers on a local port (wiremock);
+            //! [`MockApi::in_process`] answers through the client's transport hook, below its
+            //! auth, retries, timeouts and decoding, with no socket (answer delays follow the
+            //! tokio clock, so a paused clock skips them). `configure` points a `ClientBuilder`
+            //! at either. Every model has `example()` and a setter per field here, so a response
+            //! or error body is one expression.
+            #allow
+        }
+    });
+    let error_types = api.operations.iter().flat_map(|op| {
+        let tagged = op.errors.iter().filter_map(|e| match &e.body {
+            ErrorBody::Tagged(t) => Some(t.type_name.clone()),
+            _ => None,
+        });
+        std::iter::once(op.error_type.clone()).chain(tagged)
+    });
+    let imports = Imports::default()
+        .glob("crate::errors", error_types.collect::<Vec<_>>())
+        .glob("crate::models", api.types.iter().map(|t| t.name.clone()))
+        .names("std::collections", &["BTreeMap"]);
+    let reexport = job(|| {
+        quote! {
+            pub use crate::runtime::mock::{Expectation, MockAnswer, MockApi, MockRequest};
+        }
+    });
+    RustFile::new(head, imports, std::iter::once(reexport).chain(items))
+}
+
+/// A method name that does not shadow one of `taken`.
+fn free_name(name: &str, taken: &[&str], suffix: &str) -> syn::Ident {
+    if taken.contains(&name) {
+        format_ident!("{}_{}", name, suffix)
+    } else {
+        format_ident!("{}", name)
+    }
+}
+
+/// A group's handle (`LinksMock<'a>`) with its subgroup and operation accessors; for the root,
+/// those accessors on `MockApi` itself.
+fn emit_group(
+    group: &[String],
+    ty: Option<&str>,
+    children: &[(String, String, Gate)],
+    ops: &[(String, String, String, Gate)],
+    gate: &Gate,
+) -> TokenStream {
+    let mock = if ty.is_some() {
+        quote!(self.mock)
+    } else {
+        quote!(self)
+    };
+    let subgroups = children.iter().map(|(last, name, gate)| {
+        let cfg = gate.attr();
+        let method = free_name(&snake(last), MOCK_API_METHODS, "group");
+        let ty = format_ident!("{}", name);
+        let path: Vec<&str> = group
+            .iter()
+            .map(String::as_str)
+            .chain([last.as_str()])
+            .collect();
+        let doc = format!(
+            " Expectations for the operations under `{}`.",
+            path.join(".")
+        );
+        quote! {
+            #cfg
+            #[doc = #doc]
+            pub fn #method(&self) -> #ty<'_> {
+                #ty { mock: #mock }
+            }
+        }
+    });
+    let operations = ops.iter().map(|(method, ty, id, gate)| {
+        let cfg = gate.attr();
+        let method = free_name(method, MOCK_API_METHODS, "operation");
+        let doc = format!(" A new expectation of `{id}`: see [`{ty}`].");
+        let ty = format_ident!("{}", ty);
+        quote! {
+            #cfg
+            #[doc = #doc]
+            pub fn #method(&self) -> #ty {
+                #ty::new(#mock)
+            }
+        }
+    });
+    let methods: Vec<TokenStream> = subgroups.chain(operations).collect();
+    let Some(ty) = ty else {
+        if methods.is_empty() {
+            return TokenStream::new();
+        }
+        return quote! { impl MockApi { #(#methods)* } };
+    };
+    let ty = format_ident!("{}", ty);
+    let doc = format!(
+        " Expectations for the operations under `{}`; get one with `mock.{}()`.",
+        group.join("."),
+        group.join("().")
+    );
+    let cfg = gate.attr();
+    quote! {
+        #cfg
+        #[doc = #doc]
+        #[derive(Debug, Clone, Copy)]
+        pub struct #ty<'a> {
+            mock: &'a MockApi,
+        }
+        #cfg
+        impl #ty<'_> {
+            #(#methods)*
+        }
+    }
+}
+
+/// One operation's expectation builder, and how its typed errors are answered.
+fn emit_expectation(op: &Operation, ty: &str, index: &TypeIndex<'_>) -> TokenStream {
+    let name = format_ident!("{}", ty);
+    let op_id = &op.id;
+    let template = &op.path;
+    let http_method = format_ident!("{}", op.http_method.as_str());
+    let doc = format!(
+        " An expectation of `{}` (`{} {}`), registered on the `MockApi` it came from.",
+        op.id, op.http_method, op.path
+    );
+    let params = op.params.iter().filter_map(|p| {
+        let (register, what) = match p.location {
+            ParamLocation::Path => (quote!(path_param), "path parameter"),
+            ParamLocation::Query => (quote!(query_param), "query parameter"),
+            ParamLocation::Header => (quote!(header), "header"),
+            ParamLocation::Cookie => return None,
+        };
+        if matches!(
+            p.ty,
+            TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Option(_)
+        ) {
+            return None;
+        }
+        let method = free_name(&p.rust_name, BUILDER_METHODS, "param");
+        let arg = arg_type(&p.ty);
+        let text = to_text(quote!(value), &p.ty, index);
+        let json = &p.name;
+        let doc = format!(" Matches requests whose {what} `{json}` is `value`.");
+        Some(quote! {
+            #[doc = #doc]
+            pub fn #method(self, value: #arg) -> Self {
+                self.inner.#register(#json, #text);
+                self
+            }
+        })
+    });
+    let body = op
+        .body
+        .as_ref()
+        .filter(|b| b.media == Media::Json && !uses_override(&b.ty, index))
+        .map(|b| {
+            let ty = rust_type(&b.ty);
+            quote! {
+                /// Matches requests whose JSON body equals `body`.
+                pub fn body(self, body: &#ty) -> Self {
+                    self.inner.json_body(body);
+                    self
+                }
+                /// Matches requests whose body decodes and satisfies `predicate`.
+                pub fn body_matches(self, predicate: impl Fn(&#ty) -> bool + Send + Sync + 'static) -> Self {
+                    self.inner.json_body_matches(predicate);
+                    self
+                }
+                /// The bodies of the requests answered so far, decoded.
+                pub fn received_bodies(&self) -> Vec<#ty> {
+                    self.inner.received_json()
+                }
+            }
+        });
+    let respond = success_respond(op, index);
+    let error_type = format_ident!("{}", op.error_type);
+    let answer_fn = error_answer_fn(op.error_shared_with.as_deref().unwrap_or(&op.error_type));
+    // An operation without declared errors has an error type with no values: nothing to answer.
+    let has_errors = !op.errors.is_empty();
+    let respond_error = has_errors.then(|| {
+        quote! {
+            /// Answers with the status and body the spec declares for `error`.
+            pub fn respond_error(self, error: impl Into<#error_type>) -> Self {
+                self.inner.answer(#answer_fn(&error.into()));
+                self
+            }
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[doc = ""]
+        #[doc = " Builder methods add to the registered expectation; keep the value to read what it received."]
+        #[derive(Debug, Clone)]
+        pub struct #name {
+            inner: Expectation,
+        }
+        impl #name {
+            fn new(mock: &MockApi) -> Self {
+                Self { inner: mock.expect(#op_id, ::reqwest::Method::#http_method, #template) }
+            }
+            #(#params)*
+            #body
+            #respond
+            #respond_error
+            /// Answers with any status, headers and body.
+            pub fn respond_with(self, answer: MockAnswer) -> Self {
+                self.inner.answer(answer);
+                self
+            }
+            /// Waits `delay` before the answer added last.
+            pub fn delay(self, delay: ::std::time::Duration) -> Self {
+                self.inner.delay(delay);
+                self
+            }
+            /// Expects exactly `n` calls (checked when the `MockApi` is dropped).
+            pub fn times(self, n: usize) -> Self {
+                self.inner.times(n);
+                self
+            }
+            /// Adds a condition on the raw request: `Err` says why it does not match.
+            pub fn check(self, check: impl Fn(&MockRequest) -> Result<(), String> + Send + Sync + 'static) -> Self {
+                self.inner.check(check);
+                self
+            }
+            /// The requests answered so far.
+            pub fn received(&self) -> Vec<MockRequest> {
+                self.inner.received()
+            }
+            /// The untyped expectation.
+            pub fn expectation(&self) -> &Expectation {
+                &self.inner
+            }
+        }
+    }
+}
+
+fn uses_override(ty: &TypeRef, index: &TypeIndex<'_>) -> bool {
+    match ty {
+        TypeRef::Named(n) => !index.is_generated(n),
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => {
+            uses_override(inner, index)
+        }
+        _ => false,
+    }
+}
+
+/// `respond`: the first declared success status with the typed success body.
+fn success_respond(op: &Operation, index: &TypeIndex<'_>) -> TokenStream {
+    let status = op
+        .success
+        .statuses
+        .iter()
+        .find_map(|s| match s {
+            StatusMatch::Code(c) => Some(*c),
+            _ => None,
+        })
+        .unwrap_or(200);
+    let doc = format!(" Answers {status} with this value.");
+    match (&op.success.ty, &op.success.media) {
+        (None, _) => quote! {
+            #[doc = #doc]
+            pub fn respond(self) -> Self {
+                self.inner.answer(MockAnswer::raw(#status, ::bytes::Bytes::new()));
+                self
+            }
+        },
+        (_, Some(Media::Binary(_))) | (Some(TypeRef::Bytes), _) => quote! {
+            #[doc = #doc]
+            pub fn respond(self, body: impl Into<::bytes::Bytes>) -> Self {
+                self.inner.answer(MockAnswer::raw(#status, body));
+                self
+            }
+        },
+        (_, Some(Media::Text)) => quote! {
+            #[doc = #doc]
+            pub fn respond(self, text: &str) -> Self {
+                self.inner.answer(MockAnswer::text(#status, text));
+                self
+            }
+        },
+        (Some(ty), _) if !uses_override(ty, index) => {
+            let ty = rust_type(ty);
+            quote! {
+                #[doc = #doc]
+                pub fn respond(self, value: &#ty) -> Self {
+                    self.inner.answer(MockAnswer::json(#status, value));
+                    self
+                }
+            }
+        }
+        _ => TokenStream::new(),
+    }
+}
+
+fn error_answer_fn(error_type: &str) -> syn::Ident {
+    format_ident!("{}_answer", snake(error_type))
+}
+
+/// The function writing each variant of the operation's error type as its status and body, and
+/// `From` each per-status code enum into the error type (so `respond_error` takes either).
+fn error_answers(op: &Operation, answer_fn: &syn::Ident) -> TokenStream {
+    let error_type = format_ident!("{}", op.error_type);
+    let arms = op.errors.iter().map(|e| {
+        let variant = format_ident!("{}", e.variant);
+        let status = mock_status(op, e);
+        match &e.body {
+            ErrorBody::None => {
+                quote! { #error_type::#variant => MockAnswer::raw(#status, ::bytes::Bytes::new()), }
+            }
+            ErrorBody::Typed {
+                media: Media::Text, ..
+            }
+            | ErrorBody::Typed {
+                ty: TypeRef::String,
+                ..
+            } => {
+                quote! { #error_type::#variant(text) => MockAnswer::text(#status, text.as_str()), }
+            }
+            ErrorBody::Typed {
+                media: Media::Binary(_),
+                ..
+            }
+            | ErrorBody::Typed {
+                ty: TypeRef::Bytes, ..
+            } => {
+                quote! { #error_type::#variant(bytes) => MockAnswer::raw(#status, bytes.clone()), }
+            }
+            ErrorBody::Typed { .. } => {
+                quote! { #error_type::#variant(body) => MockAnswer::json(#status, body), }
+            }
+            ErrorBody::Tagged(t) => {
+                let enum_ty = format_ident!("{}", t.type_name);
+                let tag = &t.tag;
+                let codes = t.codes.iter().map(|c| {
+                    let v = format_ident!("{}", c.variant);
+                    let value = &c.value;
+                    quote! { #enum_ty::#v(_) => Some(#value), }
+                });
+                quote! {
+                    #error_type::#variant(error) => {
+                        let code = match error {
+                            #(#codes)*
+                            #enum_ty::Other(_) => None,
+                        };
+                        MockAnswer::tagged_json(#status, #tag, code, error.body())
+                    }
+                }
+            }
+        }
+    });
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for e in &op.errors {
+        if let ErrorBody::Tagged(t) = &e.body {
+            *seen.entry(t.type_name.as_str()).or_default() += 1;
+        }
+    }
+    let froms = op.errors.iter().filter_map(|e| {
+        let ErrorBody::Tagged(t) = &e.body else {
+            return None;
+        };
+        (seen.get(t.type_name.as_str()) == Some(&1)).then(|| {
+            let enum_ty = format_ident!("{}", t.type_name);
+            let variant = format_ident!("{}", e.variant);
+            quote! {
+                impl From<#enum_ty> for #error_type {
+                    fn from(error: #enum_ty) -> Self {
+                        Self::#variant(error)
+                    }
+                }
+            }
+        })
+    });
+    let doc = format!(" The status and body `{}` is decoded from.", op.error_type);
+    quote! {
+        #[doc = #doc]
+        fn #answer_fn(error: &#error_type) -> MockAnswer {
+            match error { #(#arms)* }
+        }
+        #(#froms)*
+    }
+}
+
+/// A status that the operation's decoder reads as `case`: its code, or for a range or `default`
+/// the first status in it that no success and no earlier error case claims.
+fn mock_status(op: &Operation, case: &ErrorCase) -> u16 {
+    let candidates: Vec<u16> = match case.status {
+        StatusMatch::Code(c) => vec![c],
+        StatusMatch::Range(r) => (u16::from(r) * 100..u16::from(r) * 100 + 100).collect(),
+        StatusMatch::Default => (500..600).chain(400..500).collect(),
+    };
+    let matches = |s: &StatusMatch, code: u16| match s {
+        StatusMatch::Code(c) => *c == code,
+        StatusMatch::Range(r) => code / 100 == u16::from(*r),
+        StatusMatch::Default => true,
+    };
+    let is_success = |code: u16| {
+        if op.success.statuses.is_empty() {
+            (200..300).contains(&code)
+        } else {
+            op.success.statuses.iter().any(|s| matches(s, code))
+        }
+    };
+    candidates
+        .iter()
+        .copied()
+        .find(|&code| {
+            !is_success(code)
+                && op
+                    .errors
+                    .iter()
+                    .find(|e| matches(&e.status, code))
+                    .is_some_and(|e| e == case)
+        })
+        .unwrap_or(candidates[0])
+}
