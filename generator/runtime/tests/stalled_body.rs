@@ -8,19 +8,27 @@ use std::time::Duration;
 
 use client_runtime::Error;
 
-/// Answers one connection with headers promising 10 bytes, then holds the socket open silently
-/// until the client gives up (the thread ends when the client closes the connection).
+/// Reads one request, answers it with headers promising 10 bytes, then holds the socket open
+/// silently until the client gives up (the thread ends when the client closes the connection).
 fn stalling_server() -> String {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let address = listener.local_addr().expect("address");
     std::thread::spawn(move || {
         let (mut socket, _) = listener.accept().expect("accept");
+        // Answering before the whole request is read makes hyper drop the connection.
+        let mut request = Vec::new();
+        let mut chunk = [0u8; 1024];
+        while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+            match std::io::Read::read(&mut socket, &mut chunk) {
+                Ok(n) if n > 0 => request.extend_from_slice(&chunk[..n]),
+                _ => return,
+            }
+        }
         socket
             .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\n")
             .expect("write headers");
         // Blocks until the client closes the connection; nothing is ever written back.
-        let mut sink = [0u8; 1024];
-        while std::io::Read::read(&mut socket, &mut sink).is_ok_and(|n| n > 0) {}
+        while std::io::Read::read(&mut socket, &mut chunk).is_ok_and(|n| n > 0) {}
     });
     format!("http://{address}/")
 }
