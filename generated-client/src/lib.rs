@@ -31,7 +31,13 @@ const API: runtime::ApiConfig = runtime::ApiConfig {
     env_api_key: "USERPLANE_API_KEY",
     env_base_url: "USERPLANE_BASE_URL",
     user_agent: "userplane/0.1.0 (rust; generated)",
-    auth: runtime::AuthPlacement::Bearer,
+    auth: &[
+        runtime::AuthScheme {
+            name: "bearerAuth",
+            placement: runtime::AuthPlacement::Bearer,
+        },
+    ],
+    security: &[&["bearerAuth"]],
 };
 impl Client {
     /// Starts configuring a client.

@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use client_runtime::{
-    ApiConfig, AuthPlacement, ByteStream, Call, ClientBuilder, Outcome, RawResponse, RequestParts,
+    ApiConfig, ByteStream, Call, ClientBuilder, Outcome, RawResponse, RequestParts,
 };
 use futures_util::StreamExt;
 use reqwest::Method;
@@ -18,7 +18,8 @@ const API: ApiConfig = ApiConfig {
     env_api_key: "DOWNLOAD_RSS_API_KEY",
     env_base_url: "DOWNLOAD_RSS_BASE_URL",
     user_agent: "download-rss",
-    auth: AuthPlacement::None,
+    auth: &[],
+    security: &[],
 };
 
 /// Peak resident set size of this process so far, in MiB.

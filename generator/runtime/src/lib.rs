@@ -32,6 +32,14 @@
 //! backoff. If it asks for a longer wait than [`RetryPolicy::max_retry_after`], the response is
 //! returned at once instead of being retried early.
 //!
+//! # Authentication
+//!
+//! The API's security schemes come from its description ([`ApiConfig::auth`]); each operation
+//! sends the first alternative of its security requirement for which the client has credentials:
+//! [`ClientBuilder::api_key`] for the first scheme, [`ClientBuilder::credential`] by scheme name,
+//! or a [`CredentialsProvider`] for tokens that expire (fetched once for all concurrent calls,
+//! fetched again on expiry or after a `401`, after which the call is sent once more).
+//!
 //! # Hooks
 //!
 //! A [`Hook`] added with [`ClientBuilder::hook`] sees every attempt's request just before it is
@@ -51,8 +59,8 @@
 //!
 //! # Security
 //!
-//! The API key is never part of any `Debug` or `Display` output, error message or tracing field,
-//! and the header that carries it is marked sensitive.
+//! Keys and tokens are never part of any `Debug` or `Display` output, error message or tracing
+//! field, and the headers that carry them are marked sensitive.
 //!
 //! # Tracing
 //!
@@ -69,6 +77,7 @@ mod builder;
 mod call;
 mod client;
 mod config;
+mod credentials;
 mod error;
 #[cfg(feature = "sse")]
 mod events;
@@ -92,7 +101,7 @@ mod transport;
 mod upload;
 mod validate;
 
-pub use auth::{ApiKey, AuthPlacement};
+pub use auth::{ApiKey, AuthPlacement, AuthScheme, Security};
 pub use body::{MultipartField, RequestBody};
 pub use builder::{
     BuildError, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
@@ -100,6 +109,7 @@ pub use builder::{
 pub use call::Call;
 pub use client::Client;
 pub use config::ApiConfig;
+pub use credentials::{CredentialsError, CredentialsProvider, Token, TokenFuture, TokenReason};
 pub use error::{ApiError, Error, ErrorDetails, InvalidRequest, UnexpectedResponse};
 #[cfg(feature = "sse")]
 pub use events::{Event, EventError, EventStream};

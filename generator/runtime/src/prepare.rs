@@ -7,9 +7,12 @@ use percent_encoding::utf8_percent_encode;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, Url};
 
-use super::auth::{PreparedAuth, COOKIE_VALUE};
+use std::sync::Arc;
+
+use super::auth::{AuthPlacement, Credential, PreparedAuth, COOKIE_VALUE};
 use super::body::{multipart_form, EncodedBody};
 use super::client::ClientInner;
+use super::credentials::ProviderState;
 use super::error::{Error, InvalidRequest};
 use super::request::RequestParts;
 use super::validate::check_cookie_name;
@@ -39,6 +42,10 @@ pub(super) struct Prepared {
     extra_headers: Vec<(String, String)>,
     /// The body, encoded once where it can be (a multipart body is built for each attempt).
     body: Option<EncodedBody>,
+    /// The schemes whose credentials are sent (an alternative of the operation's requirement).
+    alternative: &'static [&'static str],
+    /// The provider of one of them, whose token is added to each attempt once fetched.
+    pub(super) provider: Option<Arc<ProviderState>>,
 }
 
 impl Prepared {
@@ -98,7 +105,15 @@ impl ClientInner {
             headers: header_params,
             cookies,
             body,
+            security,
         } = parts;
+        let alternative = self.alternative(security).unwrap_or_default();
+        let provider = alternative
+            .iter()
+            .find_map(|name| match self.credential(name) {
+                Some(Credential::Provider(provider)) => Some(Arc::clone(provider)),
+                _ => None,
+            });
         let mut prepared = Prepared {
             operation_id,
             method,
@@ -109,6 +124,8 @@ impl ClientInner {
             cookies,
             extra_headers,
             body: None,
+            alternative,
+            provider,
         };
         // The checks run in this order: path, body, header parameters, cookies, extra headers.
         let url = self.display_url(&prepared)?;
@@ -162,15 +179,26 @@ impl ClientInner {
             headers.append(name.clone(), value.clone());
         }
         let mut cookie_header = String::new();
-        match &self.auth {
-            PreparedAuth::None => {}
-            PreparedAuth::Header(name, value) => {
-                headers.insert(name.clone(), value.clone());
+        // Fixed keys here; a provider's token is added by the caller once it has one.
+        for name in prepared.alternative {
+            let Some(Credential::Static(auth)) = self.credential(name) else {
+                continue;
+            };
+            match auth {
+                PreparedAuth::None => {}
+                PreparedAuth::Header(name, value) => {
+                    headers.insert(name.clone(), value.clone());
+                }
+                PreparedAuth::Query(name, key) => {
+                    url.query_pairs_mut().append_pair(name, key.expose_secret());
+                }
+                PreparedAuth::Cookie(pair) => {
+                    if !cookie_header.is_empty() {
+                        cookie_header.push_str("; ");
+                    }
+                    cookie_header.push_str(pair);
+                }
             }
-            PreparedAuth::Query(name, key) => {
-                url.query_pairs_mut().append_pair(name, key.expose_secret());
-            }
-            PreparedAuth::Cookie(pair) => cookie_header.push_str(pair),
         }
 
         match &prepared.body {
@@ -264,8 +292,13 @@ impl ClientInner {
         if err.is_timeout() {
             return Error::Timeout { timeout, elapsed };
         }
-        let err = match (&self.auth, err.url().is_some()) {
-            (PreparedAuth::Query(..), true) => match self.display_url(prepared) {
+        let key_in_query = prepared.alternative.iter().any(|name| {
+            self.auth.iter().any(|s| {
+                s.scheme.name == *name && matches!(s.scheme.placement, AuthPlacement::Query(_))
+            })
+        });
+        let err = match (key_in_query, err.url().is_some()) {
+            (true, true) => match self.display_url(prepared) {
                 Ok(url) => err.with_url(url),
                 Err(_) => err.without_url(),
             },

@@ -14,6 +14,7 @@ use reqwest::header::HeaderMap;
 use reqwest::{StatusCode, Url};
 
 use super::client::Client;
+use super::credentials::{Fetched, SharedFetch, TokenState};
 use super::error::{ApiError, Error, UnexpectedResponse};
 use super::hook::Attempt;
 use super::prepare::Prepared;
@@ -68,6 +69,8 @@ impl<T, E> SendFuture<T, E> {
             span,
             attempt_span: tracing::Span::none(),
             attempt: 0,
+            token_generation: 0,
+            reauthorized: false,
             deadline: None,
             state: State::Unsent(first),
         }))
@@ -124,6 +127,11 @@ enum State {
         headers: HeaderMap,
         body: http_body_util::combinators::Collect<reqwest::Body>,
     },
+    /// Waiting for a credentials provider's token (the request is sent with it).
+    Authorizing {
+        request: Option<(Url, HeaderMap)>,
+        fetch: SharedFetch,
+    },
     /// Waiting before the next attempt.
     Waiting(Pin<Box<tokio::time::Sleep>>),
     /// Finished: the result has been returned.
@@ -143,6 +151,10 @@ struct Running<T, E> {
     attempt_started: Instant,
     /// The number of the current attempt, from 1.
     attempt: u32,
+    /// The fetch that produced the provider token of the current attempt.
+    token_generation: u64,
+    /// Whether the call was already sent again with a new token after a `401`.
+    reauthorized: bool,
     /// The end of the current attempt when reqwest's own timeout does not apply: through a
     /// [`Transport`](super::Transport) it covers the head and the body; for a streamed response
     /// it covers the head only (reqwest's would also cover the body, which a stream reads for as
@@ -287,6 +299,21 @@ impl<T, E> Running<T, E> {
                         }
                     }
                 },
+                State::Authorizing { request, fetch } => match Pin::new(fetch).poll(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(Ok(token)) => {
+                        let Some(request) = request.take() else {
+                            return Poll::Pending;
+                        };
+                        if let Err(e) = self.send_with_token(request, &token) {
+                            return Poll::Ready(Err(e));
+                        }
+                    }
+                    Poll::Ready(Err(e)) => {
+                        self.finish(None);
+                        return Poll::Ready(Err(Error::Credentials(e)));
+                    }
+                },
                 State::Waiting(sleep) => {
                     if sleep.as_mut().poll(cx).is_pending() {
                         return Poll::Pending;
@@ -302,11 +329,47 @@ impl<T, E> Running<T, E> {
 
     /// Starts the next attempt with the given URL and headers, unless a hook refuses it.
     fn start_attempt(&mut self, request: (Url, HeaderMap)) -> Result<(), Error<E>> {
-        let inner = &*self.client.inner;
+        self.begin_attempt();
+        match self.prepared.provider.as_ref().map(|p| p.current()) {
+            None => self.send(request),
+            Some(token) => self.authorize(request, token),
+        }
+    }
+
+    fn begin_attempt(&mut self) {
         self.attempt += 1;
         self.attempt_span =
             tracing::debug_span!(parent: &self.span, "attempt", number = self.attempt);
         self.attempt_started = Instant::now();
+    }
+
+    /// Adds the provider's token to the request and sends it, or waits for the token.
+    fn authorize(&mut self, request: (Url, HeaderMap), token: TokenState) -> Result<(), Error<E>> {
+        match token {
+            TokenState::Ready(fetched) => self.send_with_token(request, &fetched),
+            TokenState::Wait(fetch) => {
+                self.state = State::Authorizing {
+                    request: Some(request),
+                    fetch,
+                };
+                Ok(())
+            }
+        }
+    }
+
+    fn send_with_token(
+        &mut self,
+        (mut url, mut headers): (Url, HeaderMap),
+        token: &Fetched,
+    ) -> Result<(), Error<E>> {
+        token.auth.apply(&mut url, &mut headers);
+        self.token_generation = token.generation;
+        self.send((url, headers))
+    }
+
+    /// Sends the attempt (its credentials in place) after the hooks have seen it.
+    fn send(&mut self, request: (Url, HeaderMap)) -> Result<(), Error<E>> {
+        let inner = &*self.client.inner;
         let mut request = inner.request(&self.prepared, request, self.timeout);
         for hook in &inner.hooks {
             if let Err(e) = hook.on_request(&mut request, &self.attempt_info()) {
@@ -417,8 +480,34 @@ impl<T, E> Running<T, E> {
     fn after_response(&mut self, raw: RawResponse) -> Option<Result<Response<T>, Error<E>>> {
         let attempt = self.attempt;
         // A streamed request body was read by this attempt: it cannot be sent again.
-        let retry = attempt <= self.max_retries && self.prepared.is_replayable();
-        if retry && should_retry_status(&self.prepared.method, raw.status) {
+        let replayable = self.prepared.is_replayable();
+        if raw.status == StatusCode::UNAUTHORIZED && !self.reauthorized && replayable {
+            if let Some(provider) = self.prepared.provider.clone() {
+                // The server refused the token: one new token (shared with every call refused
+                // the same one) and one more attempt, not counted as a retry. Nothing was done
+                // for a 401, so this holds for every method.
+                self.reauthorized = true;
+                tracing::debug!(attempt, "asking for a new token after 401");
+                let token = provider.rejected(self.token_generation);
+                let request = match self.client.inner.build(&self.prepared) {
+                    Ok(request) => request,
+                    Err(e) => {
+                        self.finish(None);
+                        return Some(Err(Error::InvalidRequest(e)));
+                    }
+                };
+                self.begin_attempt();
+                return match self.authorize(request, token) {
+                    Ok(()) => None,
+                    Err(e) => Some(Err(e)),
+                };
+            }
+        }
+        let retries_used = attempt - u32::from(self.reauthorized);
+        if retries_used <= self.max_retries
+            && replayable
+            && should_retry_status(&self.prepared.method, raw.status)
+        {
             match self
                 .client
                 .inner
@@ -464,7 +553,8 @@ impl<T, E> Running<T, E> {
             ),
             AttemptError::TimedOut => (should_retry_custom_transport(method, false), true, false),
         };
-        if attempt <= self.max_retries && retryable && self.prepared.is_replayable() {
+        let retries_used = attempt - u32::from(self.reauthorized);
+        if retries_used <= self.max_retries && retryable && self.prepared.is_replayable() {
             let delay = self.client.inner.retry_policy.backoff(attempt);
             tracing::debug!(
                 attempt,
@@ -556,6 +646,7 @@ pub fn decode_erased<T, E>(
         Err(Error::Transport(transport)) => Err(Error::Transport(transport)),
         Err(Error::CustomTransport(transport)) => Err(Error::CustomTransport(transport)),
         Err(Error::Hook(hook)) => Err(Error::Hook(hook)),
+        Err(Error::Credentials(e)) => Err(Error::Credentials(e)),
         Err(Error::Timeout { timeout, elapsed }) => Err(Error::Timeout { timeout, elapsed }),
     }
 }

@@ -146,13 +146,18 @@ pub fn lib_rs(api: &Api, config: &Config, groups: &FeatureGroups) -> TokenStream
         "{}/{} (rust; generated)",
         config.crate_name, config.crate_version
     );
-    let auth = match &api.auth {
-        Auth::None => quote!(runtime::AuthPlacement::None),
-        Auth::Bearer => quote!(runtime::AuthPlacement::Bearer),
-        Auth::Basic => quote!(runtime::AuthPlacement::Basic),
-        Auth::Header(h) => quote!(runtime::AuthPlacement::Header(#h)),
-        Auth::Query(q) => quote!(runtime::AuthPlacement::Query(#q)),
-    };
+    let schemes = api.auth.iter().map(|scheme| {
+        let name = &scheme.name;
+        let placement = match &scheme.auth {
+            Auth::Bearer => quote!(runtime::AuthPlacement::Bearer),
+            Auth::Basic => quote!(runtime::AuthPlacement::Basic),
+            Auth::Header(h) => quote!(runtime::AuthPlacement::Header(#h)),
+            Auth::Query(q) => quote!(runtime::AuthPlacement::Query(#q)),
+            Auth::Cookie(c) => quote!(runtime::AuthPlacement::Cookie(#c)),
+        };
+        quote!(runtime::AuthScheme { name: #name, placement: #placement })
+    });
+    let security = security_tokens(&api.security);
     let version_doc = format!(
         " API version {}. Generated from the spec; see the crate's README for regeneration.",
         api.version
@@ -232,7 +237,8 @@ pub fn lib_rs(api: &Api, config: &Config, groups: &FeatureGroups) -> TokenStream
             env_api_key: #env_key,
             env_base_url: #env_url,
             user_agent: #user_agent,
-            auth: #auth,
+            auth: &[#(#schemes),*],
+            security: #security,
         };
 
         impl Client {
@@ -270,4 +276,10 @@ pub fn lib_rs(api: &Api, config: &Config, groups: &FeatureGroups) -> TokenStream
             }
         }
     }
+}
+
+/// A security requirement as a `runtime::Security` constant: `&[&["a", "b"], &[]]`.
+pub(super) fn security_tokens(requirement: &[Vec<String>]) -> TokenStream {
+    let alternatives = requirement.iter().map(|names| quote!(&[#(#names),*]));
+    quote!(&[#(#alternatives),*])
 }

@@ -679,9 +679,16 @@ fn emit_request_fn(
     let template = &op.path;
     let http_method = format_ident!("{}", op.http_method.as_str());
     let body_stmt = op.body.is_some().then(|| quote!(parts.body = #body_expr;));
-    let mutable =
-        (!query.is_empty() || !headers.is_empty() || !cookies.is_empty() || op.body.is_some())
-            .then(|| quote!(mut));
+    let security_stmt = op.security.as_deref().map(|requirement| {
+        let security = super::manifest::security_tokens(requirement);
+        quote!(parts.security = Some(#security);)
+    });
+    let mutable = (!query.is_empty()
+        || !headers.is_empty()
+        || !cookies.is_empty()
+        || op.body.is_some()
+        || security_stmt.is_some())
+    .then(|| quote!(mut));
     quote! {
         fn #name(#(#args),*) -> Result<RequestParts, InvalidRequest> {
             #(#checks)*
@@ -695,6 +702,7 @@ fn emit_request_fn(
             #(#headers)*
             #(#cookies)*
             #body_stmt
+            #security_stmt
             Ok(parts)
         }
     }

@@ -17,6 +17,7 @@ pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
     source!("call.rs"),
     source!("client.rs"),
     source!("config.rs"),
+    source!("credentials.rs"),
     source!("error.rs"),
     source!("hook.rs"),
     source!("events.rs"),

@@ -23,19 +23,30 @@ pub struct Api {
     pub description: Option<String>,
     /// `servers[0].url`, if the spec has one with no unfilled variables.
     pub base_url: Option<String>,
-    pub auth: Auth,
+    /// Every security scheme the spec declares; the first is the one a single API key sets.
+    pub auth: Vec<SecurityScheme>,
+    /// The requirement of operations without their own: alternatives, each the names of the
+    /// schemes needed together; an empty alternative is optional auth.
+    pub security: Vec<Vec<String>>,
     pub operations: Vec<Operation>,
     pub types: Vec<TypeDef>,
 }
 
-/// How the API key travels, from the first security scheme the spec applies.
+/// One security scheme: its name in the spec and where its credential travels.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SecurityScheme {
+    pub name: String,
+    pub auth: Auth,
+}
+
+/// Where a credential travels (OAuth2 and OpenID Connect: a bearer token).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum Auth {
-    None,
     Bearer,
     Basic,
     Header(String),
     Query(String),
+    Cookie(String),
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -65,6 +76,8 @@ pub struct Operation {
     /// type is then an alias of that one's enum rather than a copy of it.
     pub error_shared_with: Option<String>,
     pub pagination: Option<Pagination>,
+    /// The operation's own security requirement, when it declares one (else the API's).
+    pub security: Option<Vec<Vec<String>>>,
     /// The cargo feature that compiles this operation in APIs large enough to get one per group
     /// (`emit::features`): the first accessor group, else the first tag, else the first path
     /// segment that is not a version; kebab-case. `None`: always compiled.
