@@ -5,7 +5,7 @@ mod support;
 
 use std::time::Duration;
 
-use client_runtime::{ApiConfig, AuthPlacement, ClientBuilder};
+use client_runtime::{ApiConfig, AuthPlacement, AuthScheme, ClientBuilder};
 use reqwest::StatusCode;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -15,7 +15,11 @@ use support::{bounded, builder, received, API};
 /// The same API, but with the key in a custom header (which reqwest does not strip on a
 /// cross-host redirect).
 const HEADER_API: ApiConfig = ApiConfig {
-    auth: AuthPlacement::Header("X-API-Key"),
+    auth: &[AuthScheme {
+        name: "apiKeyAuth",
+        placement: AuthPlacement::Header("X-API-Key"),
+    }],
+    security: &[&["apiKeyAuth"]],
     ..API
 };
 
