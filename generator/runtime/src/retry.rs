@@ -200,6 +200,57 @@ mod tests {
         assert!(std::error::Error::source(&error).is_some());
     }
 
+    /// A server that reads one request, then writes `answer` and closes the connection (an
+    /// empty `answer`: closed without a response). Returns its URL.
+    fn answering_once(answer: &'static [u8], hold_open: bool) -> String {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            let (mut socket, _) = listener.accept().unwrap();
+            let (mut request, mut chunk) = (Vec::new(), [0u8; 1024]);
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match socket.read(&mut chunk) {
+                    Ok(n) if n > 0 => request.extend_from_slice(&chunk[..n]),
+                    _ => return,
+                }
+            }
+            socket.write_all(answer).unwrap();
+            // Held open until the client gives up, or closed now.
+            while hold_open && socket.read(&mut chunk).is_ok_and(|n| n > 0) {}
+        });
+        url
+    }
+
+    /// A request that reached the server is retried only when idempotent; a timeout while
+    /// decoding the body never is (the response was received).
+    #[tokio::test]
+    async fn a_request_error_after_connecting_is_retried_only_when_idempotent() {
+        let url = answering_once(b"", false);
+        let closed = reqwest::Client::new()
+            .post(&url)
+            .send()
+            .await
+            .expect_err("the connection closes without a response");
+        assert!(
+            closed.is_request() && !closed.is_connect() && !closed.is_timeout(),
+            "{closed:?}"
+        );
+        assert!(should_retry_transport(&Method::GET, &closed));
+        assert!(!should_retry_transport(&Method::POST, &closed));
+
+        // A real read timeout: a paused clock would fire it before the headers arrive.
+        let url = answering_once(b"HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\n", true);
+        let http = reqwest::Client::builder()
+            .read_timeout(Duration::from_millis(500))
+            .build()
+            .unwrap();
+        let response = http.get(&url).send().await.expect("the headers arrive");
+        let stalled = response.bytes().await.expect_err("the body stalls");
+        assert!(stalled.is_decode() && stalled.is_timeout(), "{stalled:?}");
+        assert!(!should_retry_transport(&Method::GET, &stalled));
+    }
+
     #[test]
     fn retryable_statuses_are_408_429_and_5xx() {
         for status in [408, 429, 500, 502, 503, 504, 599] {
