@@ -121,6 +121,32 @@ fn each_item_is_gated_by_the_groups_that_use_it() {
         gate_of(models, "pub struct Problem "),
         "#[cfg(any(feature = \"repos\", feature = \"users\"))"
     );
+    // Only received, `Problem` derives `Serialize` only for the round trip; `Repo` and `User`
+    // are also inside an unused schema, which derives both, so they need both too.
+    let derives = |name: &str| {
+        let at = models.find(&format!("pub struct {name} ")).unwrap();
+        let start = models[..at].rfind("#[derive(").unwrap();
+        models[start..at].to_owned()
+    };
+    assert!(
+        derives("Problem").contains("PartialEq, Deserialize)]"),
+        "{}",
+        derives("Problem")
+    );
+    assert!(derives("Problem")
+        .contains("cfg_attr(feature = \"serde-roundtrip\", derive(serde::Serialize))"));
+    for name in ["Repo", "User", "Pusher"] {
+        assert!(
+            derives(name).contains("Serialize, Deserialize)]"),
+            "{}",
+            derives(name)
+        );
+    }
+    assert!(
+        derives("NewGist").contains("Serialize)]"),
+        "{}",
+        derives("NewGist")
+    );
     let operations = file(&g, "src/operations.rs");
     assert_eq!(
         gate_of(operations, "pub struct ReposApi"),
