@@ -16,11 +16,15 @@ pub fn emit_models<'a>(
 ) -> RustFile<'a> {
     let mut inputs = api.input_types();
     let mut outputs = api.output_types();
-    // A type no operation uses derives both traits, and so must every type it contains.
+    // A type no operation uses derives both traits, and so does a tagged union (its impls are
+    // written by hand, both always): every type they contain needs both too.
     let unused: Vec<TypeRef> = api
         .types
         .iter()
-        .filter(|t| !inputs.contains(t.name.as_str()) && !outputs.contains(t.name.as_str()))
+        .filter(|t| {
+            let unused = !inputs.contains(t.name.as_str()) && !outputs.contains(t.name.as_str());
+            unused || matches!(&t.kind, TypeKind::Union(u) if u.tag.is_some())
+        })
         .map(|t| TypeRef::Named(t.name.clone()))
         .collect();
     let contained: std::collections::HashSet<String> = api
