@@ -6,12 +6,12 @@
 use std::path::Path;
 use std::process::Command;
 
-/// The `[dependencies]` table of a generated `Cargo.toml`: what a crate including the client
-/// needs.
-fn dependencies_of(manifest: &str) -> String {
+/// A table (`[dependencies]`, `[features]`) of a generated `Cargo.toml`: what a crate including
+/// the client needs (its code has `#[cfg(feature = "mock")]` and other feature gates).
+fn table_of(manifest: &str, header: &str) -> String {
     let start = manifest
-        .find("[dependencies]\n")
-        .expect("a [dependencies] table");
+        .find(&format!("{header}\n"))
+        .unwrap_or_else(|| panic!("a {header} table"));
     let table = &manifest[start..];
     let end = table[1..].find("\n[").map_or(table.len(), |i| i + 1);
     table[..end].trim_end().to_owned()
@@ -29,7 +29,12 @@ fn a_crate_generates_its_client_in_its_build_script_and_checks_without_warnings(
     // The dependencies the generated client needs, as the generator writes them.
     let text = std::fs::read_to_string(&spec).unwrap();
     let generation = generator::generate(&text, &generator::Config::new("petstore")).unwrap();
-    let dependencies = dependencies_of(generation.krate.file("Cargo.toml").unwrap());
+    let manifest = generation.krate.file("Cargo.toml").unwrap();
+    let dependencies = format!(
+        "{}\n\n{}",
+        table_of(manifest, "[dependencies]"),
+        table_of(manifest, "[features]")
+    );
     let generator_dir = root.join("generator").canonicalize().unwrap();
     std::fs::write(
         dir.join("Cargo.toml"),

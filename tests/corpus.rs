@@ -29,6 +29,7 @@ fn corpus() -> Vec<PathBuf> {
 const MARKDOWN_SPECS: &[&str] = &[
     "apicurio-registry.json",
     "nexus.json",
+    "openapi-generator-online.json",
     "sloppy-but-usable.yaml",
     "tictactoe.yaml",
     "userplane-draft.openapi.yaml",

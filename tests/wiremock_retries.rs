@@ -9,7 +9,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use userplane::runtime::{Call, RetryPolicy};
-use userplane::Error;
+use userplane::{Client, Error};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -467,4 +467,111 @@ async fn with_options_sets_the_timeout_the_retries_and_extra_headers_of_one_call
         matches!(err, Error::Timeout { timeout, .. } if timeout == Duration::from_millis(30)),
         "{err:?}"
     );
+}
+
+// -------------------------------------------------------------------------------------------------
+// Extension points over retries: hooks, the user's own reqwest client, a credentials provider
+// -------------------------------------------------------------------------------------------------
+
+/// A hook signs every attempt (retries included) of a generated call sent by the user's own
+/// `reqwest::Client`, whose default header also reaches the wire beside the API key.
+#[tokio::test]
+async fn hooks_sign_every_attempt_sent_by_the_users_own_reqwest_client() {
+    use userplane::runtime::{Attempt, Hook, HookError};
+    struct Signer;
+    impl Hook for Signer {
+        fn on_request(
+            &self,
+            request: &mut reqwest::Request,
+            attempt: &Attempt<'_>,
+        ) -> Result<(), HookError> {
+            let value = format!("{}#{}", attempt.operation_id, attempt.number);
+            let value = reqwest::header::HeaderValue::from_str(&value).map_err(HookError::new)?;
+            request.headers_mut().insert("x-signature", value);
+            Ok(())
+        }
+    }
+    let server = server_failing_then_succeeding(ResponseTemplate::new(503), 1).await;
+    let mut defaults = reqwest::header::HeaderMap::new();
+    defaults.insert(
+        "x-proxy-tag",
+        reqwest::header::HeaderValue::from_static("p1"),
+    );
+    let own = reqwest::Client::builder()
+        .default_headers(defaults)
+        .build()
+        .expect("reqwest client");
+    let client = builder(&server)
+        .http_client(own)
+        .hook(Signer)
+        .build()
+        .expect("client");
+    bounded(
+        client
+            .links()
+            .update("ws_1", "lnk_1", &title_update("Signed")),
+    )
+    .await
+    .expect("the retry succeeds");
+    let requests = received(&server).await;
+    let seen: Vec<_> = requests
+        .iter()
+        .map(|r| {
+            (
+                header(r, "x-signature").map(str::to_owned),
+                header(r, "x-proxy-tag").map(str::to_owned),
+                header(r, "authorization").map(str::to_owned),
+            )
+        })
+        .collect();
+    let expected = |n: u32| {
+        (
+            Some(format!("links.update#{n}")),
+            Some("p1".to_owned()),
+            Some(format!("Bearer {KEY}")),
+        )
+    };
+    assert_eq!(seen, [expected(1), expected(2)]);
+}
+
+/// The generated client with a credentials provider instead of a key: a 401 to the first token
+/// gets one new token and one more attempt.
+#[tokio::test]
+async fn a_credentials_provider_replaces_a_rejected_token() {
+    use userplane::runtime::{Token, TokenReason};
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::header("authorization", "Bearer second"))
+        .respond_with(success())
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(401))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    let reasons = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = std::sync::Arc::clone(&reasons);
+    let client = Client::builder()
+        .base_url(format!("{}/api/v1", server.uri()))
+        .credentials_provider(move |reason: TokenReason| {
+            let mut log = log.lock().unwrap();
+            log.push(reason);
+            let token = if log.len() == 1 { "first" } else { "second" };
+            async move { Ok(Token::new(token)) }
+        })
+        .build()
+        .expect("client");
+    bounded(
+        client
+            .links()
+            .update("ws_1", "lnk_1", &title_update("Refreshed")),
+    )
+    .await
+    .expect("sent again with the new token");
+    assert_eq!(
+        *reasons.lock().unwrap(),
+        [TokenReason::Initial, TokenReason::Rejected]
+    );
+    assert_eq!(received(&server).await.len(), 2);
 }

@@ -19,8 +19,9 @@ pub use errors::*;
 pub use models::*;
 pub use operations::*;
 pub use runtime::{
-    ApiError, ApiKey, BuildError, Client, ClientBuilder, Error, InvalidRequest, Nullable,
-    RequestOptions, Response, RetryPolicy, UnexpectedResponse,
+    ApiError, ApiKey, BuildError, ByteStream, Client, ClientBuilder, Error,
+    InvalidRequest, Nullable, RequestOptions, Response, RetryPolicy, UnexpectedResponse,
+    Upload,
 };
 /// The first server URL the spec lists (empty if it lists none).
 pub const DEFAULT_BASE_URL: &str = "https://api.userplane.io/api/v1";
@@ -30,7 +31,13 @@ const API: runtime::ApiConfig = runtime::ApiConfig {
     env_api_key: "USERPLANE_API_KEY",
     env_base_url: "USERPLANE_BASE_URL",
     user_agent: "userplane/0.1.0 (rust; generated)",
-    auth: runtime::AuthPlacement::Bearer,
+    auth: &[
+        runtime::AuthScheme {
+            name: "bearerAuth",
+            placement: runtime::AuthPlacement::Bearer,
+        },
+    ],
+    security: &[&["bearerAuth"]],
 };
 impl Client {
     /// Starts configuring a client.

@@ -3,8 +3,9 @@
 //!
 //! Generated code names its own modules as `crate::models`, `crate::runtime`, ..., so the client
 //! must be the root of a crate: give it a small crate of its own (or make it your library's
-//! root). That crate needs the generator as a build-dependency and, as dependencies, the crates
-//! the generated `Cargo.toml` lists (written beside the sources for reference).
+//! root). That crate needs the generator as a build-dependency and, as dependencies and features,
+//! the `[dependencies]` and `[features]` tables of the generated `Cargo.toml` (written beside the
+//! sources for reference): the code is gated by those features (`rustls`, `mock`, ...).
 //!
 //! ```toml
 //! # api-client/Cargo.toml
@@ -13,6 +14,10 @@
 //!
 //! [dependencies]   # as in OUT_DIR/<crate name>/Cargo.toml
 //! bytes = "1"
+//! # ...
+//!
+//! [features]       # as in OUT_DIR/<crate name>/Cargo.toml
+//! default = ["rustls"]
 //! # ...
 //! ```
 //!

@@ -1,13 +1,18 @@
-//! Authentication: where the API key goes ([`AuthPlacement`]), the key itself ([`ApiKey`], never
-//! printed), and the form it takes on every request, computed once when the client is built.
+//! Authentication: the API's security schemes ([`AuthScheme`]: a name and where its credential
+//! goes, [`AuthPlacement`]), a credential ([`ApiKey`], never printed), which scheme an operation
+//! uses (the first alternative of its requirement the client has credentials for), and the form a
+//! credential takes on the wire, computed once when the client is built (or when a provider's token
+//! arrives).
 
 use std::fmt;
 use std::sync::Arc;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
-use reqwest::header::{HeaderName, HeaderValue};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::Url;
 
 use super::builder::BuildError;
+use super::credentials::ProviderState;
 use super::validate::check_cookie_name;
 
 /// What `Debug` and `Display` show instead of a secret.
@@ -23,9 +28,35 @@ pub(super) const COOKIE_VALUE: &AsciiSet = &CONTROLS
     .add(b'\\')
     .add(b'%');
 
-/// Where the API key is sent, one placement for the whole API ([`ApiConfig::auth`]).
-///
-/// [`ApiConfig::auth`]: super::ApiConfig::auth
+/// One security scheme the API declares (`components.securitySchemes`): its name in the API
+/// description and where its credential goes. OAuth2 and OpenID Connect schemes are bearer tokens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct AuthScheme {
+    /// The scheme's name in the API description, e.g. `bearerAuth`.
+    pub name: &'static str,
+    /// Where its credential goes.
+    pub placement: AuthPlacement,
+}
+
+/// A security requirement: alternatives, each the names of the schemes it needs together. An empty
+/// alternative (`{}` in the API description) means the operation also works without credentials;
+/// an empty list, that it takes none.
+pub type Security = &'static [&'static [&'static str]];
+
+/// The alternative of `security` to send: the first one whose schemes all have credentials
+/// (`configured`), preferring any with credentials over an anonymous `{}`; `None` sends no
+/// credentials.
+pub(super) fn choose(
+    security: Security,
+    configured: impl Fn(&str) -> bool,
+) -> Option<&'static [&'static str]> {
+    security
+        .iter()
+        .copied()
+        .find(|alternative| !alternative.is_empty() && alternative.iter().all(|s| configured(s)))
+}
+
+/// Where a credential is sent (see [`AuthScheme`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthPlacement {
@@ -90,6 +121,37 @@ impl From<&String> for ApiKey {
     }
 }
 
+/// The credential configured for one scheme.
+#[derive(Clone)]
+pub(super) enum Credential {
+    /// A fixed key, in its wire form.
+    Static(PreparedAuth),
+    /// Tokens from a provider, fetched when needed.
+    Provider(Arc<ProviderState>),
+}
+
+/// A scheme of the API with the credential the client has for it, if any.
+#[derive(Clone)]
+pub(super) struct SchemeCredential {
+    pub(super) scheme: AuthScheme,
+    pub(super) credential: Option<Credential>,
+}
+
+impl fmt::Debug for SchemeCredential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let credential = match &self.credential {
+            None => "none",
+            Some(Credential::Static(_)) => REDACTED,
+            Some(Credential::Provider(_)) => "provider",
+        };
+        f.debug_struct("AuthScheme")
+            .field("name", &self.scheme.name)
+            .field("placement", &self.scheme.placement)
+            .field("credential", &credential)
+            .finish()
+    }
+}
+
 /// The key in the form it is attached to each request, computed once by
 /// [`ClientBuilder::build`](super::ClientBuilder::build).
 #[derive(Clone)]
@@ -101,6 +163,34 @@ pub(super) enum PreparedAuth {
 }
 
 impl PreparedAuth {
+    /// Adds this credential to a request built without it: a header (replacing one of the same
+    /// name), a query parameter, or a cookie beside any already there.
+    pub(super) fn apply(&self, url: &mut Url, headers: &mut HeaderMap) {
+        match self {
+            Self::None => {}
+            Self::Header(name, value) => {
+                headers.insert(name.clone(), value.clone());
+            }
+            Self::Query(name, key) => {
+                url.query_pairs_mut().append_pair(name, key.expose_secret());
+            }
+            Self::Cookie(pair) => {
+                let cookie = match headers
+                    .get(reqwest::header::COOKIE)
+                    .and_then(|v| v.to_str().ok())
+                {
+                    Some(existing) => format!("{pair}; {existing}"),
+                    None => pair.clone(),
+                };
+                // The pair was checked when it was prepared, and the existing header was valid.
+                if let Ok(mut value) = HeaderValue::from_str(&cookie) {
+                    value.set_sensitive(true);
+                    headers.insert(reqwest::header::COOKIE, value);
+                }
+            }
+        }
+    }
+
     pub(super) fn new(placement: AuthPlacement, key: Option<&ApiKey>) -> Result<Self, BuildError> {
         let Some(key) = key else {
             return Ok(Self::None);
@@ -178,27 +268,8 @@ fn basic_credentials(key: &str) -> String {
 }
 
 fn base64_encode(input: &[u8]) -> String {
-    const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
-    for chunk in input.chunks(3) {
-        let b0 = chunk[0];
-        let b1 = chunk.get(1).copied().unwrap_or(0);
-        let b2 = chunk.get(2).copied().unwrap_or(0);
-        let n = (u32::from(b0) << 16) | (u32::from(b1) << 8) | u32::from(b2);
-        out.push(char::from(TABLE[(n >> 18) as usize & 63]));
-        out.push(char::from(TABLE[(n >> 12) as usize & 63]));
-        out.push(if chunk.len() > 1 {
-            char::from(TABLE[(n >> 6) as usize & 63])
-        } else {
-            '='
-        });
-        out.push(if chunk.len() > 2 {
-            char::from(TABLE[n as usize & 63])
-        } else {
-            '='
-        });
-    }
-    out
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(input)
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
 //! Request bodies: JSON, text, raw bytes, `application/x-www-form-urlencoded` and
-//! `multipart/form-data`, each encoded once so that retries resend the same bytes.
+//! `multipart/form-data`. Bodies in memory are encoded once so that retries resend the same
+//! bytes; a multipart body is encoded by reqwest's `multipart` module for each attempt (it streams
+//! file parts rather than copying them into one buffer); a streamed [`Upload`] is sent once.
 
 use std::fmt;
 
@@ -9,6 +11,7 @@ use reqwest::header::HeaderValue;
 use serde::Serialize;
 
 use super::error::InvalidRequest;
+use super::upload::Upload;
 use super::validate::check_header_value;
 
 /// `application/x-www-form-urlencoded` byte set (the space is turned into `+` separately).
@@ -28,10 +31,10 @@ pub enum RequestBody {
     Json(Vec<u8>),
     /// Plain text (`text/plain; charset=utf-8`).
     Text(String),
-    /// Raw bytes with their media type.
+    /// Raw bytes (in memory or streamed) with their media type.
     Bytes {
         /// The body.
-        data: Bytes,
+        data: Upload,
         /// Its `Content-Type`.
         content_type: String,
     },
@@ -48,9 +51,7 @@ impl fmt::Debug for RequestBody {
             Self::None => f.write_str("None"),
             Self::Json(data) => write!(f, "Json({} bytes)", data.len()),
             Self::Text(text) => write!(f, "Text({} bytes)", text.len()),
-            Self::Bytes { data, content_type } => {
-                write!(f, "Bytes({} bytes, {content_type})", data.len())
-            }
+            Self::Bytes { data, content_type } => write!(f, "Bytes({data:?}, {content_type})"),
             Self::Form(fields) => write!(f, "Form({} fields)", fields.len()),
             Self::Multipart(fields) => write!(f, "Multipart({} fields)", fields.len()),
         }
@@ -65,8 +66,8 @@ impl RequestBody {
             .map_err(|e| InvalidRequest::new("body", format!("cannot be serialized as JSON: {e}")))
     }
 
-    /// Encodes the body once; retries reuse the bytes.
-    pub(super) fn encode(self) -> Result<Option<(Bytes, HeaderValue)>, InvalidRequest> {
+    /// Encodes the body once (retries reuse the bytes), or checks what is encoded per attempt.
+    pub(super) fn encode(self) -> Result<Option<EncodedBody>, InvalidRequest> {
         let content_type = |ct: &str| {
             HeaderValue::from_str(ct).map_err(|_| {
                 InvalidRequest::new(
@@ -77,28 +78,38 @@ impl RequestBody {
         };
         Ok(Some(match self {
             Self::None => return Ok(None),
-            Self::Json(data) => (
+            Self::Json(data) => EncodedBody::Bytes(
                 Bytes::from(data),
                 HeaderValue::from_static("application/json"),
             ),
-            Self::Text(text) => (
+            Self::Text(text) => EncodedBody::Bytes(
                 Bytes::from(text),
                 HeaderValue::from_static("text/plain; charset=utf-8"),
             ),
             Self::Bytes {
                 data,
                 content_type: ct,
-            } => (data, content_type(&ct)?),
-            Self::Form(fields) => (
+            } => EncodedBody::Upload(data, content_type(&ct)?),
+            Self::Form(fields) => EncodedBody::Bytes(
                 Bytes::from(form_urlencode(&fields)),
                 HeaderValue::from_static("application/x-www-form-urlencoded"),
             ),
             Self::Multipart(fields) => {
-                let (data, ct) = encode_multipart(&fields)?;
-                (data, content_type(&ct)?)
+                // Checked here, before anything is sent; the form is built for each attempt.
+                for field in &fields {
+                    field.part_content_type()?;
+                }
+                EncodedBody::Multipart(fields)
             }
         }))
     }
+}
+
+/// A body ready to send: bytes and their type, an upload and its type, or multipart fields.
+pub(super) enum EncodedBody {
+    Bytes(Bytes, HeaderValue),
+    Upload(Upload, HeaderValue),
+    Multipart(Vec<MultipartField>),
 }
 
 /// One field of a `multipart/form-data` body.
@@ -106,8 +117,8 @@ impl RequestBody {
 pub struct MultipartField {
     /// The field name.
     pub name: String,
-    /// The field content.
-    pub data: Bytes,
+    /// The field content (a file part may be a stream).
+    pub data: Upload,
     /// The file name, for file uploads.
     pub file_name: Option<String>,
     /// The part's `Content-Type` (file parts default to `application/octet-stream`).
@@ -118,7 +129,7 @@ impl fmt::Debug for MultipartField {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MultipartField")
             .field("name", &self.name)
-            .field("data", &format_args!("{} bytes", self.data.len()))
+            .field("data", &self.data)
             .field("file_name", &self.file_name)
             .field("content_type", &self.content_type)
             .finish()
@@ -130,17 +141,17 @@ impl MultipartField {
     pub fn text(name: impl Into<String>, value: impl Into<String>) -> Self {
         Self {
             name: name.into(),
-            data: Bytes::from(value.into()),
+            data: Upload::from(value.into()),
             file_name: None,
             content_type: None,
         }
     }
 
-    /// A file field.
+    /// A file field: bytes in memory, or an [`Upload::stream`] read as it is sent.
     pub fn file(
         name: impl Into<String>,
         file_name: impl Into<String>,
-        data: impl Into<Bytes>,
+        data: impl Into<Upload>,
     ) -> Self {
         Self {
             name: name.into(),
@@ -148,6 +159,25 @@ impl MultipartField {
             file_name: Some(file_name.into()),
             content_type: None,
         }
+    }
+
+    /// The part's `Content-Type` (file parts default to `application/octet-stream`), checked.
+    fn part_content_type(&self) -> Result<Option<&str>, InvalidRequest> {
+        let content_type = self
+            .content_type
+            .as_deref()
+            .or(self.file_name.as_ref().map(|_| "application/octet-stream"));
+        if let Some(ct) = content_type {
+            check_header_value(&format!("{}.content_type", self.name), ct)?;
+            reqwest::multipart::Part::bytes(&[][..])
+                .mime_str(ct)
+                .map_err(|_| self.bad_content_type())?;
+        }
+        Ok(content_type)
+    }
+
+    fn bad_content_type(&self) -> InvalidRequest {
+        InvalidRequest::new(format!("{}.content_type", self.name), "is not a media type")
     }
 
     /// Sets the part's `Content-Type`.
@@ -158,63 +188,30 @@ impl MultipartField {
     }
 }
 
-/// Quotes a multipart name or file name as browsers do (WHATWG HTML: `"`, CR and LF
-/// percent-encoded).
-fn push_quoted(out: &mut Vec<u8>, value: &str) {
-    out.push(b'"');
-    for b in value.bytes() {
-        match b {
-            b'"' => out.extend_from_slice(b"%22"),
-            b'\r' => out.extend_from_slice(b"%0D"),
-            b'\n' => out.extend_from_slice(b"%0A"),
-            _ => out.push(b),
-        }
-    }
-    out.push(b'"');
-}
-
-fn encode_multipart(fields: &[MultipartField]) -> Result<(Bytes, String), InvalidRequest> {
-    let boundary = format!(
-        "----rust-client-boundary-{:016x}{:016x}",
-        fastrand::u64(..),
-        fastrand::u64(..)
-    );
-    let size: usize = fields
-        .iter()
-        .map(|f| f.data.len() + f.name.len() + 128)
-        .sum();
-    let mut out = Vec::with_capacity(size + boundary.len() * (fields.len() + 1));
+/// The multipart form of one attempt, built by reqwest (which chooses the boundary and quotes
+/// names and file names), or `None` when a streamed part was already sent by an earlier attempt.
+/// An invalid part content type is an error.
+pub(super) fn multipart_form(
+    fields: &[MultipartField],
+) -> Result<Option<reqwest::multipart::Form>, InvalidRequest> {
+    let mut form = reqwest::multipart::Form::new();
     for field in fields {
-        out.extend_from_slice(b"--");
-        out.extend_from_slice(boundary.as_bytes());
-        out.extend_from_slice(b"\r\nContent-Disposition: form-data; name=");
-        push_quoted(&mut out, &field.name);
+        let Some(body) = field.data.take_body() else {
+            return Ok(None);
+        };
+        let mut part = match field.data.len() {
+            Some(len) => reqwest::multipart::Part::stream_with_length(body, len),
+            None => reqwest::multipart::Part::stream(body),
+        };
         if let Some(file_name) = &field.file_name {
-            out.extend_from_slice(b"; filename=");
-            push_quoted(&mut out, file_name);
+            part = part.file_name(file_name.clone());
         }
-        out.extend_from_slice(b"\r\n");
-        let content_type = field
-            .content_type
-            .as_deref()
-            .or(field.file_name.as_ref().map(|_| "application/octet-stream"));
-        if let Some(ct) = content_type {
-            check_header_value(&format!("{}.content_type", field.name), ct)?;
-            out.extend_from_slice(b"Content-Type: ");
-            out.extend_from_slice(ct.as_bytes());
-            out.extend_from_slice(b"\r\n");
+        if let Some(ct) = field.part_content_type()? {
+            part = part.mime_str(ct).map_err(|_| field.bad_content_type())?;
         }
-        out.extend_from_slice(b"\r\n");
-        out.extend_from_slice(&field.data);
-        out.extend_from_slice(b"\r\n");
+        form = form.part(field.name.clone(), part);
     }
-    out.extend_from_slice(b"--");
-    out.extend_from_slice(boundary.as_bytes());
-    out.extend_from_slice(b"--\r\n");
-    Ok((
-        Bytes::from(out),
-        format!("multipart/form-data; boundary={boundary}"),
-    ))
+    Ok(Some(form))
 }
 
 fn form_urlencode_into(out: &mut String, value: &str) {
@@ -268,6 +265,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_form_body_holds_each_field_as_text_and_its_debug_shows_no_value() {
+        let body = RequestBody::form(&serde_json::json!({"token": "s3cret", "n": 2})).unwrap();
+        match &body {
+            RequestBody::Form(fields) => {
+                // Field order follows the map's: sorted, or insertion order where another crate
+                // of the build turns on serde_json's `preserve_order`.
+                let mut fields = fields.clone();
+                fields.sort();
+                assert_eq!(
+                    fields,
+                    vec![
+                        ("n".to_owned(), "2".to_owned()),
+                        ("token".to_owned(), "s3cret".to_owned())
+                    ]
+                )
+            }
+            other => panic!("expected a form, got {other:?}"),
+        }
+        assert_eq!(format!("{body:?}"), "Form(2 fields)");
+        let json = RequestBody::json(&serde_json::json!({"password": "s3cret"})).unwrap();
+        assert_eq!(format!("{json:?}"), "Json(21 bytes)");
+        assert!(RequestBody::form(&[1, 2]).is_err());
+    }
+
+    #[test]
     fn form_encoding() {
         let fields = vec![
             ("a b".to_owned(), "x&y=z~*".to_owned()),
@@ -277,28 +299,18 @@ mod tests {
     }
 
     #[test]
-    fn multipart_encoding() {
-        let fields = vec![
+    fn multipart_part_types_are_checked_before_sending() {
+        let ok = vec![
             MultipartField::text("title", "hi"),
-            MultipartField::file("file", "a\"b.txt", Bytes::from_static(b"data"))
+            MultipartField::file("file", "a.txt", Bytes::from_static(b"data"))
                 .content_type("text/plain"),
         ];
-        let (body, content_type) = encode_multipart(&fields).unwrap();
-        let boundary = content_type
-            .strip_prefix("multipart/form-data; boundary=")
-            .unwrap();
-        let expected = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nhi\r\n\
-             --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; \
-             filename=\"a%22b.txt\"\r\n\
-             Content-Type: text/plain\r\n\r\ndata\r\n--{boundary}--\r\n"
-        );
-        assert_eq!(std::str::from_utf8(&body).unwrap(), expected);
-        // A name cannot end the header line or the quoted string: CR, LF and `"` are escaped.
-        let mut quoted = Vec::new();
-        push_quoted(&mut quoted, "a\r\nb\"c");
-        assert_eq!(quoted, b"\"a%0D%0Ab%22c\"");
-        let bad = vec![MultipartField::text("x", "y").content_type("text/plain\r\nX: y")];
-        assert!(encode_multipart(&bad).is_err());
+        assert!(multipart_form(&ok).unwrap().is_some());
+        assert!(RequestBody::Multipart(ok).encode().is_ok());
+        for bad in ["text/plain\r\nX: y", "not a media type"] {
+            let fields = vec![MultipartField::text("x", "y").content_type(bad)];
+            let err = RequestBody::Multipart(fields).encode().err().unwrap();
+            assert!(err.to_string().contains("x.content_type"), "{err}");
+        }
     }
 }

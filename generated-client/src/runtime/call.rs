@@ -7,8 +7,8 @@ use std::time::Duration;
 use super::client::Client;
 use super::error::{Error, InvalidRequest};
 use super::request::{RequestOptions, RequestParts};
-use super::response::{Decoder, Response};
-use super::send::SendFuture;
+use super::response::{Decoder, Response, StreamDecoder};
+use super::send::{Reader, SendFuture};
 
 /// A pending API call. Nothing is sent until it is awaited (or [`Call::send`] /
 /// [`Call::send_with_response`] is awaited).
@@ -25,7 +25,7 @@ use super::send::SendFuture;
 pub struct Call<T, E> {
     client: Client,
     parts: Result<RequestParts, InvalidRequest>,
-    decode: Decoder<T, E>,
+    decode: Reader<T, E>,
     options: RequestOptions,
 }
 
@@ -65,7 +65,27 @@ impl<T, E> Call<T, E> {
         Self {
             client: client.clone(),
             parts,
-            decode,
+            decode: Reader::Whole(decode),
+            options: RequestOptions::default(),
+        }
+    }
+
+    /// A call whose success body is streamed: `decode` tells the success statuses
+    /// (`Outcome::Success(())`) from the errors, and `open` turns a success, its body unread,
+    /// into the value ([`ByteStream::from_response`](super::ByteStream::from_response),
+    /// `EventStream::json`). Errors are read whole and decoded as usual. The timeout applies
+    /// until the response head arrives (a head that does not arrive in time is
+    /// [`Error::Timeout`], not retried); retries happen before any of the body is handed out.
+    pub fn streaming(
+        client: &Client,
+        parts: Result<RequestParts, InvalidRequest>,
+        decode: StreamDecoder<E>,
+        open: fn(reqwest::Response) -> T,
+    ) -> Self {
+        Self {
+            client: client.clone(),
+            parts,
+            decode: Reader::Stream { decode, open },
             options: RequestOptions::default(),
         }
     }

@@ -9,6 +9,7 @@ use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
+use super::credentials::CredentialsError;
 use super::hook::HookError;
 use super::response::request_id;
 use super::retry::is_retryable_status;
@@ -66,6 +67,8 @@ pub enum Error<E> {
     CustomTransport(TransportError),
     /// A [`Hook`](super::Hook) refused to send an attempt.
     Hook(HookError),
+    /// The [`CredentialsProvider`](super::CredentialsProvider) could not supply a token.
+    Credentials(CredentialsError),
     /// An attempt did not complete in time (after any retries).
     Timeout {
         /// The configured per-attempt timeout.
@@ -88,6 +91,7 @@ impl<E: ErrorDetails> fmt::Display for Error<E> {
             Self::Transport(e) => write!(f, "transport error: {e}"),
             Self::CustomTransport(e) => write!(f, "transport error: {e}"),
             Self::Hook(e) => write!(f, "request hook failed: {e}"),
+            Self::Credentials(e) => write!(f, "no credentials: {e}"),
             Self::Timeout { timeout, elapsed } => write!(
                 f,
                 "request timed out after {} ms (timeout {} ms)",
@@ -107,6 +111,7 @@ impl<E: ErrorDetails + fmt::Debug> std::error::Error for Error<E> {
             Self::Transport(e) => std::error::Error::source(e),
             Self::CustomTransport(e) => std::error::Error::source(e),
             Self::Hook(e) => std::error::Error::source(e),
+            Self::Credentials(e) => std::error::Error::source(e),
             _ => None,
         }
     }
@@ -187,7 +192,7 @@ impl<E> Error<E> {
     /// `5xx`. (The automatic retries have already been used up when a call returns this error.)
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::InvalidRequest(_) | Self::Hook(_) => false,
+            Self::InvalidRequest(_) | Self::Hook(_) | Self::Credentials(_) => false,
             Self::Transport(e) => e.is_connect() || e.is_timeout() || e.is_request(),
             Self::CustomTransport(_) => true,
             Self::Timeout { .. } => true,

@@ -32,6 +32,14 @@
 //! backoff. If it asks for a longer wait than [`RetryPolicy::max_retry_after`], the response is
 //! returned at once instead of being retried early.
 //!
+//! # Authentication
+//!
+//! The API's security schemes come from its description ([`ApiConfig::auth`]); each operation
+//! sends the first alternative of its security requirement for which the client has credentials:
+//! [`ClientBuilder::api_key`] for the first scheme, [`ClientBuilder::credential`] by scheme name,
+//! or a [`CredentialsProvider`] for tokens that expire (fetched once for all concurrent calls,
+//! fetched again on expiry or after a `401`, after which the call is sent once more).
+//!
 //! # Hooks
 //!
 //! A [`Hook`] added with [`ClientBuilder::hook`] sees every attempt's request just before it is
@@ -51,8 +59,8 @@
 //!
 //! # Security
 //!
-//! The API key is never part of any `Debug` or `Display` output, error message or tracing field,
-//! and the header that carries it is marked sensitive.
+//! Keys and tokens are never part of any `Debug` or `Display` output, error message or tracing
+//! field, and the headers that carry them are marked sensitive.
 //!
 //! # Tracing
 //!
@@ -69,7 +77,10 @@ mod builder;
 mod call;
 mod client;
 mod config;
+mod credentials;
 mod error;
+#[cfg(feature = "sse")]
+mod events;
 mod hook;
 mod macros;
 #[cfg(feature = "mock")]
@@ -85,10 +96,12 @@ mod request;
 mod response;
 mod retry;
 mod send;
+mod stream;
 mod transport;
+mod upload;
 mod validate;
 
-pub use auth::{ApiKey, AuthPlacement};
+pub use auth::{ApiKey, AuthPlacement, AuthScheme, Security};
 pub use body::{MultipartField, RequestBody};
 pub use builder::{
     BuildError, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
@@ -96,7 +109,10 @@ pub use builder::{
 pub use call::Call;
 pub use client::Client;
 pub use config::ApiConfig;
+pub use credentials::{CredentialsError, CredentialsProvider, Token, TokenFuture, TokenReason};
 pub use error::{ApiError, Error, ErrorDetails, InvalidRequest, UnexpectedResponse};
+#[cfg(feature = "sse")]
+pub use events::{Event, EventError, EventStream};
 pub use hook::{Attempt, Hook, HookError};
 // Used only by generated code, and only when the API has string enums or error codes: a crate
 // without either (and the runtime crate itself) does not use them.
@@ -107,11 +123,13 @@ pub use paginate::{paginate, Page, DEFAULT_MAX_PAGES};
 pub use request::{fill_path, param_text, RequestOptions, RequestParts};
 pub use response::{
     decode_json, decode_text, json_error, json_success, text_error, text_success, Decoder, Outcome,
-    RawResponse, Response,
+    RawResponse, Response, StreamDecoder,
 };
 pub use retry::{parse_retry_after, RetryPolicy};
 pub use send::{decode_erased, ErasedDecoder, SendFuture};
+pub use stream::ByteStream;
 pub use transport::{Transport, TransportError, TransportFuture};
+pub use upload::Upload;
 pub use validate::{
     check_exclusive_maximum, check_exclusive_minimum, check_header_value, check_max_items,
     check_max_length, check_maximum, check_min_items, check_min_length, check_minimum,

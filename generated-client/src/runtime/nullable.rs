@@ -116,3 +116,21 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
         Ok(Option::<T>::deserialize(deserializer)?.into())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absent_null_and_value_round_trip_through_json() {
+        let value: Nullable<u8> = serde_json::from_str("5").unwrap();
+        assert_eq!(value, Nullable::Value(5));
+        assert!(value.is_value() && !value.is_null() && !value.is_absent());
+        let null: Nullable<u8> = serde_json::from_str("null").unwrap();
+        assert!(null.is_null() && !null.is_value());
+        assert!(!Nullable::<u8>::Absent.is_value());
+        assert_eq!(Nullable::from(7u8), Nullable::Value(7));
+        assert_eq!(Nullable::<u8>::from(None), Nullable::Null);
+        assert_eq!(serde_json::to_string(&Nullable::Value(3u8)).unwrap(), "3");
+    }
+}

@@ -8,6 +8,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::Method;
 use serde::Serialize;
 
+use super::auth::Security;
 use super::body::RequestBody;
 use super::error::InvalidRequest;
 use super::validate::check_path_param;
@@ -40,6 +41,9 @@ pub struct RequestParts {
     pub cookies: Vec<(&'static str, String)>,
     /// The request body.
     pub body: RequestBody,
+    /// The operation's own security requirement, or `None` for the API's
+    /// ([`ApiConfig::security`](super::ApiConfig::security)).
+    pub security: Option<Security>,
 }
 
 impl RequestParts {
@@ -59,6 +63,7 @@ impl RequestParts {
             headers: Vec::new(),
             cookies: Vec::new(),
             body: RequestBody::None,
+            security: None,
         }
     }
 

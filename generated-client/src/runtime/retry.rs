@@ -179,6 +179,27 @@ mod tests {
         parse_retry_after(&headers, now)
     }
 
+    /// A refused connection never reached the server: retried for every method, and the error a
+    /// call returns with it says it may be retried and keeps reqwest's error as its source.
+    #[tokio::test]
+    async fn a_refused_connection_is_retried_for_any_method() {
+        let port = {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            listener.local_addr().unwrap().port()
+        };
+        let refused = reqwest::Client::new()
+            .post(format!("http://127.0.0.1:{port}/"))
+            .send()
+            .await
+            .expect_err("nothing listens there");
+        assert!(refused.is_connect(), "{refused:?}");
+        assert!(should_retry_transport(&Method::POST, &refused));
+        assert!(should_retry_transport(&Method::GET, &refused));
+        let error = super::super::Error::<()>::Transport(refused);
+        assert!(error.is_retryable());
+        assert!(std::error::Error::source(&error).is_some());
+    }
+
     #[test]
     fn retryable_statuses_are_408_429_and_5xx() {
         for status in [408, 429, 500, 502, 503, 504, 599] {

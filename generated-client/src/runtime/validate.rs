@@ -285,6 +285,15 @@ mod tests {
         let error = items.validate("body.items").unwrap_err();
         assert_eq!(error.field, "body.items[1]");
         assert!(vec![Positive(2)].validate("x").is_ok());
+        // References and nullable values check what they hold.
+        assert_eq!(
+            <&Positive as Validate>::validate(&&Positive(0), "r")
+                .unwrap_err()
+                .field,
+            "r"
+        );
+        assert!(Nullable::Value(Positive(0)).validate("n").is_err());
+        assert!(Nullable::<Positive>::Null.validate("n").is_ok());
         assert_eq!(index_path("a", 3), "a[3]");
         assert_eq!(join_path("", "b"), "b");
         assert_eq!(join_path("a", "b"), "a.b");
@@ -292,6 +301,11 @@ mod tests {
 
     #[test]
     fn length_and_exclusive_bounds_are_exact_at_the_boundary() {
+        assert!(check_min_items("f", 2, 2).is_ok());
+        assert!(check_min_items("f", 3, 2).is_ok());
+        assert!(check_min_items("f", 1, 2).is_err());
+        assert!(check_max_items("f", 2, 2).is_ok());
+        assert!(check_max_items("f", 3, 2).is_err());
         assert!(check_max_length("f", "ééé", 3).is_ok());
         assert!(check_max_length("f", "éééé", 3).is_err());
         assert!(check_min_length("f", "éé", 2).is_ok());

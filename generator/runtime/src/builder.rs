@@ -7,9 +7,10 @@ use std::time::Duration;
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::Url;
 
-use super::auth::{ApiKey, AuthPlacement, PreparedAuth};
+use super::auth::{choose, ApiKey, AuthPlacement, Credential, PreparedAuth, SchemeCredential};
 use super::client::{Client, ClientInner};
 use super::config::ApiConfig;
+use super::credentials::{CredentialsProvider, ProviderState};
 use super::hook::Hook;
 use super::prepare::parse_header;
 use super::retry::RetryPolicy;
@@ -32,6 +33,11 @@ pub enum BuildError {
     InvalidBaseUrl {
         /// Why the URL was rejected.
         reason: String,
+    },
+    /// A credential was set for a scheme the API does not declare.
+    UnknownAuthScheme {
+        /// The name given.
+        name: String,
     },
     /// The API key cannot be sent as configured.
     InvalidApiKey {
@@ -74,6 +80,10 @@ impl std::fmt::Display for BuildError {
                 "no base URL: the API description has no server URL, set one with ClientBuilder::base_url",
             ),
             Self::InvalidBaseUrl { reason } => write!(f, "invalid base URL: {reason}"),
+            Self::UnknownAuthScheme { name } => write!(
+                f,
+                "the API description declares no security scheme named `{name}`"
+            ),
             Self::InvalidApiKey { reason } => write!(f, "invalid API key: {reason}"),
             Self::InvalidHeader { name, reason } => write!(f, "invalid header `{name}`: {reason}"),
             Self::InvalidTimeout { name } => write!(f, "invalid {name}: must be greater than zero"),
@@ -104,6 +114,9 @@ pub struct ClientBuilder {
     api: ApiConfig,
     base_url: Option<String>,
     api_key: Option<ApiKey>,
+    /// Keys for schemes by name, and providers (`None`: the first scheme's).
+    credentials: Vec<(String, ApiKey)>,
+    providers: Vec<(Option<String>, Arc<dyn CredentialsProvider>)>,
     timeout: Duration,
     connect_timeout: Duration,
     user_agent: Option<String>,
@@ -121,6 +134,22 @@ impl fmt::Debug for ClientBuilder {
             .field("api", &self.api)
             .field("base_url", &self.base_url)
             .field("api_key", &self.api_key)
+            .field(
+                "credentials",
+                &self
+                    .credentials
+                    .iter()
+                    .map(|(name, key)| (name.as_str(), key))
+                    .collect::<Vec<_>>(),
+            )
+            .field(
+                "providers",
+                &self
+                    .providers
+                    .iter()
+                    .map(|(name, _)| name.as_deref())
+                    .collect::<Vec<_>>(),
+            )
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("user_agent", &self.user_agent)
@@ -149,6 +178,8 @@ impl ClientBuilder {
             api,
             base_url: None,
             api_key: None,
+            credentials: Vec::new(),
+            providers: Vec::new(),
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             user_agent: None,
@@ -185,10 +216,44 @@ impl ClientBuilder {
         self
     }
 
-    /// Sets the API key.
+    /// Sets the API key: the credential of the API's first security scheme (for an API with one
+    /// scheme, its only one). For HTTP basic auth it is `user:password`. Ignored by an API that
+    /// declares no scheme.
     #[must_use]
     pub fn api_key(mut self, key: impl Into<ApiKey>) -> Self {
         self.api_key = Some(key.into());
+        self
+    }
+
+    /// Sets the credential of the security scheme `scheme` (its name in the API description, such
+    /// as `bearerAuth` or `apiKeyQuery`), for APIs with several. Each operation sends the first
+    /// alternative of its security requirement that the client has credentials for. An unknown
+    /// name makes [`ClientBuilder::build`] fail.
+    #[must_use]
+    pub fn credential(mut self, scheme: impl Into<String>, key: impl Into<ApiKey>) -> Self {
+        self.credentials.push((scheme.into(), key.into()));
+        self
+    }
+
+    /// Gets the first scheme's credential from `provider` (tokens that expire, such as OAuth2
+    /// access tokens): fetched when first needed, again when it expires or the server answers
+    /// `401` (then the call is sent once more), one fetch at a time. Takes precedence over
+    /// [`ClientBuilder::api_key`]. See [`CredentialsProvider`].
+    #[must_use]
+    pub fn credentials_provider(mut self, provider: impl CredentialsProvider) -> Self {
+        self.providers.push((None, Arc::new(provider)));
+        self
+    }
+
+    /// Like [`ClientBuilder::credentials_provider`], for the scheme named `scheme`.
+    #[must_use]
+    pub fn credentials_provider_for(
+        mut self,
+        scheme: impl Into<String>,
+        provider: impl CredentialsProvider,
+    ) -> Self {
+        self.providers
+            .push((Some(scheme.into()), Arc::new(provider)));
         self
     }
 
@@ -269,6 +334,7 @@ impl ClientBuilder {
 
     /// Validates the settings and builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
+        let auth = self.credentials_by_scheme()?;
         let raw_base = self
             .base_url
             .unwrap_or_else(|| self.api.default_base_url.to_owned());
@@ -281,8 +347,14 @@ impl ClientBuilder {
                 name: "connect timeout",
             });
         }
-        let placement = self.api.auth;
-        let auth = PreparedAuth::new(placement, self.api_key.as_ref())?;
+        let default_alternative = choose(self.api.security, |name| {
+            auth.iter()
+                .any(|s| s.scheme.name == name && s.credential.is_some())
+        });
+        // reqwest drops `Authorization` and `Cookie` on a cross-host redirect, not other headers.
+        let header_credential = auth.iter().any(|s| {
+            s.credential.is_some() && matches!(s.scheme.placement, AuthPlacement::Header(_))
+        });
 
         let mut default_headers = HeaderMap::new();
         default_headers.insert(
@@ -311,7 +383,7 @@ impl ClientBuilder {
             Some(client) => client,
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
-                .redirect(redirect_policy(placement))
+                .redirect(redirect_policy(header_credential))
                 .build()
                 .map_err(BuildError::Http)?,
         };
@@ -321,9 +393,8 @@ impl ClientBuilder {
                 http,
                 base_url: base.as_str().trim_end_matches('/').to_owned(),
                 base,
-                placement,
                 auth,
-                has_api_key: self.api_key.is_some(),
+                default_alternative,
                 default_headers,
                 timeout: self.timeout,
                 max_retries: self.max_retries,
@@ -335,9 +406,61 @@ impl ClientBuilder {
     }
 }
 
-/// Follows at most 10 redirects; never downgrades from `https` to `http`, and with a custom auth
-/// header (which `reqwest` does not strip on cross-host redirects) never leaves the original host.
-fn redirect_policy(placement: AuthPlacement) -> reqwest::redirect::Policy {
+impl ClientBuilder {
+    /// Each scheme of the API with its credential: a provider for it, else a key for it by name,
+    /// else (first scheme only) the provider or key set without a name.
+    fn credentials_by_scheme(&self) -> Result<Vec<SchemeCredential>, BuildError> {
+        let schemes = self.api.auth;
+        let named = self
+            .credentials
+            .iter()
+            .map(|(name, _)| name)
+            .chain(self.providers.iter().filter_map(|(name, _)| name.as_ref()));
+        for name in named {
+            if !schemes.iter().any(|s| s.name == name) {
+                return Err(BuildError::UnknownAuthScheme { name: name.clone() });
+            }
+        }
+        let mut out = Vec::with_capacity(schemes.len());
+        for (index, scheme) in schemes.iter().enumerate() {
+            let provider = self.providers.iter().rev().find(|(name, _)| match name {
+                Some(name) => name == scheme.name,
+                None => index == 0,
+            });
+            let key = self
+                .credentials
+                .iter()
+                .rev()
+                .find(|(name, _)| name == scheme.name)
+                .map(|(_, key)| key)
+                .or(if index == 0 {
+                    self.api_key.as_ref()
+                } else {
+                    None
+                });
+            let credential = match (provider, key) {
+                (Some((_, provider)), _) => Some(Credential::Provider(Arc::new(
+                    ProviderState::new(Arc::clone(provider), scheme.placement),
+                ))),
+                (None, Some(key)) => Some(Credential::Static(PreparedAuth::new(
+                    scheme.placement,
+                    Some(key),
+                )?)),
+                (None, None) => None,
+            };
+            out.push(SchemeCredential {
+                scheme: *scheme,
+                credential,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// Follows at most 10 redirects; never downgrades from `https` to `http`, and with a credential in
+/// a custom header (which `reqwest` does not strip on cross-host redirects) never leaves the
+/// original host.
+fn redirect_policy(header_credential: bool) -> reqwest::redirect::Policy {
     reqwest::redirect::Policy::custom(move |attempt| {
         if attempt.previous().len() >= 10 {
             return attempt.error("too many redirects");
@@ -351,7 +474,7 @@ fn redirect_policy(placement: AuthPlacement) -> reqwest::redirect::Policy {
         }
         let cross_host = previous.host_str() != next.host_str()
             || previous.port_or_known_default() != next.port_or_known_default();
-        if cross_host && matches!(placement, AuthPlacement::Header(_)) {
+        if cross_host && header_credential {
             return attempt.stop();
         }
         attempt.follow()
@@ -417,7 +540,11 @@ mod tests {
             client.inner.default_headers[reqwest::header::USER_AGENT],
             TEST_API.user_agent
         );
-        assert!(format!("{client:?}").contains("auth: Bearer"), "{client:?}");
+        assert!(
+            format!("{client:?}")
+                .contains(r#"name: "bearerAuth", placement: Bearer, credential: "none""#),
+            "{client:?}"
+        );
         // Without one, a base URL must be set.
         assert!(matches!(
             ClientBuilder::for_api(TEST_API).build(),

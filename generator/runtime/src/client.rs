@@ -7,7 +7,7 @@ use std::time::Duration;
 use reqwest::header::{HeaderMap, HeaderName};
 use reqwest::Url;
 
-use super::auth::{AuthPlacement, PreparedAuth, REDACTED};
+use super::auth::{choose, Credential, SchemeCredential, Security};
 use super::hook::Hook;
 use super::retry::RetryPolicy;
 use super::transport::Transport;
@@ -25,10 +25,10 @@ pub(super) struct ClientInner {
     /// clones the parsed one and sets only its path, so the scheme and host are parsed once.
     pub(super) base_url: String,
     pub(super) base: Url,
-    /// Where the key goes (for `Debug`), and the key in that form.
-    pub(super) placement: AuthPlacement,
-    pub(super) auth: PreparedAuth,
-    pub(super) has_api_key: bool,
+    /// Every scheme of the API, with its credential if one was configured.
+    pub(super) auth: Vec<SchemeCredential>,
+    /// The alternative of the API's default requirement that is sent (chosen once).
+    pub(super) default_alternative: Option<&'static [&'static str]>,
     pub(super) default_headers: HeaderMap,
     pub(super) timeout: Duration,
     pub(super) max_retries: u32,
@@ -44,15 +44,7 @@ impl fmt::Debug for Client {
         let inner = &*self.inner;
         f.debug_struct("Client")
             .field("base_url", &inner.base_url)
-            .field("auth", &inner.placement)
-            .field(
-                "api_key",
-                &if inner.has_api_key {
-                    Some(REDACTED)
-                } else {
-                    None
-                },
-            )
+            .field("auth", &inner.auth)
             .field(
                 "default_headers",
                 &inner
@@ -67,6 +59,27 @@ impl fmt::Debug for Client {
             .field("hooks", &inner.hooks.len())
             .field("transport", &inner.transport.is_some())
             .finish_non_exhaustive()
+    }
+}
+
+impl ClientInner {
+    /// The credential configured for the scheme `name`.
+    pub(super) fn credential(&self, name: &str) -> Option<&Credential> {
+        self.auth
+            .iter()
+            .find(|s| s.scheme.name == name)
+            .and_then(|s| s.credential.as_ref())
+    }
+
+    /// The alternative of an operation's requirement (`None`: the API's) that is sent.
+    pub(super) fn alternative(
+        &self,
+        security: Option<Security>,
+    ) -> Option<&'static [&'static str]> {
+        match security {
+            None => self.default_alternative,
+            Some(security) => choose(security, |name| self.credential(name).is_some()),
+        }
     }
 }
 

@@ -1,10 +1,10 @@
 //! [`ApiConfig`]: what the runtime needs to know about the API it serves, passed in by the
 //! generated crate as a value (the runtime names nothing outside its own module).
 
-use super::auth::AuthPlacement;
+use super::auth::{AuthScheme, Security};
 
 /// The facts about one API that the client needs: where it lives, which environment variables
-/// configure it, how it is identified, and where the API key goes.
+/// configure it, how it is identified, and how it authenticates.
 ///
 /// A generated crate defines one as a constant and builds every [`ClientBuilder`] from it with
 /// [`ClientBuilder::for_api`](super::ClientBuilder::for_api).
@@ -21,8 +21,14 @@ pub struct ApiConfig {
     pub env_base_url: &'static str,
     /// The default `User-Agent`, e.g. `userplane/0.1.0 (rust; generated)`.
     pub user_agent: &'static str,
-    /// Where the API key is sent.
-    pub auth: AuthPlacement,
+    /// Every security scheme the API declares. The first is the one
+    /// [`ClientBuilder::api_key`](super::ClientBuilder::api_key) and
+    /// [`ClientBuilder::credentials_provider`](super::ClientBuilder::credentials_provider) set (the
+    /// first scheme of the API's default requirement); the others are set by name.
+    pub auth: &'static [AuthScheme],
+    /// The requirement of operations that do not declare their own
+    /// ([`RequestParts::security`](super::RequestParts::security) `None`).
+    pub security: Security,
 }
 
 /// The configuration the runtime's own tests use: a bearer key, no default base URL.
@@ -32,5 +38,9 @@ pub(super) const TEST_API: ApiConfig = ApiConfig {
     env_api_key: "TEST_RUNTIME_API_KEY",
     env_base_url: "TEST_RUNTIME_BASE_URL",
     user_agent: "test-runtime/0 (rust)",
-    auth: AuthPlacement::Bearer,
+    auth: &[AuthScheme {
+        name: "bearerAuth",
+        placement: super::AuthPlacement::Bearer,
+    }],
+    security: &[&["bearerAuth"]],
 };

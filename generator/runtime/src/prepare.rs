@@ -3,13 +3,16 @@
 
 use std::time::Duration;
 
-use bytes::Bytes;
 use percent_encoding::utf8_percent_encode;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, Url};
 
-use super::auth::{PreparedAuth, COOKIE_VALUE};
+use std::sync::Arc;
+
+use super::auth::{AuthPlacement, Credential, PreparedAuth, COOKIE_VALUE};
+use super::body::{multipart_form, EncodedBody};
 use super::client::ClientInner;
+use super::credentials::ProviderState;
 use super::error::{Error, InvalidRequest};
 use super::request::RequestParts;
 use super::validate::check_cookie_name;
@@ -37,9 +40,23 @@ pub(super) struct Prepared {
     header_params: Vec<(&'static str, String)>,
     cookies: Vec<(&'static str, String)>,
     extra_headers: Vec<(String, String)>,
-    /// The body's `Content-Type`, with the body encoded once.
-    content_type: Option<HeaderValue>,
-    body: Option<Bytes>,
+    /// The body, encoded once where it can be (a multipart body is built for each attempt).
+    body: Option<EncodedBody>,
+    /// The schemes whose credentials are sent (an alternative of the operation's requirement).
+    alternative: &'static [&'static str],
+    /// The provider of one of them, whose token is added to each attempt once fetched.
+    pub(super) provider: Option<Arc<ProviderState>>,
+}
+
+impl Prepared {
+    /// Whether the request can be sent again: a streamed body is read by the first attempt.
+    pub(super) fn is_replayable(&self) -> bool {
+        match &self.body {
+            Some(EncodedBody::Upload(upload, _)) => upload.is_replayable(),
+            Some(EncodedBody::Multipart(fields)) => fields.iter().all(|f| f.data.is_replayable()),
+            _ => true,
+        }
+    }
 }
 
 /// Whether a path segment is `.` or `..`, each dot possibly written `%2e` / `%2E` (without
@@ -88,7 +105,15 @@ impl ClientInner {
             headers: header_params,
             cookies,
             body,
+            security,
         } = parts;
+        let alternative = self.alternative(security).unwrap_or_default();
+        let provider = alternative
+            .iter()
+            .find_map(|name| match self.credential(name) {
+                Some(Credential::Provider(provider)) => Some(Arc::clone(provider)),
+                _ => None,
+            });
         let mut prepared = Prepared {
             operation_id,
             method,
@@ -98,15 +123,13 @@ impl ClientInner {
             header_params,
             cookies,
             extra_headers,
-            content_type: None,
             body: None,
+            alternative,
+            provider,
         };
         // The checks run in this order: path, body, header parameters, cookies, extra headers.
         let url = self.display_url(&prepared)?;
-        if let Some((data, content_type)) = body.encode()? {
-            prepared.body = Some(data);
-            prepared.content_type = Some(content_type);
-        }
+        prepared.body = body.encode()?;
         let first = self.finish_build(&prepared, url)?;
         Ok((prepared, first))
     }
@@ -156,21 +179,34 @@ impl ClientInner {
             headers.append(name.clone(), value.clone());
         }
         let mut cookie_header = String::new();
-        match &self.auth {
-            PreparedAuth::None => {}
-            PreparedAuth::Header(name, value) => {
-                headers.insert(name.clone(), value.clone());
+        // Fixed keys here; a provider's token is added by the caller once it has one.
+        for name in prepared.alternative {
+            let Some(Credential::Static(auth)) = self.credential(name) else {
+                continue;
+            };
+            match auth {
+                PreparedAuth::None => {}
+                PreparedAuth::Header(name, value) => {
+                    headers.insert(name.clone(), value.clone());
+                }
+                PreparedAuth::Query(name, key) => {
+                    url.query_pairs_mut().append_pair(name, key.expose_secret());
+                }
+                PreparedAuth::Cookie(pair) => {
+                    if !cookie_header.is_empty() {
+                        cookie_header.push_str("; ");
+                    }
+                    cookie_header.push_str(pair);
+                }
             }
-            PreparedAuth::Query(name, key) => {
-                url.query_pairs_mut().append_pair(name, key.expose_secret());
-            }
-            PreparedAuth::Cookie(pair) => cookie_header.push_str(pair),
         }
 
-        match &prepared.content_type {
-            Some(content_type) => {
+        match &prepared.body {
+            Some(EncodedBody::Bytes(_, content_type) | EncodedBody::Upload(_, content_type)) => {
                 headers.insert(reqwest::header::CONTENT_TYPE, content_type.clone());
             }
+            // Its content type names the boundary of each attempt's form (see `request`).
+            Some(EncodedBody::Multipart(_)) => {}
             None => {
                 if matches!(prepared.method, Method::POST | Method::PUT | Method::PATCH) {
                     // Some proxies answer `411 Length Required` to a body-less POST without it.
@@ -224,8 +260,24 @@ impl ClientInner {
         let mut request = reqwest::Request::new(prepared.method.clone(), url);
         *request.headers_mut() = headers;
         *request.timeout_mut() = Some(timeout);
-        if let Some(body) = &prepared.body {
-            *request.body_mut() = Some(body.clone().into());
+        match &prepared.body {
+            None => {}
+            Some(EncodedBody::Bytes(data, _)) => *request.body_mut() = Some(data.clone().into()),
+            Some(EncodedBody::Upload(upload, _)) => {
+                if let Some(len) = upload.len() {
+                    request
+                        .headers_mut()
+                        .insert(reqwest::header::CONTENT_LENGTH, HeaderValue::from(len));
+                }
+                *request.body_mut() = upload.take_body();
+            }
+            Some(EncodedBody::Multipart(fields)) => {
+                // Checked by `prepare`; `None` only if a streamed part was sent before, and a
+                // request with one is never retried.
+                if let Ok(Some(form)) = multipart_form(fields) {
+                    set_multipart(&self.http, &mut request, form);
+                }
+            }
         }
         request
     }
@@ -240,14 +292,44 @@ impl ClientInner {
         if err.is_timeout() {
             return Error::Timeout { timeout, elapsed };
         }
-        let err = match (&self.auth, err.url().is_some()) {
-            (PreparedAuth::Query(..), true) => match self.display_url(prepared) {
+        let key_in_query = prepared.alternative.iter().any(|name| {
+            self.auth.iter().any(|s| {
+                s.scheme.name == *name && matches!(s.scheme.placement, AuthPlacement::Query(_))
+            })
+        });
+        let err = match (key_in_query, err.url().is_some()) {
+            (true, true) => match self.display_url(prepared) {
                 Ok(url) => err.with_url(url),
                 Err(_) => err.without_url(),
             },
             _ => err,
         };
         Error::Transport(err)
+    }
+}
+
+/// Puts a multipart form on a request: reqwest's `RequestBuilder::multipart` on a builder of its
+/// own (the form's body stream and length are reachable only through it), then its body and
+/// `Content-Type` / `Content-Length` headers moved over.
+fn set_multipart(
+    http: &reqwest::Client,
+    request: &mut reqwest::Request,
+    form: reqwest::multipart::Form,
+) {
+    let built = http
+        .request(request.method().clone(), request.url().clone())
+        .multipart(form)
+        .build();
+    if let Ok(mut built) = built {
+        for name in [
+            reqwest::header::CONTENT_TYPE,
+            reqwest::header::CONTENT_LENGTH,
+        ] {
+            if let Some(value) = built.headers_mut().remove(&name) {
+                request.headers_mut().insert(name, value);
+            }
+        }
+        *request.body_mut() = built.body_mut().take();
     }
 }
 

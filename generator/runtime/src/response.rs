@@ -68,6 +68,11 @@ pub enum Outcome<T, E> {
 /// It must not panic on any input.
 pub type Decoder<T, E> = fn(&RawResponse) -> Outcome<T, E>;
 
+/// The decoder of a streamed operation (see [`Call::streaming`](super::Call::streaming)):
+/// `Success(())` for its success statuses (the body is then streamed, not read), the error
+/// otherwise. It must not panic on any input.
+pub type StreamDecoder<E> = fn(&RawResponse) -> Outcome<(), E>;
+
 /// A successful response with its status and headers.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -154,5 +159,31 @@ pub fn text_error<T, E>(body: &[u8], wrap: impl FnOnce(String) -> E) -> Outcome<
     match decode_text(body) {
         Ok(value) => Outcome::ApiError(wrap(value)),
         Err(reason) => Outcome::Unexpected(reason),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(body: &'static [u8]) -> RawResponse {
+        RawResponse {
+            status: StatusCode::BAD_REQUEST,
+            headers: HeaderMap::new(),
+            body: Bytes::from_static(body),
+        }
+    }
+
+    #[test]
+    fn the_error_code_is_the_code_member_else_the_error_member_if_a_string() {
+        assert_eq!(
+            raw(br#"{"code":"A","error":"B"}"#).error_code().as_deref(),
+            Some("A")
+        );
+        assert_eq!(raw(br#"{"error":"B"}"#).error_code().as_deref(), Some("B"));
+        assert_eq!(raw(br#"{"code":5}"#).error_code(), None);
+        assert_eq!(raw(b"not json").error_code(), None);
+        assert_eq!(raw(b"caf\xc3\xa9").text(), Some("café"));
+        assert_eq!(raw(b"\xff").text(), None);
     }
 }

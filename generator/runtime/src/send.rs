@@ -14,10 +14,11 @@ use reqwest::header::HeaderMap;
 use reqwest::{StatusCode, Url};
 
 use super::client::Client;
+use super::credentials::{Fetched, SharedFetch, TokenState};
 use super::error::{ApiError, Error, UnexpectedResponse};
 use super::hook::Attempt;
 use super::prepare::Prepared;
-use super::response::{Decoder, Outcome, RawResponse, Response};
+use super::response::{Decoder, Outcome, RawResponse, Response, StreamDecoder};
 use super::retry::{should_retry_custom_transport, should_retry_status, should_retry_transport};
 use super::transport::{TransportError, TransportFuture};
 
@@ -43,7 +44,7 @@ impl<T, E> SendFuture<T, E> {
         client: Client,
         prepared: Prepared,
         first: (Url, HeaderMap),
-        decode: Decoder<T, E>,
+        decode: Reader<T, E>,
         timeout: Duration,
         max_retries: u32,
     ) -> Self {
@@ -68,11 +69,34 @@ impl<T, E> SendFuture<T, E> {
             span,
             attempt_span: tracing::Span::none(),
             attempt: 0,
+            token_generation: 0,
+            reauthorized: false,
             deadline: None,
             state: State::Unsent(first),
         }))
     }
 }
+
+/// How a call reads its response.
+pub(super) enum Reader<T, E> {
+    /// The whole body, then decoded.
+    Whole(Decoder<T, E>),
+    /// A success is opened as a stream (`open`) as soon as its head arrives, the body unread;
+    /// anything else is read whole and decoded by `decode` (which sees the success statuses too,
+    /// with an empty body, to tell them apart).
+    Stream {
+        decode: StreamDecoder<E>,
+        open: fn(reqwest::Response) -> T,
+    },
+}
+
+impl<T, E> Clone for Reader<T, E> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T, E> Copy for Reader<T, E> {}
 
 // The large variants are the ones every call goes through: boxing them would cost an allocation
 // per call, which is what this type exists to avoid.
@@ -103,6 +127,11 @@ enum State {
         headers: HeaderMap,
         body: http_body_util::combinators::Collect<reqwest::Body>,
     },
+    /// Waiting for a credentials provider's token (the request is sent with it).
+    Authorizing {
+        request: Option<(Url, HeaderMap)>,
+        fetch: SharedFetch,
+    },
     /// Waiting before the next attempt.
     Waiting(Pin<Box<tokio::time::Sleep>>),
     /// Finished: the result has been returned.
@@ -112,7 +141,7 @@ enum State {
 struct Running<T, E> {
     client: Client,
     prepared: Prepared,
-    decode: Decoder<T, E>,
+    decode: Reader<T, E>,
     timeout: Duration,
     max_retries: u32,
     /// The call's `request` span, entered on every poll; `attempt_span` is the current attempt's.
@@ -122,8 +151,14 @@ struct Running<T, E> {
     attempt_started: Instant,
     /// The number of the current attempt, from 1.
     attempt: u32,
-    /// The end of the current attempt when it goes through a [`Transport`](super::Transport)
-    /// (reqwest applies the timeout itself otherwise): covers the head and the body.
+    /// The fetch that produced the provider token of the current attempt.
+    token_generation: u64,
+    /// Whether the call was already sent again with a new token after a `401`.
+    reauthorized: bool,
+    /// The end of the current attempt when reqwest's own timeout does not apply: through a
+    /// [`Transport`](super::Transport) it covers the head and the body; for a streamed response
+    /// it covers the head only (reqwest's would also cover the body, which a stream reads for as
+    /// long as it lasts).
     deadline: Option<Pin<Box<tokio::time::Sleep>>>,
     state: State,
 }
@@ -218,7 +253,11 @@ impl<T, E> Running<T, E> {
                 }
                 State::Sending(pending) => match Pin::new(pending).poll(cx) {
                     Poll::Pending => return Poll::Pending,
-                    Poll::Ready(Ok(response)) => self.state = self.reading(response),
+                    Poll::Ready(Ok(response)) => {
+                        if let Some(opened) = self.head(response) {
+                            return Poll::Ready(Ok(opened));
+                        }
+                    }
                     Poll::Ready(Err(err)) => {
                         if let Some(result) = self.after_error(AttemptError::Reqwest(err)) {
                             return Poll::Ready(result);
@@ -227,7 +266,11 @@ impl<T, E> Running<T, E> {
                 },
                 State::SendingVia(pending) => match pending.as_mut().poll(cx) {
                     Poll::Pending => return Poll::Pending,
-                    Poll::Ready(Ok(response)) => self.state = self.reading(response),
+                    Poll::Ready(Ok(response)) => {
+                        if let Some(opened) = self.head(response) {
+                            return Poll::Ready(Ok(opened));
+                        }
+                    }
                     Poll::Ready(Err(err)) => {
                         if let Some(result) = self.after_error(err.into()) {
                             return Poll::Ready(result);
@@ -256,6 +299,21 @@ impl<T, E> Running<T, E> {
                         }
                     }
                 },
+                State::Authorizing { request, fetch } => match Pin::new(fetch).poll(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(Ok(token)) => {
+                        let Some(request) = request.take() else {
+                            return Poll::Pending;
+                        };
+                        if let Err(e) = self.send_with_token(request, &token) {
+                            return Poll::Ready(Err(e));
+                        }
+                    }
+                    Poll::Ready(Err(e)) => {
+                        self.finish(None);
+                        return Poll::Ready(Err(Error::Credentials(e)));
+                    }
+                },
                 State::Waiting(sleep) => {
                     if sleep.as_mut().poll(cx).is_pending() {
                         return Poll::Pending;
@@ -271,11 +329,47 @@ impl<T, E> Running<T, E> {
 
     /// Starts the next attempt with the given URL and headers, unless a hook refuses it.
     fn start_attempt(&mut self, request: (Url, HeaderMap)) -> Result<(), Error<E>> {
-        let inner = &*self.client.inner;
+        self.begin_attempt();
+        match self.prepared.provider.as_ref().map(|p| p.current()) {
+            None => self.send(request),
+            Some(token) => self.authorize(request, token),
+        }
+    }
+
+    fn begin_attempt(&mut self) {
         self.attempt += 1;
         self.attempt_span =
             tracing::debug_span!(parent: &self.span, "attempt", number = self.attempt);
         self.attempt_started = Instant::now();
+    }
+
+    /// Adds the provider's token to the request and sends it, or waits for the token.
+    fn authorize(&mut self, request: (Url, HeaderMap), token: TokenState) -> Result<(), Error<E>> {
+        match token {
+            TokenState::Ready(fetched) => self.send_with_token(request, &fetched),
+            TokenState::Wait(fetch) => {
+                self.state = State::Authorizing {
+                    request: Some(request),
+                    fetch,
+                };
+                Ok(())
+            }
+        }
+    }
+
+    fn send_with_token(
+        &mut self,
+        (mut url, mut headers): (Url, HeaderMap),
+        token: &Fetched,
+    ) -> Result<(), Error<E>> {
+        token.auth.apply(&mut url, &mut headers);
+        self.token_generation = token.generation;
+        self.send((url, headers))
+    }
+
+    /// Sends the attempt (its credentials in place) after the hooks have seen it.
+    fn send(&mut self, request: (Url, HeaderMap)) -> Result<(), Error<E>> {
+        let inner = &*self.client.inner;
         let mut request = inner.request(&self.prepared, request, self.timeout);
         for hook in &inner.hooks {
             if let Err(e) = hook.on_request(&mut request, &self.attempt_info()) {
@@ -283,15 +377,19 @@ impl<T, E> Running<T, E> {
                 return Err(Error::Hook(e));
             }
         }
+        let streamed = matches!(self.decode, Reader::Stream { .. });
+        if streamed {
+            *request.timeout_mut() = None;
+        }
+        if streamed || inner.transport.is_some() {
+            self.deadline = Some(Box::pin(tokio::time::sleep(self.timeout)));
+        }
         match &inner.transport {
             None => {
                 let mut http = &inner.http;
                 self.state = State::Sending(tower_service::Service::call(&mut http, request));
             }
-            Some(transport) => {
-                self.deadline = Some(Box::pin(tokio::time::sleep(self.timeout)));
-                self.state = State::SendingVia(transport.send(request));
-            }
+            Some(transport) => self.state = State::SendingVia(transport.send(request)),
         }
         Ok(())
     }
@@ -305,12 +403,46 @@ impl<T, E> Running<T, E> {
         }
     }
 
-    /// Reads the whole body of a response whose head has arrived, once the hooks have seen it.
-    fn reading(&self, mut response: reqwest::Response) -> State {
+    /// A response head has arrived: once the hooks have seen it, either a streamed success is
+    /// opened (the call ends with it) or the whole body is read next.
+    fn head(&mut self, mut response: reqwest::Response) -> Option<Response<T>> {
         for hook in &self.client.inner.hooks {
             hook.on_response(&mut response, &self.attempt_info());
         }
-        reading(response)
+        if let Some(opened) = self.open_stream(&mut response) {
+            return Some(opened(response));
+        }
+        self.state = reading(response);
+        None
+    }
+
+    /// For a streamed call whose response head is its success: ends the call, and returns what
+    /// turns the response into the success value (its body unread).
+    fn open_stream(
+        &mut self,
+        response: &mut reqwest::Response,
+    ) -> Option<impl FnOnce(reqwest::Response) -> Response<T>> {
+        let Reader::Stream { decode, open } = self.decode else {
+            return None;
+        };
+        let head = RawResponse {
+            status: response.status(),
+            headers: std::mem::take(response.headers_mut()),
+            body: bytes::Bytes::new(),
+        };
+        let is_success = matches!(decode(&head), Outcome::Success(()));
+        *response.headers_mut() = head.headers;
+        if !is_success {
+            // Read whole, under the attempt's timer still.
+            return None;
+        }
+        // Ends the head's timer too: the body is read for as long as the stream lasts.
+        self.finish(Some(head.status));
+        Some(move |response: reqwest::Response| Response {
+            status: response.status(),
+            headers: response.headers().clone(),
+            value: open(response),
+        })
     }
 
     /// Starts a retry: the URL and headers are built again from the same inputs as the first
@@ -347,7 +479,35 @@ impl<T, E> Running<T, E> {
     /// Retries after a retryable status (returning `None`), or decodes the response.
     fn after_response(&mut self, raw: RawResponse) -> Option<Result<Response<T>, Error<E>>> {
         let attempt = self.attempt;
-        if attempt <= self.max_retries && should_retry_status(&self.prepared.method, raw.status) {
+        // A streamed request body was read by this attempt: it cannot be sent again.
+        let replayable = self.prepared.is_replayable();
+        if raw.status == StatusCode::UNAUTHORIZED && !self.reauthorized && replayable {
+            if let Some(provider) = self.prepared.provider.clone() {
+                // The server refused the token: one new token (shared with every call refused
+                // the same one) and one more attempt, not counted as a retry. Nothing was done
+                // for a 401, so this holds for every method.
+                self.reauthorized = true;
+                tracing::debug!(attempt, "asking for a new token after 401");
+                let token = provider.rejected(self.token_generation);
+                let request = match self.client.inner.build(&self.prepared) {
+                    Ok(request) => request,
+                    Err(e) => {
+                        self.finish(None);
+                        return Some(Err(Error::InvalidRequest(e)));
+                    }
+                };
+                self.begin_attempt();
+                return match self.authorize(request, token) {
+                    Ok(()) => None,
+                    Err(e) => Some(Err(e)),
+                };
+            }
+        }
+        let retries_used = attempt - u32::from(self.reauthorized);
+        if retries_used <= self.max_retries
+            && replayable
+            && should_retry_status(&self.prepared.method, raw.status)
+        {
             match self
                 .client
                 .inner
@@ -393,7 +553,8 @@ impl<T, E> Running<T, E> {
             ),
             AttemptError::TimedOut => (should_retry_custom_transport(method, false), true, false),
         };
-        if attempt <= self.max_retries && retryable {
+        let retries_used = attempt - u32::from(self.reauthorized);
+        if retries_used <= self.max_retries && retryable && self.prepared.is_replayable() {
             let delay = self.client.inner.retry_policy.backoff(attempt);
             tracing::debug!(
                 attempt,
@@ -426,8 +587,19 @@ fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
-fn finish<T, E>(raw: RawResponse, decode: Decoder<T, E>) -> Result<Response<T>, Error<E>> {
-    match decode(&raw) {
+fn finish<T, E>(raw: RawResponse, decode: Reader<T, E>) -> Result<Response<T>, Error<E>> {
+    let outcome = match decode {
+        Reader::Whole(decode) => decode(&raw),
+        Reader::Stream { decode, .. } => match decode(&raw) {
+            // Opened when its head arrived; only a success status the policy retried comes here.
+            Outcome::Success(()) => Outcome::Unexpected(
+                "a streamed success was read whole after the retries were spent".to_owned(),
+            ),
+            Outcome::ApiError(e) => Outcome::ApiError(e),
+            Outcome::Unexpected(reason) => Outcome::Unexpected(reason),
+        },
+    };
+    match outcome {
         Outcome::Success(value) => Ok(Response {
             status: raw.status,
             headers: raw.headers,
@@ -461,7 +633,7 @@ pub fn decode_erased<T, E>(
     raw: RawResponse,
     decode: Decoder<T, E>,
 ) -> Result<Response<()>, Error<()>> {
-    match finish(raw, decode) {
+    match finish(raw, Reader::Whole(decode)) {
         Ok(response) => Ok(response.map(drop)),
         Err(Error::Api(api)) => Err(Error::Api(Box::new(ApiError {
             status: api.status,
@@ -474,6 +646,7 @@ pub fn decode_erased<T, E>(
         Err(Error::Transport(transport)) => Err(Error::Transport(transport)),
         Err(Error::CustomTransport(transport)) => Err(Error::CustomTransport(transport)),
         Err(Error::Hook(hook)) => Err(Error::Hook(hook)),
+        Err(Error::Credentials(e)) => Err(Error::Credentials(e)),
         Err(Error::Timeout { timeout, elapsed }) => Err(Error::Timeout { timeout, elapsed }),
     }
 }

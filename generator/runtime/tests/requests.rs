@@ -1,10 +1,11 @@
 //! What reaches the wire for hand-built requests, as generated code builds them: bodies of every
-//! kind with their content type, bodies resent unchanged on retry, `Content-Length: 0` on a
-//! body-less POST, and query, header and cookie parameters encoded.
+//! kind with their content type, bodies resent unchanged on retry, streamed bodies sent once,
+//! `Content-Length: 0` on a body-less POST, and query, header and cookie parameters encoded.
 
 mod support;
 
-use client_runtime::{fill_path, Call, MultipartField, RequestBody, RequestParts};
+use bytes::Bytes;
+use client_runtime::{fill_path, Call, MultipartField, RequestBody, RequestParts, Upload};
 use reqwest::Method;
 use wiremock::ResponseTemplate;
 
@@ -84,20 +85,89 @@ async fn multipart_body_is_sent_identically_on_retry() {
         .unwrap();
     let requests = received(&server).await;
     assert_eq!(requests.len(), 2, "503 is retried for POST");
-    assert_eq!(requests[0].body, requests[1].body);
-    let content_type = header(&requests[1], "content-type").unwrap();
-    let boundary = content_type
-        .strip_prefix("multipart/form-data; boundary=")
-        .expect(content_type);
-    let text = String::from_utf8(requests[1].body.clone()).unwrap();
-    assert!(text.starts_with(&format!("--{boundary}\r\n")), "{text}");
+    // Each attempt's form has a boundary of its own; the rest is the same.
+    let bodies: Vec<String> = requests
+        .iter()
+        .map(|request| {
+            let content_type = header(request, "content-type").unwrap();
+            let boundary = content_type
+                .strip_prefix("multipart/form-data; boundary=")
+                .expect(content_type);
+            let text = String::from_utf8(request.body.clone()).unwrap();
+            assert!(text.starts_with(&format!("--{boundary}\r\n")), "{text}");
+            assert!(text.ends_with(&format!("--{boundary}--\r\n")), "{text}");
+            assert_eq!(
+                header(request, "content-length"),
+                Some(request.body.len().to_string().as_str()),
+                "a multipart body of known parts has a known length"
+            );
+            text.replace(boundary, "BOUNDARY")
+        })
+        .collect();
+    assert_eq!(bodies[0], bodies[1]);
     assert!(
-        text.contains(
+        bodies[1].contains(
             "name=\"file\"; filename=\"report.csv\"\r\nContent-Type: text/csv\r\n\r\na,b\n1,2\n\r\n"
         ),
-        "{text}"
+        "{}",
+        bodies[1]
     );
-    assert!(text.ends_with(&format!("--{boundary}--\r\n")), "{text}");
+}
+
+/// Chunks of a streamed body, split so that no chunk is the whole body.
+fn chunks() -> impl futures_core::Stream<Item = Result<Bytes, std::io::Error>> + Send + Sync {
+    futures_util::stream::iter(
+        ["ab", "cd", "ef"].map(|chunk| Ok(Bytes::from_static(chunk.as_bytes()))),
+    )
+}
+
+#[tokio::test]
+async fn a_streamed_body_is_sent_with_its_length_or_chunked_and_never_retried() {
+    let server = server_failing_then_succeeding(ResponseTemplate::new(503), 1).await;
+    let client = client(&server);
+    let bodies = [
+        RequestBody::Bytes {
+            data: Upload::stream_with_length(chunks(), 6),
+            content_type: "application/octet-stream".into(),
+        },
+        RequestBody::Bytes {
+            data: Upload::stream(chunks()),
+            content_type: "application/octet-stream".into(),
+        },
+        RequestBody::Multipart(vec![MultipartField::file(
+            "file",
+            "f.bin",
+            Upload::stream(chunks()),
+        )]),
+    ];
+    let mut statuses = Vec::new();
+    for body in bodies {
+        let parts = RequestParts {
+            body,
+            ..RequestParts::new("test.upload", Method::PUT, "/upload", "/upload".to_owned())
+        };
+        statuses.push(
+            match bounded(Call::new(&client, Ok(parts), status_only)).await {
+                Ok(status) => status,
+                Err(e) => e.status().map_or(0, |s| s.as_u16()),
+            },
+        );
+    }
+    // The first request met the 503 and was not retried (its body was read); the others succeed.
+    assert_eq!(statuses, [503, 200, 200]);
+    let requests = received(&server).await;
+    assert_eq!(requests.len(), 3, "nothing was sent twice");
+    assert_eq!(requests[0].body, b"abcdef");
+    assert_eq!(header(&requests[0], "content-length"), Some("6"));
+    assert_eq!(requests[1].body, b"abcdef");
+    assert_eq!(header(&requests[1], "transfer-encoding"), Some("chunked"));
+    let multipart = String::from_utf8(requests[2].body.clone()).unwrap();
+    assert!(
+        multipart.contains(
+            "filename=\"f.bin\"\r\nContent-Type: application/octet-stream\r\n\r\nabcdef\r\n"
+        ),
+        "{multipart}"
+    );
 }
 
 #[tokio::test]

@@ -16,6 +16,8 @@ pub fn cargo_toml(
     let description =
         format!("Typed async client for {} {}", api.title, api.version).replace('"', "'");
     let mut deps = vec![
+        // Basic credentials; reqwest's own dependency (no build cost).
+        "base64 = \"0.22\"".to_owned(),
         "bytes = \"1\"".to_owned(),
         "fastrand = \"2\"".to_owned(),
         "futures-core = \"0.3\"".to_owned(),
@@ -23,14 +25,19 @@ pub fn cargo_toml(
             .to_owned(),
         // `http-body-util` and `tower-service` are reqwest's own dependencies: they name the
         // futures the runtime polls (so awaiting a call needs no boxed future) at no build cost.
+        "http-body = \"1\"".to_owned(),
         "http-body-util = \"0.1\"".to_owned(),
         "httpdate = \"1\"".to_owned(),
         "percent-encoding = \"2\"".to_owned(),
         // TLS is chosen by the crate's features (below), so `default-features = false` gives a
-        // build without any TLS stack, or with the platform's (`native-tls`).
-        "reqwest = { version = \"0.12\", default-features = false }".to_owned(),
+        // build without any TLS stack, or with the platform's (`native-tls`). `multipart` encodes
+        // multipart bodies (streaming file parts).
+        "reqwest = { version = \"0.12\", default-features = false, features = [\"multipart\"] }"
+            .to_owned(),
         "serde = { version = \"1\", features = [\"derive\"] }".to_owned(),
         "serde_json = \"1\"".to_owned(),
+        // Server-sent events, behind the `sse` feature (on by default when the API has them).
+        "sse-stream = { version = \"0.3\", default-features = false, optional = true }".to_owned(),
         "tokio = { version = \"1\", features = [\"time\"] }".to_owned(),
         "tower-service = \"0.3\"".to_owned(),
         "tracing = { version = \"0.1\", default-features = false, features = [\"std\"] }"
@@ -52,16 +59,22 @@ pub fn cargo_toml(
     } else {
         ""
     };
-    let default = match groups.groups.is_empty() {
-        true => "default = [\"rustls\"]",
-        false => "default = [\"rustls\", \"full\"]",
-    };
+    let mut default = vec!["\"rustls\""];
+    if features.contains("sse") {
+        default.push("\"sse\"");
+    }
+    if !groups.groups.is_empty() {
+        default.push("\"full\"");
+    }
+    let default = format!("default = [{}]", default.join(", "));
     let mut features_table = [
-        default,
+        default.as_str(),
         "# HTTPS with rustls and the webpki root certificates (no system OpenSSL needed).",
         "rustls = [\"reqwest/rustls-tls\"]",
         "# HTTPS with the platform's TLS library (OpenSSL on Linux).",
         "native-tls = [\"reqwest/native-tls\"]",
+        "# Server-sent events (`runtime::EventStream`), for the operations that return them.",
+        "sse = [\"dep:sse-stream\"]",
         "# Typed test doubles of the API (`mock` module): expectations per operation, answered by a",
         "# wiremock server or in process. For tests: `[dev-dependencies]` with `features = [\"mock\"]`.",
     ]
@@ -133,13 +146,18 @@ pub fn lib_rs(api: &Api, config: &Config, groups: &FeatureGroups) -> TokenStream
         "{}/{} (rust; generated)",
         config.crate_name, config.crate_version
     );
-    let auth = match &api.auth {
-        Auth::None => quote!(runtime::AuthPlacement::None),
-        Auth::Bearer => quote!(runtime::AuthPlacement::Bearer),
-        Auth::Basic => quote!(runtime::AuthPlacement::Basic),
-        Auth::Header(h) => quote!(runtime::AuthPlacement::Header(#h)),
-        Auth::Query(q) => quote!(runtime::AuthPlacement::Query(#q)),
-    };
+    let schemes = api.auth.iter().map(|scheme| {
+        let name = &scheme.name;
+        let placement = match &scheme.auth {
+            Auth::Bearer => quote!(runtime::AuthPlacement::Bearer),
+            Auth::Basic => quote!(runtime::AuthPlacement::Basic),
+            Auth::Header(h) => quote!(runtime::AuthPlacement::Header(#h)),
+            Auth::Query(q) => quote!(runtime::AuthPlacement::Query(#q)),
+            Auth::Cookie(c) => quote!(runtime::AuthPlacement::Cookie(#c)),
+        };
+        quote!(runtime::AuthScheme { name: #name, placement: #placement })
+    });
+    let security = security_tokens(&api.security);
     let version_doc = format!(
         " API version {}. Generated from the spec; see the crate's README for regeneration.",
         api.version
@@ -206,8 +224,8 @@ pub fn lib_rs(api: &Api, config: &Config, groups: &FeatureGroups) -> TokenStream
         #reexport_models
         #reexport_operations
         pub use runtime::{
-            ApiError, ApiKey, BuildError, Client, ClientBuilder, Error, InvalidRequest, Nullable, RequestOptions,
-            Response, RetryPolicy, UnexpectedResponse,
+            ApiError, ApiKey, BuildError, ByteStream, Client, ClientBuilder, Error, InvalidRequest, Nullable,
+            RequestOptions, Response, RetryPolicy, UnexpectedResponse, Upload,
         };
 
         /// The first server URL the spec lists (empty if it lists none).
@@ -219,7 +237,8 @@ pub fn lib_rs(api: &Api, config: &Config, groups: &FeatureGroups) -> TokenStream
             env_api_key: #env_key,
             env_base_url: #env_url,
             user_agent: #user_agent,
-            auth: #auth,
+            auth: &[#(#schemes),*],
+            security: #security,
         };
 
         impl Client {
@@ -257,4 +276,10 @@ pub fn lib_rs(api: &Api, config: &Config, groups: &FeatureGroups) -> TokenStream
             }
         }
     }
+}
+
+/// A security requirement as a `runtime::Security` constant: `&[&["a", "b"], &[]]`.
+pub(super) fn security_tokens(requirement: &[Vec<String>]) -> TokenStream {
+    let alternatives = requirement.iter().map(|names| quote!(&[#(#names),*]));
+    quote!(&[#(#alternatives),*])
 }

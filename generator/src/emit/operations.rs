@@ -402,6 +402,7 @@ fn emit_operation(
     let method = format_ident!("{}", op.method_name);
     let request_fn = format_ident!("{}_request", base);
     let decode_fn = format_ident!("{}_decode", base);
+    let head_fn = format_ident!("{}_decode_head", base);
     let error = format_ident!("{}", op.error_type);
     let success = success_type(op);
     let (args, arg_names) = signature(op);
@@ -423,9 +424,23 @@ fn emit_operation(
         Some(_) => quote!(self.client),
         None => quote!(self),
     };
+    let events_only = op.success.events.as_ref().is_some_and(|e| e.only);
+    // How the main method (and `_with`) make their call: decoded whole, or, for an operation
+    // whose only success is an event stream, opened as one.
+    let call = |passed: &[TokenStream]| {
+        if events_only {
+            let open = events_open(op);
+            quote!(Call::streaming(#client, #request_fn(#(#passed),*), #head_fn, #open))
+        } else {
+            quote!(Call::new(#client, #request_fn(#(#passed),*), #decode_fn))
+        }
+    };
     let public = {
         let pagination = emit_pagination(op, &client, &request_fn, &decode_fn, &error);
+        let streams = emit_stream_methods(op, &client, &request_fn, &head_fn, &error);
         let (method_args, passed) = method_args(op);
+        let with_call = call(&arg_names);
+        let main_call = call(&passed);
         let with = op.has_with_method().then(|| {
             let with = format_ident!("{}_with", op.method_name);
             let doc = format!(
@@ -437,7 +452,7 @@ fn emit_operation(
                 #[doc = #doc]
                 #deprecated
                 pub fn #with(&self, #(#args),*) -> Call<#success, #error> {
-                    Call::new(#client, #request_fn(#(#arg_names),*), #decode_fn)
+                    #with_call
                 }
             }
         });
@@ -445,10 +460,11 @@ fn emit_operation(
             #doc
             #deprecated
             pub fn #method(&self, #(#method_args),*) -> Call<#success, #error> {
-                Call::new(#client, #request_fn(#(#passed),*), #decode_fn)
+                #main_call
             }
             #with
             #pagination
+            #streams
         }
     };
 
@@ -461,7 +477,9 @@ fn emit_operation(
     };
     let params = emit_params_struct(op, index);
     let request = emit_request_fn(op, &request_fn, &args, index);
-    let decode = emit_decode_fn(op, &decode_fn, &success, &error);
+    let decode = (!events_only).then(|| emit_decode_fn(op, &decode_fn, &success, &error));
+    let head = (op.success.events.is_some() || op.has_byte_stream_method())
+        .then(|| emit_head_decode_fn(op, &head_fn, &error));
     quote! {
         #params
         #owner {
@@ -469,6 +487,7 @@ fn emit_operation(
         }
         #request
         #decode
+        #head
     }
 }
 
@@ -488,7 +507,23 @@ fn errors_summary(op: &Operation) -> String {
     format!("Errors (`{}`): {}.", op.error_type, list.join(", "))
 }
 
+/// The runtime function that opens an event stream whose data is the operation's event type.
+fn events_open(op: &Operation) -> TokenStream {
+    match op.success.events.as_ref().map(|e| &e.data) {
+        Some(TypeRef::String) | None => quote!(crate::runtime::EventStream::text),
+        Some(_) => quote!(crate::runtime::EventStream::json),
+    }
+}
+
+fn events_type(data: &TypeRef) -> TokenStream {
+    let data = rust_type(data);
+    quote!(crate::runtime::EventStream<#data>)
+}
+
 fn success_type(op: &Operation) -> TokenStream {
+    if let Some(events) = op.success.events.as_ref().filter(|e| e.only) {
+        return events_type(&events.data);
+    }
     match (&op.success.ty, &op.success.media) {
         (Some(TypeRef::Bytes), _) | (_, Some(Media::Binary(_))) => quote!(::bytes::Bytes),
         (Some(ty), _) => rust_type(ty),
@@ -498,7 +533,7 @@ fn success_type(op: &Operation) -> TokenStream {
 
 fn body_arg_type(body: &Body) -> TokenStream {
     match &body.media {
-        Media::Binary(_) => quote!(Vec<u8>),
+        Media::Binary(_) => quote!(impl Into<crate::runtime::Upload>),
         Media::Text => quote!(&str),
         _ => {
             let t = rust_type(&body.ty);
@@ -635,7 +670,7 @@ fn emit_request_fn(
             Media::Form => quote!(RequestBody::form(body)?),
             Media::Text => quote!(RequestBody::Text(body.to_owned())),
             Media::Binary(ct) => {
-                quote!(RequestBody::Bytes { data: ::bytes::Bytes::from(body), content_type: #ct.to_owned() })
+                quote!(RequestBody::Bytes { data: body.into(), content_type: #ct.to_owned() })
             }
             Media::Multipart => multipart_expr(b, index),
         },
@@ -644,9 +679,16 @@ fn emit_request_fn(
     let template = &op.path;
     let http_method = format_ident!("{}", op.http_method.as_str());
     let body_stmt = op.body.is_some().then(|| quote!(parts.body = #body_expr;));
-    let mutable =
-        (!query.is_empty() || !headers.is_empty() || !cookies.is_empty() || op.body.is_some())
-            .then(|| quote!(mut));
+    let security_stmt = op.security.as_deref().map(|requirement| {
+        let security = super::manifest::security_tokens(requirement);
+        quote!(parts.security = Some(#security);)
+    });
+    let mutable = (!query.is_empty()
+        || !headers.is_empty()
+        || !cookies.is_empty()
+        || op.body.is_some()
+        || security_stmt.is_some())
+    .then(|| quote!(mut));
     quote! {
         fn #name(#(#args),*) -> Result<RequestParts, InvalidRequest> {
             #(#checks)*
@@ -660,6 +702,7 @@ fn emit_request_fn(
             #(#headers)*
             #(#cookies)*
             #body_stmt
+            #security_stmt
             Ok(parts)
         }
     }
@@ -743,6 +786,76 @@ fn multipart_expr(b: &Body, index: &TypeIndex<'_>) -> TokenStream {
         #(#parts)*
         RequestBody::Multipart(fields)
     }}
+}
+
+/// The `_events` and `_stream` companions: the success opened as an event stream or a byte stream
+/// as soon as its head arrives. They take every parameter, as `_with` does.
+fn emit_stream_methods(
+    op: &Operation,
+    client: &TokenStream,
+    request_fn: &syn::Ident,
+    head_fn: &syn::Ident,
+    error: &syn::Ident,
+) -> TokenStream {
+    let (args, arg_names) = signature(op);
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let events = op.has_events_method().then(|| {
+        let name = format_ident!("{}_events", op.method_name);
+        let data = op.success.events.as_ref().map(|e| &e.data).unwrap_or(&TypeRef::String);
+        let ty = events_type(data);
+        let open = events_open(op);
+        let doc = format!(
+            " [`Self::{}`] as server-sent events (`text/event-stream`): a stream of typed events, read as they arrive.",
+            op.method_name
+        );
+        quote! {
+            #[doc = #doc]
+            #deprecated
+            pub fn #name(&self, #(#args),*) -> Call<#ty, #error> {
+                Call::streaming(#client, #request_fn(#(#arg_names),*), #head_fn, #open)
+            }
+        }
+    });
+    let bytes = op.has_byte_stream_method().then(|| {
+        let name = format_ident!("{}_stream", op.method_name);
+        let doc = format!(
+            " [`Self::{}`] with the body as a stream of chunks, read as they arrive and never held whole.",
+            op.method_name
+        );
+        quote! {
+            #[doc = #doc]
+            #deprecated
+            pub fn #name(&self, #(#args),*) -> Call<crate::runtime::ByteStream, #error> {
+                Call::streaming(#client, #request_fn(#(#arg_names),*), #head_fn, crate::runtime::ByteStream::from_response)
+            }
+        }
+    });
+    quote!(#events #bytes)
+}
+
+/// The decoder of a streamed call: which statuses are the success (opened as a stream), and the
+/// error type's `decode` for the rest.
+fn emit_head_decode_fn(op: &Operation, name: &syn::Ident, error: &syn::Ident) -> TokenStream {
+    if op.success.statuses.contains(&StatusMatch::Default) {
+        return quote! {
+            fn #name(_response: &RawResponse) -> Outcome<(), #error> {
+                Outcome::Success(())
+            }
+        };
+    }
+    let success_patterns: Vec<TokenStream> = if op.success.statuses.is_empty() {
+        vec![quote!(200..=299)]
+    } else {
+        op.success.statuses.iter().map(status_pattern).collect()
+    };
+    quote! {
+        fn #name(response: &RawResponse) -> Outcome<(), #error> {
+            match response.status.as_u16() {
+                #(#success_patterns)|* => Outcome::Success(()),
+                _ => #error::decode(response),
+            }
+        }
+    }
 }
 
 /// The response decoder: success statuses here, everything else by the error type's own
@@ -934,12 +1047,29 @@ pub fn api_surface(api: &Api) -> TokenStream {
             let item = rust_type(&p.item_ty);
             quote!(fn #name(&self, #(#args),*) -> impl Stream<Item = Result<#item, Error<#error>>>;)
         });
+        let events = op.has_events_method().then(|| {
+            let name = format_ident!("{}_events", op.method_name);
+            let data = op
+                .success
+                .events
+                .as_ref()
+                .map(|e| &e.data)
+                .unwrap_or(&TypeRef::String);
+            let ty = events_type(data);
+            quote!(fn #name(&self, #(#args),*) -> Call<#ty, #error>;)
+        });
+        let bytes = op.has_byte_stream_method().then(|| {
+            let name = format_ident!("{}_stream", op.method_name);
+            quote!(fn #name(&self, #(#args),*) -> Call<crate::runtime::ByteStream, #error>;)
+        });
         groups.entry(op.group.clone()).or_default().push(quote! {
             #[doc = #doc]
             #deprecated
             fn #method(&self, #(#main_args),*) -> Call<#success, #error>;
             #with
             #stream
+            #events
+            #bytes
         });
     }
     let traits = groups.into_iter().map(|(group, methods)| {

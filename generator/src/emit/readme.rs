@@ -21,11 +21,32 @@ pub fn readme(api: &Api, config: &Config, groups: &super::FeatureGroups) -> Stri
         }
     }
     out.push_str(&construct(api, config, &krate));
+    out.push_str(&schemes(api));
     out.push_str(&examples(api));
     out.push_str(&features_section(api, config, groups));
     out.push_str(errors_section());
     out.push_str(&testing(api, config, &krate));
     out.push_str(&regenerate(config));
+    out
+}
+
+/// For an API with several security schemes: their names, which the builder's `credential` and
+/// `credentials_provider_for` take, and where each credential goes.
+fn schemes(api: &Api) -> String {
+    if api.auth.len() < 2 {
+        return String::new();
+    }
+    let mut out = String::from("\n### Security schemes\n\nEach operation sends the credentials of the first alternative of its `security` requirement the client has. `api_key(..)` and `credentials_provider(..)` set the first scheme; `credential(\"name\", key)` and `credentials_provider_for(\"name\", provider)` set any by name:\n\n");
+    for scheme in &api.auth {
+        let place = match &scheme.auth {
+            Auth::Bearer => "`Authorization: Bearer` token".to_owned(),
+            Auth::Basic => "HTTP basic (`user:password`)".to_owned(),
+            Auth::Header(name) => format!("header `{name}`"),
+            Auth::Query(name) => format!("query parameter `{name}`"),
+            Auth::Cookie(name) => format!("cookie `{name}`"),
+        };
+        let _ = writeln!(out, "- `{}`: {place}", scheme.name);
+    }
     out
 }
 
@@ -73,7 +94,7 @@ fn construct(api: &Api, config: &Config, krate: &str) -> String {
         Some(url) => format!("defaults to `{url}`"),
         None => "the spec lists no server, so a base URL must be set".to_owned(),
     };
-    let key = if matches!(api.auth, Auth::None) {
+    let key = if api.auth.is_empty() {
         ""
     } else {
         "\n    .api_key(std::env::var(\"MY_KEY\")?)"

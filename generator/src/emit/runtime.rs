@@ -17,8 +17,10 @@ pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
     source!("call.rs"),
     source!("client.rs"),
     source!("config.rs"),
+    source!("credentials.rs"),
     source!("error.rs"),
     source!("hook.rs"),
+    source!("events.rs"),
     source!("lib.rs"),
     source!("macros.rs"),
     source!("mock.rs"),
@@ -32,6 +34,8 @@ pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
     source!("retry.rs"),
     source!("send.rs"),
     source!("transport.rs"),
+    source!("stream.rs"),
+    source!("upload.rs"),
     source!("validate.rs"),
 ];
 

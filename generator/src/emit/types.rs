@@ -27,7 +27,7 @@ impl<'a> TypeIndex<'a> {
         self.defs.contains_key(name)
     }
 
-    /// Optional crate features the generated code needs: `chrono`, `uuid`, `multipart`.
+    /// Optional crate features the generated code needs: `chrono`, `uuid`, `multipart`, `sse`.
     pub fn features(&self) -> BTreeSet<&'static str> {
         let mut out = BTreeSet::new();
         let mut visit = |ty: &TypeRef| {
@@ -64,6 +64,9 @@ impl<'a> TypeIndex<'a> {
             if let Some(ty) = &op.success.ty {
                 visit(ty);
             }
+            if let Some(events) = &op.success.events {
+                visit(&events.data);
+            }
             for case in &op.errors {
                 match &case.body {
                     ErrorBody::None => {}
@@ -81,6 +84,14 @@ impl<'a> TypeIndex<'a> {
                 .is_some_and(|b| b.media == Media::Multipart)
         }) {
             out.insert("multipart");
+        }
+        if self
+            .api
+            .operations
+            .iter()
+            .any(|op| op.success.events.is_some())
+        {
+            out.insert("sse");
         }
         out
     }

@@ -23,19 +23,30 @@ pub struct Api {
     pub description: Option<String>,
     /// `servers[0].url`, if the spec has one with no unfilled variables.
     pub base_url: Option<String>,
-    pub auth: Auth,
+    /// Every security scheme the spec declares; the first is the one a single API key sets.
+    pub auth: Vec<SecurityScheme>,
+    /// The requirement of operations without their own: alternatives, each the names of the
+    /// schemes needed together; an empty alternative is optional auth.
+    pub security: Vec<Vec<String>>,
     pub operations: Vec<Operation>,
     pub types: Vec<TypeDef>,
 }
 
-/// How the API key travels, from the first security scheme the spec applies.
+/// One security scheme: its name in the spec and where its credential travels.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SecurityScheme {
+    pub name: String,
+    pub auth: Auth,
+}
+
+/// Where a credential travels (OAuth2 and OpenID Connect: a bearer token).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum Auth {
-    None,
     Bearer,
     Basic,
     Header(String),
     Query(String),
+    Cookie(String),
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -65,6 +76,8 @@ pub struct Operation {
     /// type is then an alias of that one's enum rather than a copy of it.
     pub error_shared_with: Option<String>,
     pub pagination: Option<Pagination>,
+    /// The operation's own security requirement, when it declares one (else the API's).
+    pub security: Option<Vec<Vec<String>>>,
     /// The cargo feature that compiles this operation in APIs large enough to get one per group
     /// (`emit::features`): the first accessor group, else the first tag, else the first path
     /// segment that is not a version; kebab-case. `None`: always compiled.
@@ -195,6 +208,19 @@ pub struct Success {
     /// `None`: no body (unit).
     pub ty: Option<TypeRef>,
     pub description: Option<String>,
+    /// A `text/event-stream` success: each event's data type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub events: Option<Events>,
+}
+
+/// A success declared as `text/event-stream` (server-sent events).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Events {
+    /// The type of each event's data (`String` when the spec gives no structured schema).
+    pub data: TypeRef,
+    /// Whether the event stream is the only success body: the operation's method then returns
+    /// it; otherwise an `<method>_events` companion does.
+    pub only: bool,
 }
 
 /// The typed error for one declared status (or range, or `default`).
@@ -283,6 +309,20 @@ impl Operation {
     /// Whether every query, header and cookie parameter is optional: the main method then takes
     /// none of them, and `<method>_with` takes the parameter struct, so the first optional
     /// parameter the spec adds is a new method rather than a changed one.
+    /// Whether the operation has an `<method>_events` companion: a success offered both as an
+    /// event stream and as another body (often chosen by a `stream: true` request flag).
+    pub fn has_events_method(&self) -> bool {
+        self.success.events.as_ref().is_some_and(|e| !e.only)
+    }
+
+    /// Whether the operation has an `<method>_stream` companion returning its success body as a
+    /// byte stream: a binary or text body that is not a page of a list.
+    pub fn has_byte_stream_method(&self) -> bool {
+        self.pagination.is_none()
+            && self.success.events.as_ref().is_none_or(|e| !e.only)
+            && matches!(self.success.media, Some(Media::Binary(_) | Media::Text))
+    }
+
     pub fn has_with_method(&self) -> bool {
         self.params_type.is_some()
             && self

@@ -18,6 +18,24 @@ pub(super) fn ref_targets(raw: &Value, typed_schema: impl Fn(&str) -> bool) -> V
             targets.insert(pointer);
         }
     });
+    // The security requirements too: the typed model reads an absent `security` and `[]` (no
+    // auth) both as an empty list, and `ir` needs to tell them apart.
+    if raw.get("security").is_some() {
+        targets.insert("/security".to_owned());
+    }
+    for (path, item) in raw
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        for (method, op) in item.as_object().into_iter().flatten() {
+            if op.get("security").is_some() {
+                let op = crate::diagnostic::join(&crate::diagnostic::join("/paths", path), method);
+                targets.insert(format!("{op}/security"));
+            }
+        }
+    }
     if targets.contains("") {
         // A `$ref: '#'` needs the whole document.
         return raw.clone();

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use client_runtime::{
-    ApiConfig, AuthPlacement, Client, ClientBuilder, Outcome, RawResponse, RetryPolicy,
+    ApiConfig, AuthPlacement, AuthScheme, Client, ClientBuilder, Outcome, RawResponse, RetryPolicy,
 };
 use serde_json::Value;
 use wiremock::matchers::any;
@@ -18,7 +18,11 @@ pub const API: ApiConfig = ApiConfig {
     env_api_key: "RUNTIME_TEST_API_KEY",
     env_base_url: "RUNTIME_TEST_BASE_URL",
     user_agent: "runtime-tests/0 (rust)",
-    auth: AuthPlacement::Bearer,
+    auth: &[AuthScheme {
+        name: "bearerAuth",
+        placement: AuthPlacement::Bearer,
+    }],
+    security: &[&["bearerAuth"]],
 };
 
 pub const KEY: &str = "runtime_test_secret_key";

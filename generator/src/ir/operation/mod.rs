@@ -14,12 +14,13 @@ use crate::load::Document;
 use crate::Config;
 use oas3::spec::{
     ObjectOrReference, ObjectSchema, Parameter, ParameterIn, ParameterStyle, RequestBody, Response,
-    Schema, SchemaType as Type, SchemaTypeSet as TypeSet, SecurityScheme,
+    Schema, SchemaType as Type, SchemaTypeSet as TypeSet,
 };
 use serde::de::DeserializeOwned;
 
 mod params;
 mod responses;
+mod security;
 
 /// Builds the IR of a loaded document.
 pub fn build(doc: &Document, config: &Config) -> Result<(Api, Vec<Diagnostic>), Diagnostics> {
@@ -29,7 +30,7 @@ pub fn build(doc: &Document, config: &Config) -> Result<(Api, Vec<Diagnostic>), 
         cx.names.reserve(reserved);
     }
     cx.convert_components();
-    let auth = auth(doc);
+    let (auth, security) = security::schemes(doc);
     let mut operations = Vec::new();
     let mut method_names: std::collections::HashMap<Vec<String>, Namespace> = Default::default();
     let mut group_names = Namespace::default();
@@ -53,7 +54,7 @@ pub fn build(doc: &Document, config: &Config) -> Result<(Api, Vec<Diagnostic>), 
                     cx: &mut cx,
                     doc,
                     pointer: pointer.clone(),
-                    auth: &auth,
+                    has_auth: !auth.is_empty(),
                 };
                 let mut operation = b.build(path, http_method, op, &item.parameters);
                 let ns = method_names
@@ -89,6 +90,7 @@ pub fn build(doc: &Document, config: &Config) -> Result<(Api, Vec<Diagnostic>), 
         description: info.description.clone(),
         base_url,
         auth,
+        security,
         operations,
         types,
     };
@@ -97,14 +99,18 @@ pub fn build(doc: &Document, config: &Config) -> Result<(Api, Vec<Diagnostic>), 
 
 /// The suffixes of the methods an operation gets besides its own: `_with` when every query,
 /// header and cookie parameter is optional (the main method then takes none), `_stream` when it is
-/// paginated.
+/// paginated or its success body can be read as a byte stream, `_events` when its success is also
+/// offered as an event stream.
 fn companions(op: &Operation) -> Vec<&'static str> {
     let mut out = Vec::new();
     if op.has_with_method() {
         out.push("_with");
     }
-    if op.pagination.is_some() {
+    if op.pagination.is_some() || op.has_byte_stream_method() {
         out.push("_stream");
+    }
+    if op.has_events_method() {
+        out.push("_events");
     }
     out
 }
@@ -157,7 +163,8 @@ struct OperationBuilder<'c, 'a> {
     cx: &'c mut SchemaCx<'a>,
     doc: &'a Document,
     pointer: String,
-    auth: &'c Auth,
+    /// Whether the API declares a security scheme (then it sets `Authorization` itself).
+    has_auth: bool,
 }
 
 impl OperationBuilder<'_, '_> {
@@ -216,6 +223,7 @@ impl OperationBuilder<'_, '_> {
             error_shared_with: None,
             feature_group,
             pagination,
+            security: security::requirement_at(self.doc, &format!("{}/security", self.pointer)),
         }
     }
 
@@ -412,42 +420,6 @@ fn derived_id(method: &str, path: &str) -> String {
         }
     }
     naming::snake(&words.join("_"))
-}
-
-fn auth(doc: &Document) -> Auth {
-    let spec = &doc.spec;
-    let requirement = spec.security.first().or_else(|| {
-        spec.paths
-            .iter()
-            .flat_map(|p| p.iter())
-            .flat_map(|(_, item)| item.methods().into_iter().map(|(_, op)| op))
-            .find_map(|op| op.security.first())
-    });
-    let Some(name) = requirement.and_then(|r| r.0.keys().next().cloned()) else {
-        return Auth::None;
-    };
-    let Some(scheme) = spec
-        .components
-        .as_ref()
-        .and_then(|c| c.security_schemes.get(&name))
-    else {
-        return Auth::None;
-    };
-    let ObjectOrReference::Object(scheme) = scheme else {
-        return Auth::Bearer;
-    };
-    match scheme {
-        SecurityScheme::Http { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => Auth::Basic,
-        SecurityScheme::Http { .. } => Auth::Bearer,
-        SecurityScheme::ApiKey { name, location, .. } if location == "query" => {
-            Auth::Query(name.clone())
-        }
-        SecurityScheme::ApiKey { name, location, .. } if location == "header" => {
-            Auth::Header(name.clone())
-        }
-        SecurityScheme::ApiKey { .. } => Auth::None,
-        _ => Auth::Bearer,
-    }
 }
 
 fn base_url(doc: &Document, diags: &mut Vec<Diagnostic>) -> Option<String> {

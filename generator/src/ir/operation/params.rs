@@ -46,7 +46,7 @@ impl OperationBuilder<'_, '_> {
             // scheme when there is one (without one, the parameter is the only way to authenticate).
             let managed = ["accept", "content-type"]
                 .contains(&p.name.to_ascii_lowercase().as_str())
-                || (p.name.eq_ignore_ascii_case("authorization") && *self.auth != Auth::None);
+                || (p.name.eq_ignore_ascii_case("authorization") && self.has_auth);
             if location == ParamLocation::Header && managed {
                 self.cx.diags.push(Diagnostic::warning(
                     &ptr,

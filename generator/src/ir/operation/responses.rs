@@ -14,6 +14,7 @@ impl OperationBuilder<'_, '_> {
             media: None,
             ty: None,
             description: None,
+            events: None,
         };
         let mut success_types: Vec<TypeRef> = Vec::new();
         let mut errors = Vec::new();
@@ -45,9 +46,37 @@ impl OperationBuilder<'_, '_> {
                     success.statuses.push(status.clone());
                 }
                 success.description = success.description.or(resp.description.clone());
-                if let Some((ct, mt)) =
-                    pick_media(resp.content.iter().map(|(k, v)| (k.as_str(), v)))
-                {
+                let event_stream = resp.content.iter().find(|(ct, _)| is_event_stream(ct));
+                if let Some((ct, mt)) = event_stream {
+                    let at = join(&join(&join(&ptr, "content"), ct), "schema");
+                    let data = match &mt.schema {
+                        Some(schema) => self.operation_type(
+                            schema,
+                            &at,
+                            Naming::hint([format!("{prefix}Event")]),
+                        ),
+                        None => TypeRef::String,
+                    };
+                    // Only a JSON-shaped data schema is decoded as JSON; anything else is text.
+                    let data = match data {
+                        TypeRef::Named(_)
+                        | TypeRef::Any
+                        | TypeRef::Array(_)
+                        | TypeRef::Map(_)
+                        | TypeRef::Bool
+                        | TypeRef::Int(_)
+                        | TypeRef::Float(_) => data,
+                        _ => TypeRef::String,
+                    };
+                    let only = resp.content.len() == 1;
+                    success.events.get_or_insert(Events { data, only });
+                }
+                let other_content = resp
+                    .content
+                    .iter()
+                    .filter(|(ct, _)| !is_event_stream(ct))
+                    .map(|(k, v)| (k.as_str(), v));
+                if let Some((ct, mt)) = pick_media(other_content) {
                     // A wildcard (`*/*`) with a binary string schema is the raw body, not JSON
                     // (found by `cargo xtask contract` on apicurio-registry).
                     let raw_bytes = is_wildcard(ct)
@@ -386,33 +415,15 @@ pub(super) fn status_variant(status: &StatusMatch) -> String {
 }
 
 impl OperationBuilder<'_, '_> {
-    /// Whether `schema` (through `$ref`s) is `type: string, format: binary`.
+    /// Whether `schema` (through `$ref`s, looked up as every other reference is) is
+    /// `type: string, format: binary`.
     fn is_binary_string(&self, schema: &Schema) -> bool {
-        let Schema::Object(boxed) = schema else {
+        let Some((object, _)) = self.cx.resolve_object(schema) else {
             return false;
         };
-        let mut value = match boxed.as_ref() {
-            ObjectOrReference::Object(o) => match serde_json::to_value(o) {
-                Ok(v) => v,
-                Err(_) => return false,
-            },
-            ObjectOrReference::Ref { ref_path, .. } => {
-                serde_json::json!({ "$ref": ref_path })
-            }
+        let Ok(value) = serde_json::to_value(&object) else {
+            return false;
         };
-        for _ in 0..16 {
-            let Some(next) = value.get("$ref").and_then(|r| r.as_str()) else {
-                break;
-            };
-            match self
-                .doc
-                .raw
-                .pointer(&super::super::schema::ref_pointer(next))
-            {
-                Some(target) => value = target.clone(),
-                None => return false,
-            }
-        }
         value.get("type").and_then(|t| t.as_str()) == Some("string")
             && value.get("format").and_then(|f| f.as_str()) == Some("binary")
     }
@@ -421,4 +432,12 @@ impl OperationBuilder<'_, '_> {
 fn is_wildcard(content_type: &str) -> bool {
     let ct = content_type.split(';').next().unwrap_or("").trim();
     ct == "*/*" || ct == "application/*"
+}
+
+/// `text/event-stream`, with or without parameters.
+fn is_event_stream(content_type: &str) -> bool {
+    content_type
+        .split(';')
+        .next()
+        .is_some_and(|ct| ct.trim().eq_ignore_ascii_case("text/event-stream"))
 }

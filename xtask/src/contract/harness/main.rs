@@ -363,7 +363,7 @@ fn prism(
 /// Polls until Prism answers `/` with its own problem document (it is a Node program and starts
 /// slowly; large specs take longer).
 async fn wait_for_prism(http: &reqwest::Client, base_url: &str) -> Result<(), String> {
-    for _ in 0..1200 {
+    for _ in 0..3000 {
         if let Ok(response) = http.get(base_url).send().await {
             if response.text().await.unwrap_or_default().contains("prism") {
                 return Ok(());
@@ -371,7 +371,7 @@ async fn wait_for_prism(http: &reqwest::Client, base_url: &str) -> Result<(), St
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    Err(format!("{base_url} did not answer as Prism within 120 s"))
+    Err(format!("{base_url} did not answer as Prism within 300 s"))
 }
 
 async fn send(
