@@ -121,6 +121,32 @@ fn each_item_is_gated_by_the_groups_that_use_it() {
         gate_of(models, "pub struct Problem "),
         "#[cfg(any(feature = \"repos\", feature = \"users\"))"
     );
+    // Only received, `Problem` derives `Serialize` only for the round trip; `Repo` and `User`
+    // are also inside an unused schema, which derives both, so they need both too.
+    let derives = |name: &str| {
+        let at = models.find(&format!("pub struct {name} ")).unwrap();
+        let start = models[..at].rfind("#[derive(").unwrap();
+        models[start..at].to_owned()
+    };
+    assert!(
+        derives("Problem").contains("PartialEq, Deserialize)]"),
+        "{}",
+        derives("Problem")
+    );
+    assert!(derives("Problem")
+        .contains("cfg_attr(feature = \"serde-roundtrip\", derive(serde::Serialize))"));
+    for name in ["Repo", "User", "Pusher"] {
+        assert!(
+            derives(name).contains("Serialize, Deserialize)]"),
+            "{}",
+            derives(name)
+        );
+    }
+    assert!(
+        derives("NewGist").contains("Serialize)]"),
+        "{}",
+        derives("NewGist")
+    );
     let operations = file(&g, "src/operations.rs");
     assert_eq!(
         gate_of(operations, "pub struct ReposApi"),
@@ -164,4 +190,60 @@ fn below_the_size_threshold_nothing_is_gated() {
         );
     }
     assert!(!file(&g, "README.md").contains("Compiling only the groups"));
+}
+
+/// A tagged union's `Serialize` and `Deserialize` are written by hand, both always: the types it
+/// holds derive both even where the client only receives them.
+#[test]
+fn the_variants_of_a_tagged_union_derive_both_serde_traits() {
+    let spec = r##"
+openapi: 3.0.3
+info: { title: Events, version: "1" }
+paths:
+  /events:
+    get:
+      operationId: events.list
+      responses:
+        "200": { description: ok, content: { application/json: { schema: { $ref: "#/components/schemas/Event" } } } }
+  /notes:
+    get:
+      operationId: notes.get
+      responses:
+        "200": { description: ok, content: { application/json: { schema: { $ref: "#/components/schemas/Note" } } } }
+components:
+  schemas:
+    Event:
+      oneOf: [{ $ref: "#/components/schemas/Push" }, { $ref: "#/components/schemas/Star" }]
+      discriminator: { propertyName: kind, mapping: { push: "#/components/schemas/Push", star: "#/components/schemas/Star" } }
+    Push:
+      type: object
+      required: [kind]
+      properties: { kind: { type: string }, ref: { type: string } }
+    Star:
+      type: object
+      required: [kind]
+      properties: { kind: { type: string } }
+    Note:
+      type: object
+      properties: { text: { type: string } }
+"##;
+    let mut config = Config::new("events");
+    config.group_features_from = 1;
+    let g = generate(spec, &config).unwrap_or_else(|e| panic!("refused:\n{e}"));
+    let models = file(&g, "src/models.rs");
+    let derives = |name: &str| {
+        let at = models.find(&format!("pub struct {name} ")).unwrap();
+        let start = models[..at].rfind("#[derive(").unwrap();
+        models[start..at].to_owned()
+    };
+    assert!(
+        derives("Push").contains("Serialize, Deserialize)]"),
+        "{}",
+        derives("Push")
+    );
+    assert!(
+        derives("Note").contains("PartialEq, Deserialize)]"),
+        "{}",
+        derives("Note")
+    );
 }

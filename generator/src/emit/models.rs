@@ -14,8 +14,32 @@ pub fn emit_models<'a>(
     index: &'a TypeIndex<'a>,
     groups: &'a FeatureGroups,
 ) -> RustFile<'a> {
-    let inputs = api.input_types();
-    let outputs = api.output_types();
+    let mut inputs = api.input_types();
+    let mut outputs = api.output_types();
+    // A type no operation uses derives both traits, and so does a tagged union (its impls are
+    // written by hand, both always): every type they contain needs both too.
+    let unused: Vec<TypeRef> = api
+        .types
+        .iter()
+        .filter(|t| {
+            let unused = !inputs.contains(t.name.as_str()) && !outputs.contains(t.name.as_str());
+            unused || matches!(&t.kind, TypeKind::Union(u) if u.tag.is_some())
+        })
+        .map(|t| TypeRef::Named(t.name.clone()))
+        .collect();
+    let contained: std::collections::HashSet<String> = api
+        .reachable(unused.iter().collect())
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    let both: Vec<&str> = api
+        .types
+        .iter()
+        .map(|t| t.name.as_str())
+        .filter(|n| contained.contains(*n))
+        .collect();
+    inputs.extend(&both);
+    outputs.extend(&both);
     let lean = !groups.groups.is_empty();
     let serde_of = move |name: &str| Serde {
         sent: inputs.contains(name),

@@ -35,7 +35,7 @@ impl Api {
     }
 
     /// The named types `roots` reach, through fields, variants, aliases and containers.
-    fn reachable<'a>(&'a self, mut todo: Vec<&'a TypeRef>) -> HashSet<&'a str> {
+    pub(crate) fn reachable<'a>(&'a self, mut todo: Vec<&'a TypeRef>) -> HashSet<&'a str> {
         let by_name: HashMap<&str, &TypeKind> = self
             .types
             .iter()
