@@ -14,7 +14,9 @@ pub fn emit_models<'a>(
     index: &'a TypeIndex<'a>,
     groups: &'a FeatureGroups,
 ) -> RustFile<'a> {
-    let mut inputs = api.input_types();
+    // Built by code using the crate (constructor and setters): reachable from a request.
+    let built = api.input_types();
+    let mut inputs = built.clone();
     let mut outputs = api.output_types();
     // A type no operation uses derives both traits, and so does a tagged union (its impls are
     // written by hand, both always): every type they contain needs both too.
@@ -42,6 +44,7 @@ pub fn emit_models<'a>(
     outputs.extend(&both);
     let lean = !groups.groups.is_empty();
     let serde_of = move |name: &str| Serde {
+        built: built.contains(name),
         sent: inputs.contains(name),
         received: outputs.contains(name),
         lean,
@@ -120,6 +123,8 @@ pub fn emit_models<'a>(
 #[derive(Debug, Clone, Copy)]
 struct Serde {
     /// Code using the crate builds values of the type (it is reachable from a request).
+    built: bool,
+    /// Encoded: sent, or inside a type that derives both.
     sent: bool,
     received: bool,
     lean: bool,
@@ -149,7 +154,7 @@ impl Serde {
 }
 
 fn emit_type(t: &TypeDef, serde: Serde, index: &TypeIndex<'_>) -> TokenStream {
-    let input = serde.sent;
+    let input = serde.built;
     let name = format_ident!("{}", t.name);
     let doc = docs([t.description.as_deref()]);
     let deprecated = t.deprecated.then(|| quote!(#[deprecated]));
