@@ -4,7 +4,8 @@
 //! typed error is written as, and the models' test values (`examples`).
 
 use super::examples::{emit_type_examples, with_examples};
-use super::operations::{arg_type, to_text};
+use super::operations::arg_type;
+use super::requests::to_text;
 use super::types::{rust_type, TypeIndex};
 use super::{job, job_at, FeatureGroups, Gate, Imports, ItemJob, RustFile};
 use crate::ir::naming::{pascal, snake, Namespace};

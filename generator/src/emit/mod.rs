@@ -5,7 +5,8 @@
 //! - `types`: `TypeRef` -> Rust type tokens.
 //! - `models`: named types (structs, open enums, unions) and their `Validate` impls.
 //! - `errors`: one error enum per operation, one enum per tagged error status.
-//! - `operations`: client accessors, one method per operation, request builders and decoders.
+//! - `operations`: client accessors, one method per operation, decoders, stream companions;
+//!   `requests`: each operation's request builder.
 //! - `mocks`: `src/mock.rs` (the `mock` feature): typed expectations per operation, and
 //!   `examples`: the models' test values.
 //! - `manifest`: `Cargo.toml` and `lib.rs`.
@@ -21,6 +22,7 @@ mod mocks;
 mod models;
 mod operations;
 mod readme;
+mod requests;
 pub mod runtime;
 mod types;
 
