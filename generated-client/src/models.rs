@@ -6,7 +6,6 @@
 //! Response types accept fields the spec does not list (servers add fields over time), and
 //! string enums keep values they do not know in an `Unknown` variant.
 use crate::runtime::{InvalidRequest, Nullable, Validate};
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -157,34 +156,28 @@ impl Validate for LinkProviderType {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateLinkRequest {
-    #[serde(rename = "linkTitle", default, skip_serializing_if = "Nullable::is_absent")]
     pub link_title: Nullable<String>,
-    #[serde(rename = "linkReusable", default, skip_serializing_if = "Option::is_none")]
     pub link_reusable: Option<bool>,
-    #[serde(
-        rename = "linkProviderType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub link_provider_type: Option<LinkProviderType>,
-    #[serde(
-        rename = "linkProviderId",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
     pub link_provider_id: Nullable<String>,
-    #[serde(
-        rename = "linkProviderRef",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
     pub link_provider_ref: Nullable<String>,
-    #[serde(rename = "linkMeta", default, skip_serializing_if = "Option::is_none")]
     pub link_meta: Option<BTreeMap<String, String>>,
 }
+crate::runtime::impl_serialize_struct!(
+    UpdateLinkRequest { nullable link_title = "linkTitle", optional link_reusable =
+    "linkReusable", optional link_provider_type = "linkProviderType", nullable
+    link_provider_id = "linkProviderId", nullable link_provider_ref = "linkProviderRef",
+    optional link_meta = "linkMeta" }
+);
+crate::runtime::impl_deserialize_struct!(
+    UpdateLinkRequest { nullable link_title = "linkTitle", optional link_reusable =
+    "linkReusable", optional link_provider_type = "linkProviderType", nullable
+    link_provider_id = "linkProviderId", nullable link_provider_ref = "linkProviderRef",
+    optional link_meta = "linkMeta" }
+);
 impl UpdateLinkRequest {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new() -> Self {
@@ -315,14 +308,18 @@ impl Validate for LinkType {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Project {
-    #[serde(rename = "projectId")]
     pub project_id: String,
-    #[serde(default)]
     pub title: Option<String>,
 }
+crate::runtime::impl_serialize_struct!(
+    Project { required project_id = "projectId", default title = "title" }
+);
+crate::runtime::impl_deserialize_struct!(
+    Project { required project_id = "projectId", default title = "title" }
+);
 impl Validate for Project {
     fn validate(&self, path: &str) -> Result<(), InvalidRequest> {
         {
@@ -333,13 +330,20 @@ impl Validate for Project {
         Ok(())
     }
 }
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Creator {
-    #[serde(rename = "workspaceMemberId")]
     pub workspace_member_id: String,
     pub name: String,
 }
+crate::runtime::impl_serialize_struct!(
+    Creator { required workspace_member_id = "workspaceMemberId", required name = "name"
+    }
+);
+crate::runtime::impl_deserialize_struct!(
+    Creator { required workspace_member_id = "workspaceMemberId", required name = "name"
+    }
+);
 impl Validate for Creator {
     fn validate(&self, path: &str) -> Result<(), InvalidRequest> {
         {
@@ -399,14 +403,21 @@ impl Validate for DomainStatus {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Domain {
-    #[serde(rename = "domainId")]
     pub domain_id: String,
     pub url: String,
     pub status: DomainStatus,
 }
+crate::runtime::impl_serialize_struct!(
+    Domain { required domain_id = "domainId", required url = "url", required status =
+    "status" }
+);
+crate::runtime::impl_deserialize_struct!(
+    Domain { required domain_id = "domainId", required url = "url", required status =
+    "status" }
+);
 impl Validate for Domain {
     fn validate(&self, path: &str) -> Result<(), InvalidRequest> {
         {
@@ -422,33 +433,41 @@ impl Validate for Domain {
         Ok(())
     }
 }
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Link {
-    #[serde(rename = "linkId")]
     pub link_id: String,
-    #[serde(rename = "linkTitle", default)]
     pub link_title: Option<String>,
-    #[serde(rename = "linkType")]
     pub link_type: LinkType,
-    #[serde(rename = "linkReusable")]
     pub link_reusable: bool,
-    #[serde(rename = "linkProviderType")]
     pub link_provider_type: LinkProviderType,
-    #[serde(rename = "linkProviderId", default)]
     pub link_provider_id: Option<String>,
-    #[serde(rename = "linkProviderReference", default)]
     pub link_provider_reference: Option<String>,
-    #[serde(rename = "linkURL")]
     pub link_url: String,
-    #[serde(rename = "linkMeta", default)]
     pub link_meta: Option<BTreeMap<String, String>>,
-    #[serde(rename = "createdAt")]
     pub created_at: ::serde_json::Value,
     pub project: Project,
     pub creator: Creator,
     pub domain: Domain,
 }
+crate::runtime::impl_serialize_struct!(
+    Link { required link_id = "linkId", default link_title = "linkTitle", required
+    link_type = "linkType", required link_reusable = "linkReusable", required
+    link_provider_type = "linkProviderType", default link_provider_id = "linkProviderId",
+    default link_provider_reference = "linkProviderReference", required link_url =
+    "linkURL", default link_meta = "linkMeta", required created_at = "createdAt",
+    required project = "project", required creator = "creator", required domain =
+    "domain" }
+);
+crate::runtime::impl_deserialize_struct!(
+    Link { required link_id = "linkId", default link_title = "linkTitle", required
+    link_type = "linkType", required link_reusable = "linkReusable", required
+    link_provider_type = "linkProviderType", default link_provider_id = "linkProviderId",
+    default link_provider_reference = "linkProviderReference", required link_url =
+    "linkURL", default link_meta = "linkMeta", required created_at = "createdAt",
+    required project = "project", required creator = "creator", required domain =
+    "domain" }
+);
 impl Validate for Link {
     fn validate(&self, path: &str) -> Result<(), InvalidRequest> {
         {
@@ -484,13 +503,20 @@ impl Validate for Link {
         Ok(())
     }
 }
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateLinkResponseData {
-    #[serde(rename = "workspaceId")]
     pub workspace_id: String,
     pub link: Link,
 }
+crate::runtime::impl_serialize_struct!(
+    UpdateLinkResponseData { required workspace_id = "workspaceId", required link =
+    "link" }
+);
+crate::runtime::impl_deserialize_struct!(
+    UpdateLinkResponseData { required workspace_id = "workspaceId", required link =
+    "link" }
+);
 impl Validate for UpdateLinkResponseData {
     fn validate(&self, path: &str) -> Result<(), InvalidRequest> {
         {
@@ -506,12 +532,18 @@ impl Validate for UpdateLinkResponseData {
         Ok(())
     }
 }
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateLinkResponse {
     pub message: String,
     pub data: UpdateLinkResponseData,
 }
+crate::runtime::impl_serialize_struct!(
+    UpdateLinkResponse { required message = "message", required data = "data" }
+);
+crate::runtime::impl_deserialize_struct!(
+    UpdateLinkResponse { required message = "message", required data = "data" }
+);
 impl Validate for UpdateLinkResponse {
     fn validate(&self, path: &str) -> Result<(), InvalidRequest> {
         {
@@ -522,14 +554,21 @@ impl Validate for UpdateLinkResponse {
         Ok(())
     }
 }
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ErrorBody {
     pub defined: bool,
     pub code: String,
     pub status: f64,
     pub message: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<::serde_json::Value>,
 }
+crate::runtime::impl_serialize_struct!(
+    ErrorBody { required defined = "defined", required code = "code", required status =
+    "status", required message = "message", optional data = "data" }
+);
+crate::runtime::impl_deserialize_struct!(
+    ErrorBody { required defined = "defined", required code = "code", required status =
+    "status", required message = "message", optional data = "data" }
+);
 impl Validate for ErrorBody {}

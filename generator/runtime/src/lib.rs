@@ -96,6 +96,13 @@ mod request;
 mod response;
 mod retry;
 mod send;
+mod serde_struct;
+// The generated code's macros name the runtime as generated crates mount it (`crate::runtime`):
+// so here too, for their tests. In a generated crate, where this file is `runtime/mod.rs`, the
+// alias is not needed.
+#[cfg(test)]
+#[allow(unused_imports)]
+use crate as runtime;
 mod stream;
 mod transport;
 mod upload;
@@ -114,10 +121,12 @@ pub use error::{ApiError, Error, ErrorDetails, InvalidRequest, UnexpectedRespons
 #[cfg(feature = "sse")]
 pub use events::{Event, EventError, EventStream};
 pub use hook::{Attempt, Hook, HookError};
-// Used only by generated code, and only when the API has string enums or error codes: a crate
-// without either (and the runtime crate itself) does not use them.
+// Used only by generated code, and only when the API has string enums, error codes or structs: a
+// crate without them (and the runtime crate itself) does not use them.
 #[allow(unused_imports)]
-pub(crate) use macros::{impl_error_display, impl_string_enum};
+pub(crate) use macros::{
+    impl_deserialize_struct, impl_error_display, impl_serialize_struct, impl_string_enum,
+};
 pub use nullable::Nullable;
 pub use paginate::{paginate, Page, DEFAULT_MAX_PAGES};
 pub use request::{fill_path, param_text, RequestOptions, RequestParts};
@@ -127,6 +136,7 @@ pub use response::{
 };
 pub use retry::{parse_retry_after, RetryPolicy};
 pub use send::{decode_erased, ErasedDecoder, SendFuture};
+pub use serde_struct::{missing_field, next_field, FieldName};
 pub use stream::ByteStream;
 pub use transport::{Transport, TransportError, TransportFuture};
 pub use upload::Upload;

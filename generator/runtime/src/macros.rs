@@ -64,3 +64,138 @@ macro_rules! impl_error_display {
 }
 #[allow(unused_imports)]
 pub(crate) use impl_error_display;
+
+/// Implements `Deserialize` for a generated struct from its fields: `kind field = "json name"`,
+/// where kind is `required` (missing: an error), or `default`, `optional` or `nullable` (missing:
+/// the field type's default), then optionally `extra field` for the map of the properties beyond
+/// the declared ones. What serde's derive does for JSON, in a fraction of the code
+/// (`serde_struct.rs` says why).
+#[allow(unused_macros)]
+macro_rules! impl_deserialize_struct {
+    ($name:ident { $($kind:ident $field:ident = $json:literal),* $(,)? } $(extra $extra:ident)?) => {
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                struct FieldsVisitor;
+                impl<'de> ::serde::de::Visitor<'de> for FieldsVisitor {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(concat!("struct ", stringify!($name)))
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<$name, A::Error> {
+                        $(let mut $field = None;)*
+                        $(let mut $extra = ::std::collections::BTreeMap::new();)?
+                        while let Some(key) = map.next_key::<$crate::runtime::FieldName<'de>>()? {
+                            match key.as_str() {
+                                $($json => $crate::runtime::next_field(&mut map, &mut $field, $json)?,)*
+                                _ => $crate::runtime::impl_deserialize_struct!(@other map key $($extra)?),
+                            }
+                        }
+                        Ok($name {
+                            $($field: $crate::runtime::impl_deserialize_struct!(@take $field $json $kind),)*
+                            $($extra,)?
+                        })
+                    }
+                }
+                $crate::runtime::impl_deserialize_struct!(
+                    @read deserializer FieldsVisitor $name [$($json),*] $($extra)?
+                )
+            }
+        }
+    };
+    (@other $map:ident $key:ident) => {{
+        $map.next_value::<::serde::de::IgnoredAny>()?;
+    }};
+    (@other $map:ident $key:ident $extra:ident) => {{
+        $extra.insert($key.into_owned(), $map.next_value()?);
+    }};
+    (@take $field:ident $json:literal required) => {
+        match $field {
+            Some(value) => value,
+            None => $crate::runtime::missing_field($json)?,
+        }
+    };
+    (@take $field:ident $json:literal $kind:ident) => {
+        $field.unwrap_or_default()
+    };
+    (@read $de:ident $visitor:ident $name:ident [$($json:literal),*]) => {
+        $de.deserialize_struct(stringify!($name), &[$($json),*], $visitor)
+    };
+    (@read $de:ident $visitor:ident $name:ident [$($json:literal),*] $extra:ident) => {
+        $de.deserialize_map($visitor)
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use impl_deserialize_struct;
+
+/// Implements `Serialize` for a generated struct from the same field list as
+/// [`impl_deserialize_struct`]: `optional` fields are left out when `None`, `nullable` ones when
+/// `Absent`, and the `extra` map's entries follow the declared fields, as serde's derive writes
+/// them with `skip_serializing_if` and `flatten`.
+#[allow(unused_macros)]
+macro_rules! impl_serialize_struct {
+    ($name:ident { $($kind:ident $field:ident = $json:literal),* $(,)? }) => {
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeStruct as _;
+                let len = 0 $(+ $crate::runtime::impl_serialize_struct!(@count self.$field, $kind))*;
+                let mut out = serializer.serialize_struct(stringify!($name), len)?;
+                $(
+                    if $crate::runtime::impl_serialize_struct!(@skip self.$field, $kind) {
+                        out.skip_field($json)?;
+                    } else {
+                        out.serialize_field($json, &self.$field)?;
+                    }
+                )*
+                out.end()
+            }
+        }
+    };
+    ($name:ident { $($kind:ident $field:ident = $json:literal),* $(,)? } extra $extra:ident) => {
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeMap as _;
+                let mut out = serializer.serialize_map(None)?;
+                $(
+                    if !$crate::runtime::impl_serialize_struct!(@skip self.$field, $kind) {
+                        out.serialize_entry($json, &self.$field)?;
+                    }
+                )*
+                for (key, value) in &self.$extra {
+                    out.serialize_entry(key, value)?;
+                }
+                out.end()
+            }
+        }
+    };
+    (@count $value:expr, optional) => {
+        usize::from($value.is_some())
+    };
+    (@count $value:expr, nullable) => {
+        usize::from(!$value.is_absent())
+    };
+    (@count $value:expr, $kind:ident) => {
+        1
+    };
+    (@skip $value:expr, optional) => {
+        $value.is_none()
+    };
+    (@skip $value:expr, nullable) => {
+        $value.is_absent()
+    };
+    (@skip $value:expr, $kind:ident) => {
+        false
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use impl_serialize_struct;

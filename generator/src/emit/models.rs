@@ -132,24 +132,43 @@ struct Serde {
 
 impl Serde {
     /// The derive list's serde part (`Serialize, Deserialize`), and a `cfg_attr` deriving what
-    /// only `serde-roundtrip` needs.
+    /// only `serde-roundtrip` needs (untagged unions, which serde's derive writes).
     fn derives(self) -> (TokenStream, TokenStream) {
-        let unused = !self.sent && !self.received;
-        if !self.lean || unused || (self.sent && self.received) {
-            return (quote!(Serialize, Deserialize), TokenStream::new());
-        }
         let feature = super::features::SERDE_ROUNDTRIP;
-        if self.sent {
-            (
+        match (self.serialize(), self.deserialize()) {
+            (Some(_), None) => (
                 quote!(Serialize),
                 quote!(#[cfg_attr(feature = #feature, derive(serde::Deserialize))]),
-            )
-        } else {
-            (
+            ),
+            (None, Some(_)) => (
                 quote!(Deserialize),
                 quote!(#[cfg_attr(feature = #feature, derive(serde::Serialize))]),
-            )
+            ),
+            _ => (quote!(Serialize, Deserialize), TokenStream::new()),
         }
+    }
+
+    /// `Some` (no attribute) when `Serialize` is always implemented, `None` when only with
+    /// `serde-roundtrip`.
+    fn serialize(self) -> Option<TokenStream> {
+        self.gate(self.sent)
+    }
+
+    /// Whether `Deserialize` is always implemented (`Some`), or only with `serde-roundtrip`
+    /// (`None`).
+    fn deserialize(self) -> Option<TokenStream> {
+        self.gate(self.received)
+    }
+
+    fn gate(self, used: bool) -> Option<TokenStream> {
+        let unused = !self.sent && !self.received;
+        (!self.lean || unused || used).then(TokenStream::new)
+    }
+
+    /// The `cfg` of an impl that only `serde-roundtrip` needs.
+    fn roundtrip_cfg() -> TokenStream {
+        let feature = super::features::SERDE_ROUNDTRIP;
+        quote!(#[cfg(feature = #feature)])
     }
 }
 
@@ -194,30 +213,13 @@ fn emit_struct(
         let ident = format_ident!("{}", f.rust_name);
         let ty = field_type(f);
         let doc = docs([f.description.as_deref()]);
-        let mut serde_args = Vec::new();
-        if f.rust_name != f.name {
-            let json = &f.name;
-            serde_args.push(quote!(rename = #json));
-        }
-        match f.wrapper() {
-            Wrapper::Plain => {}
-            Wrapper::Option if f.required => serde_args.push(quote!(default)),
-            Wrapper::Option => {
-                serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"))
-            }
-            Wrapper::Nullable => {
-                serde_args.push(quote!(default, skip_serializing_if = "Nullable::is_absent"))
-            }
-        }
-        let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
         let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
-        quote! { #doc #deprecated #serde_attr pub #ident: #ty, }
+        quote! { #doc #deprecated pub #ident: #ty, }
     });
     let extra = s.extra.as_ref().map(|ty| {
         let ty = rust_type(ty);
         quote! {
             /// Properties beyond the declared ones (`additionalProperties`).
-            #[serde(flatten)]
             pub additional_properties: BTreeMap<String, #ty>,
         }
     });
@@ -242,19 +244,50 @@ fn emit_struct(
         })
         .collect();
     let validate = validate_impl(name, checks);
-    let (serde_derives, roundtrip) = serde.derives();
+    let serde_impls = serde_impls(name, s, serde);
     quote! {
         #doc
         #deprecated
-        #[derive(Debug, Clone, PartialEq, #default #serde_derives)]
-        #roundtrip
+        #[derive(Debug, Clone, PartialEq, #default)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #extra
         }
+        #serde_impls
         #builder
         #validate
+    }
+}
+
+/// A struct's `Serialize` and `Deserialize` impls, written by the runtime's macros from its field
+/// list (`serde_struct.rs` in the runtime says why not serde's derive): each field's Rust name,
+/// JSON name, and how it may be absent.
+fn serde_impls(name: &syn::Ident, s: &Struct, serde: Serde) -> TokenStream {
+    let fields = s.fields.iter().map(|f| {
+        let ident = format_ident!("{}", f.rust_name);
+        let json = &f.name;
+        let kind = match f.wrapper() {
+            Wrapper::Plain => format_ident!("required"),
+            Wrapper::Option if f.required => format_ident!("default"),
+            Wrapper::Option => format_ident!("optional"),
+            Wrapper::Nullable => format_ident!("nullable"),
+        };
+        quote!(#kind #ident = #json)
+    });
+    let list = quote!(#name { #(#fields),* });
+    let extra = s
+        .extra
+        .as_ref()
+        .map(|_| quote!(extra additional_properties));
+    let cfg = |always: Option<TokenStream>| always.unwrap_or_else(Serde::roundtrip_cfg);
+    let ser_cfg = cfg(serde.serialize());
+    let de_cfg = cfg(serde.deserialize());
+    quote! {
+        #ser_cfg
+        crate::runtime::impl_serialize_struct!(#list #extra);
+        #de_cfg
+        crate::runtime::impl_deserialize_struct!(#list #extra);
     }
 }
 

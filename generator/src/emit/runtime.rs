@@ -33,6 +33,7 @@ pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
     source!("response.rs"),
     source!("retry.rs"),
     source!("send.rs"),
+    source!("serde_struct.rs"),
     source!("transport.rs"),
     source!("stream.rs"),
     source!("upload.rs"),
