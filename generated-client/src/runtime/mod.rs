@@ -97,8 +97,8 @@ mod response;
 mod retry;
 mod send;
 mod serde_struct;
-// The generated code's macros name the runtime as generated crates mount it (`crate::runtime`):
-// so here too, for their tests. In a generated crate, where this file is `runtime/mod.rs`, the
+// The generated code's macros name the runtime as generated crates mount it (as `runtime` in the
+// crate root): so here too, for their tests. In a generated crate, where this file is `runtime/mod.rs`, the
 // alias is not needed.
 #[cfg(test)]
 #[allow(unused_imports)]

@@ -102,6 +102,7 @@ impl<'de, E: de::Error> Deserializer<'de> for MissingField<E> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::{impl_deserialize_struct, impl_serialize_struct, Nullable};
     use super::*;
     use serde_json::Value;
 
@@ -127,7 +128,7 @@ mod tests {
     /// The same struct twice: with serde's derive as the generator wrote it before, and with the
     /// runtime's macros as it writes it now.
     mod derived {
-        use crate::Nullable;
+        use super::Nullable;
         use serde::{Deserialize, Serialize};
         use std::collections::BTreeMap;
 
@@ -154,7 +155,7 @@ mod tests {
     }
 
     mod written {
-        use crate::Nullable;
+        use super::{impl_deserialize_struct, impl_serialize_struct, Nullable};
         use std::collections::BTreeMap;
 
         #[derive(Debug, PartialEq)]
@@ -165,14 +166,14 @@ mod tests {
             pub title: Nullable<String>,
             pub maybe: Option<u32>,
         }
-        crate::runtime::impl_serialize_struct!(Item {
+        impl_serialize_struct!(Item {
             required id = "id",
             default note = "noteText",
             optional tag = "tag",
             nullable title = "title",
             required maybe = "maybe"
         });
-        crate::runtime::impl_deserialize_struct!(Item {
+        impl_deserialize_struct!(Item {
             required id = "id",
             default note = "noteText",
             optional tag = "tag",
@@ -186,10 +187,10 @@ mod tests {
             pub tag: Option<String>,
             pub additional_properties: BTreeMap<String, u32>,
         }
-        crate::runtime::impl_serialize_struct!(
+        impl_serialize_struct!(
             Open { required id = "id", optional tag = "tag" } extra additional_properties
         );
-        crate::runtime::impl_deserialize_struct!(
+        impl_deserialize_struct!(
             Open { required id = "id", optional tag = "tag" } extra additional_properties
         );
     }
