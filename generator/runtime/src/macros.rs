@@ -90,10 +90,11 @@ macro_rules! impl_deserialize_struct {
                         $(let mut $field = None;)*
                         $(let mut $extra = ::std::collections::BTreeMap::new();)?
                         while let Some(key) = map.next_key::<$crate::runtime::FieldName<'de>>()? {
+                            // One `?` for all the arms: each one is code to check, per field.
                             match key.as_str() {
-                                $($json => $crate::runtime::next_field(&mut map, &mut $field, $json)?,)*
+                                $($json => $crate::runtime::next_field(&mut map, &mut $field, $json),)*
                                 _ => $crate::runtime::impl_deserialize_struct!(@other map key $($extra)?),
-                            }
+                            }?;
                         }
                         Ok($name {
                             $($field: $crate::runtime::impl_deserialize_struct!(@take $field $json $kind),)*
@@ -107,12 +108,14 @@ macro_rules! impl_deserialize_struct {
             }
         }
     };
-    (@other $map:ident $key:ident) => {{
-        $map.next_value::<::serde::de::IgnoredAny>()?;
-    }};
-    (@other $map:ident $key:ident $extra:ident) => {{
-        $extra.insert($key.into_owned(), $map.next_value()?);
-    }};
+    (@other $map:ident $key:ident) => {
+        $map.next_value::<::serde::de::IgnoredAny>().map(drop)
+    };
+    (@other $map:ident $key:ident $extra:ident) => {
+        $map.next_value().map(|value| {
+            $extra.insert($key.into_owned(), value);
+        })
+    };
     (@take $field:ident $json:literal required) => {
         match $field {
             Some(value) => value,
@@ -147,13 +150,7 @@ macro_rules! impl_serialize_struct {
                 use ::serde::ser::SerializeStruct as _;
                 let len = 0 $(+ $crate::runtime::impl_serialize_struct!(@count self.$field, $kind))*;
                 let mut out = serializer.serialize_struct(stringify!($name), len)?;
-                $(
-                    if $crate::runtime::impl_serialize_struct!(@skip self.$field, $kind) {
-                        out.skip_field($json)?;
-                    } else {
-                        out.serialize_field($json, &self.$field)?;
-                    }
-                )*
+                $($crate::runtime::impl_serialize_struct!(@field out self.$field, $json, $kind);)*
                 out.end()
             }
         }
@@ -177,6 +174,23 @@ macro_rules! impl_serialize_struct {
                 out.end()
             }
         }
+    };
+    (@field $out:ident $value:expr, $json:literal, optional) => {
+        if $value.is_none() {
+            $out.skip_field($json)?;
+        } else {
+            $out.serialize_field($json, &$value)?;
+        }
+    };
+    (@field $out:ident $value:expr, $json:literal, nullable) => {
+        if $value.is_absent() {
+            $out.skip_field($json)?;
+        } else {
+            $out.serialize_field($json, &$value)?;
+        }
+    };
+    (@field $out:ident $value:expr, $json:literal, $kind:ident) => {
+        $out.serialize_field($json, &$value)?
     };
     (@count $value:expr, optional) => {
         usize::from($value.is_some())
