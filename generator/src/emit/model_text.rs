@@ -164,11 +164,13 @@ fn builder_text(name: &str, s: &Struct) -> Option<String> {
     // A struct literal stays on one line when it is at most 34 columns wide (prettyplease's
     // `end_with_max_width`), without its closing brace; near that width this declines.
     let literal = format!("Self {{ {} }}", inits.join(", "));
+    // The width prettyplease measures: the literal without its closing brace.
+    let width = literal.len() - 1;
     if inits.is_empty() {
         out.verbatim(8, &["Self {}"]);
-    } else if literal.len() - 1 <= 32 {
+    } else if width <= 32 {
         out.line(8, &[&literal]);
-    } else if literal.len() - 1 >= 37 {
+    } else if width >= 37 {
         out.verbatim(8, &["Self {"]);
         for init in &inits {
             out.line(12, &[init, ","]);
