@@ -352,6 +352,7 @@ pub fn type_text(ty: &TypeRef) -> String {
         TypeRef::Date => "NaiveDate".into(),
         TypeRef::Uuid => "Uuid".into(),
         TypeRef::Bytes => "Vec<u8>".into(),
+        TypeRef::Upload => "Upload".into(),
         TypeRef::Any => "serde_json::Value".into(),
         TypeRef::Array(t) => format!("Vec<{}>", type_text(t)),
         TypeRef::Map(t) => format!("BTreeMap<String, {}>", type_text(t)),
