@@ -22,7 +22,10 @@
 use crate::errors::*;
 use crate::models::*;
 use std::collections::BTreeMap;
-pub use crate::runtime::mock::{Expectation, MockAnswer, MockApi, MockRequest};
+pub use crate::runtime::mock::{
+    Expectation, MockAnswer, MockApi, MockErrorAnswer, MockErrors, MockJsonBody,
+    MockJsonSuccess, MockRequest, TypedExpectation,
+};
 impl MockApi {
     /// Expectations for the operations under `links`.
     pub fn links(&self) -> LinksMock<'_> {
@@ -37,166 +40,113 @@ pub struct LinksMock<'a> {
 impl LinksMock<'_> {
     /// A new expectation of `links.update`: see [`UpdateLinkExpectation`].
     pub fn update(&self) -> UpdateLinkExpectation {
-        UpdateLinkExpectation::new(self.mock)
+        TypedExpectation::register(
+            self.mock,
+            "links.update",
+            ::reqwest::Method::PUT,
+            "/public/workspace/{workspaceId}/links/{linkId}",
+        )
     }
 }
-/// An expectation of `links.update` (`PUT /public/workspace/{workspaceId}/links/{linkId}`), registered on the `MockApi` it came from.
-///
-/// Builder methods add to the registered expectation; keep the value to read what it received.
-#[derive(Debug, Clone)]
-pub struct UpdateLinkExpectation {
-    inner: Expectation,
+/// An expectation of `links.update` (`PUT /public/workspace/{workspaceId}/links/{linkId}`): its parameter matchers are here; body matchers, answers and call counts on [`TypedExpectation`].
+pub type UpdateLinkExpectation = TypedExpectation<UpdateLink>;
+/// The operation `links.update` as a type: the `Op` of [`UpdateLinkExpectation`], its trait impls give the body, success and error types.
+pub enum UpdateLink {}
+impl MockJsonBody for UpdateLink {
+    type Body = UpdateLinkRequest;
+}
+impl MockJsonSuccess for UpdateLink {
+    const STATUS: u16 = 200u16;
+    type Success = UpdateLinkResponse;
+}
+impl MockErrors for UpdateLink {
+    type Error = UpdateLinkError;
 }
 impl UpdateLinkExpectation {
-    fn new(mock: &MockApi) -> Self {
-        Self {
-            inner: mock
-                .expect(
-                    "links.update",
-                    ::reqwest::Method::PUT,
-                    "/public/workspace/{workspaceId}/links/{linkId}",
-                ),
-        }
-    }
     /// Matches requests whose path parameter `workspaceId` is `value`.
     pub fn workspace_id(self, value: &str) -> Self {
-        self.inner.path_param("workspaceId", value.to_owned());
+        self.expectation().path_param("workspaceId", value.to_owned());
         self
     }
     /// Matches requests whose path parameter `linkId` is `value`.
     pub fn link_id(self, value: &str) -> Self {
-        self.inner.path_param("linkId", value.to_owned());
+        self.expectation().path_param("linkId", value.to_owned());
         self
-    }
-    /// Matches requests whose JSON body equals `body`.
-    pub fn body(self, body: &UpdateLinkRequest) -> Self {
-        self.inner.json_body(body);
-        self
-    }
-    /// Matches requests whose body decodes and satisfies `predicate`.
-    pub fn body_matches(
-        self,
-        predicate: impl Fn(&UpdateLinkRequest) -> bool + Send + Sync + 'static,
-    ) -> Self {
-        self.inner.json_body_matches(predicate);
-        self
-    }
-    /// The bodies of the requests answered so far, decoded.
-    pub fn received_bodies(&self) -> Vec<UpdateLinkRequest> {
-        self.inner.received_json()
-    }
-    /// Answers 200 with this value.
-    pub fn respond(self, value: &UpdateLinkResponse) -> Self {
-        self.inner.answer(MockAnswer::json(200u16, value));
-        self
-    }
-    /// Answers with the status and body the spec declares for `error`.
-    pub fn respond_error(self, error: impl Into<UpdateLinkError>) -> Self {
-        self.inner.answer(update_link_error_answer(&error.into()));
-        self
-    }
-    /// Answers with any status, headers and body.
-    pub fn respond_with(self, answer: MockAnswer) -> Self {
-        self.inner.answer(answer);
-        self
-    }
-    /// Waits `delay` before the answer added last.
-    pub fn delay(self, delay: ::std::time::Duration) -> Self {
-        self.inner.delay(delay);
-        self
-    }
-    /// Expects exactly `n` calls (checked when the `MockApi` is dropped).
-    pub fn times(self, n: usize) -> Self {
-        self.inner.times(n);
-        self
-    }
-    /// Adds a condition on the raw request: `Err` says why it does not match.
-    pub fn check(
-        self,
-        check: impl Fn(&MockRequest) -> Result<(), String> + Send + Sync + 'static,
-    ) -> Self {
-        self.inner.check(check);
-        self
-    }
-    /// The requests answered so far.
-    pub fn received(&self) -> Vec<MockRequest> {
-        self.inner.received()
-    }
-    /// The untyped expectation.
-    pub fn expectation(&self) -> &Expectation {
-        &self.inner
     }
 }
-/// The status and body `UpdateLinkError` is decoded from.
-fn update_link_error_answer(error: &UpdateLinkError) -> MockAnswer {
-    match error {
-        UpdateLinkError::BadRequest(error) => {
-            let code = match error {
-                UpdateLinkBadRequest::BadRequest(_) => Some("BAD_REQUEST"),
-                UpdateLinkBadRequest::Other(_) => None,
-            };
-            MockAnswer::tagged_json(400u16, "code", code, error.body())
-        }
-        UpdateLinkError::Unauthorized(error) => {
-            let code = match error {
-                UpdateLinkUnauthorized::ApiKeyRequired(_) => Some("API_KEY_REQUIRED"),
-                UpdateLinkUnauthorized::ApiKeyInvalid(_) => Some("API_KEY_INVALID"),
-                UpdateLinkUnauthorized::ApiKeyExpired(_) => Some("API_KEY_EXPIRED"),
-                UpdateLinkUnauthorized::Other(_) => None,
-            };
-            MockAnswer::tagged_json(401u16, "code", code, error.body())
-        }
-        UpdateLinkError::Forbidden(error) => {
-            let code = match error {
-                UpdateLinkForbidden::ApiKeyDisabled(_) => Some("API_KEY_DISABLED"),
-                UpdateLinkForbidden::NotAMember(_) => Some("NOT_A_MEMBER"),
-                UpdateLinkForbidden::LinkWorkspaceMismatch(_) => {
-                    Some("LINK_WORKSPACE_MISMATCH")
-                }
-                UpdateLinkForbidden::Other(_) => None,
-            };
-            MockAnswer::tagged_json(403u16, "code", code, error.body())
-        }
-        UpdateLinkError::NotFound(error) => {
-            let code = match error {
-                UpdateLinkNotFound::WorkspaceNotFound(_) => Some("WORKSPACE_NOT_FOUND"),
-                UpdateLinkNotFound::LinkNotFound(_) => Some("LINK_NOT_FOUND"),
-                UpdateLinkNotFound::Other(_) => None,
-            };
-            MockAnswer::tagged_json(404u16, "code", code, error.body())
-        }
-        UpdateLinkError::Gone(error) => {
-            let code = match error {
-                UpdateLinkGone::WorkspaceGone(_) => Some("WORKSPACE_GONE"),
-                UpdateLinkGone::LinkGone(_) => Some("LINK_GONE"),
-                UpdateLinkGone::Other(_) => None,
-            };
-            MockAnswer::tagged_json(410u16, "code", code, error.body())
-        }
-        UpdateLinkError::TooManyRequests(error) => {
-            let code = match error {
-                UpdateLinkTooManyRequests::RateLimited(_) => Some("RATE_LIMITED"),
-                UpdateLinkTooManyRequests::Other(_) => None,
-            };
-            MockAnswer::tagged_json(429u16, "code", code, error.body())
-        }
-        UpdateLinkError::InternalServerError(error) => {
-            let code = match error {
-                UpdateLinkInternalServerError::LinkUpdateFailed(_) => {
-                    Some("LINK_UPDATE_FAILED")
-                }
-                UpdateLinkInternalServerError::Other(_) => None,
-            };
-            MockAnswer::tagged_json(500u16, "code", code, error.body())
-        }
-        UpdateLinkError::ServiceUnavailable(error) => {
-            let code = match error {
-                UpdateLinkServiceUnavailable::ServiceUnavailable(_) => {
-                    Some("SERVICE_UNAVAILABLE")
-                }
-                UpdateLinkServiceUnavailable::Other(_) => None,
-            };
-            MockAnswer::tagged_json(503u16, "code", code, error.body())
+impl MockErrorAnswer for UpdateLinkError {
+    fn mock_answer(&self) -> MockAnswer {
+        match self {
+            UpdateLinkError::BadRequest(error) => {
+                let code = match error {
+                    UpdateLinkBadRequest::BadRequest(_) => Some("BAD_REQUEST"),
+                    UpdateLinkBadRequest::Other(_) => None,
+                };
+                MockAnswer::tagged_json(400u16, "code", code, error.body())
+            }
+            UpdateLinkError::Unauthorized(error) => {
+                let code = match error {
+                    UpdateLinkUnauthorized::ApiKeyRequired(_) => Some("API_KEY_REQUIRED"),
+                    UpdateLinkUnauthorized::ApiKeyInvalid(_) => Some("API_KEY_INVALID"),
+                    UpdateLinkUnauthorized::ApiKeyExpired(_) => Some("API_KEY_EXPIRED"),
+                    UpdateLinkUnauthorized::Other(_) => None,
+                };
+                MockAnswer::tagged_json(401u16, "code", code, error.body())
+            }
+            UpdateLinkError::Forbidden(error) => {
+                let code = match error {
+                    UpdateLinkForbidden::ApiKeyDisabled(_) => Some("API_KEY_DISABLED"),
+                    UpdateLinkForbidden::NotAMember(_) => Some("NOT_A_MEMBER"),
+                    UpdateLinkForbidden::LinkWorkspaceMismatch(_) => {
+                        Some("LINK_WORKSPACE_MISMATCH")
+                    }
+                    UpdateLinkForbidden::Other(_) => None,
+                };
+                MockAnswer::tagged_json(403u16, "code", code, error.body())
+            }
+            UpdateLinkError::NotFound(error) => {
+                let code = match error {
+                    UpdateLinkNotFound::WorkspaceNotFound(_) => {
+                        Some("WORKSPACE_NOT_FOUND")
+                    }
+                    UpdateLinkNotFound::LinkNotFound(_) => Some("LINK_NOT_FOUND"),
+                    UpdateLinkNotFound::Other(_) => None,
+                };
+                MockAnswer::tagged_json(404u16, "code", code, error.body())
+            }
+            UpdateLinkError::Gone(error) => {
+                let code = match error {
+                    UpdateLinkGone::WorkspaceGone(_) => Some("WORKSPACE_GONE"),
+                    UpdateLinkGone::LinkGone(_) => Some("LINK_GONE"),
+                    UpdateLinkGone::Other(_) => None,
+                };
+                MockAnswer::tagged_json(410u16, "code", code, error.body())
+            }
+            UpdateLinkError::TooManyRequests(error) => {
+                let code = match error {
+                    UpdateLinkTooManyRequests::RateLimited(_) => Some("RATE_LIMITED"),
+                    UpdateLinkTooManyRequests::Other(_) => None,
+                };
+                MockAnswer::tagged_json(429u16, "code", code, error.body())
+            }
+            UpdateLinkError::InternalServerError(error) => {
+                let code = match error {
+                    UpdateLinkInternalServerError::LinkUpdateFailed(_) => {
+                        Some("LINK_UPDATE_FAILED")
+                    }
+                    UpdateLinkInternalServerError::Other(_) => None,
+                };
+                MockAnswer::tagged_json(500u16, "code", code, error.body())
+            }
+            UpdateLinkError::ServiceUnavailable(error) => {
+                let code = match error {
+                    UpdateLinkServiceUnavailable::ServiceUnavailable(_) => {
+                        Some("SERVICE_UNAVAILABLE")
+                    }
+                    UpdateLinkServiceUnavailable::Other(_) => None,
+                };
+                MockAnswer::tagged_json(503u16, "code", code, error.body())
+            }
         }
     }
 }

@@ -89,6 +89,8 @@ pub mod mock;
 mod mock_server;
 #[cfg(feature = "mock")]
 mod mock_transport;
+#[cfg(feature = "mock")]
+mod mock_typed;
 mod nullable;
 mod paginate;
 mod prepare;
