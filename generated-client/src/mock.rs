@@ -223,16 +223,8 @@ impl Project {
             title: None,
         }
     }
-    /// Sets `projectId` (`mock` feature, for tests).
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = value.into();
-        self
-    }
-    /// Sets `title` (`mock` feature, for tests).
-    pub fn title(mut self, value: impl Into<String>) -> Self {
-        self.title = Some(value.into());
-        self
-    }
+    crate::runtime::mock_setter!(Plain project_id: String, "projectId");
+    crate::runtime::mock_setter!(Option title: String);
 }
 impl Creator {
     /// A value with placeholder data (see the module docs), for tests.
@@ -242,16 +234,8 @@ impl Creator {
             name: "name".to_owned(),
         }
     }
-    /// Sets `workspaceMemberId` (`mock` feature, for tests).
-    pub fn workspace_member_id(mut self, value: impl Into<String>) -> Self {
-        self.workspace_member_id = value.into();
-        self
-    }
-    /// Sets `name` (`mock` feature, for tests).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
-        self
-    }
+    crate::runtime::mock_setter!(Plain workspace_member_id: String, "workspaceMemberId");
+    crate::runtime::mock_setter!(Plain name: String);
 }
 impl DomainStatus {
     /// A value with placeholder data (see the module docs), for tests.
@@ -268,21 +252,9 @@ impl Domain {
             status: DomainStatus::example(),
         }
     }
-    /// Sets `domainId` (`mock` feature, for tests).
-    pub fn domain_id(mut self, value: impl Into<String>) -> Self {
-        self.domain_id = value.into();
-        self
-    }
-    /// Sets `url` (`mock` feature, for tests).
-    pub fn url(mut self, value: impl Into<String>) -> Self {
-        self.url = value.into();
-        self
-    }
-    /// Sets `status` (`mock` feature, for tests).
-    pub fn status(mut self, value: impl Into<DomainStatus>) -> Self {
-        self.status = value.into();
-        self
-    }
+    crate::runtime::mock_setter!(Plain domain_id: String, "domainId");
+    crate::runtime::mock_setter!(Plain url: String);
+    crate::runtime::mock_setter!(Plain status: DomainStatus);
 }
 impl Link {
     /// A value with placeholder data (see the module docs), for tests.
@@ -303,71 +275,19 @@ impl Link {
             domain: Domain::example(),
         }
     }
-    /// Sets `linkId` (`mock` feature, for tests).
-    pub fn link_id(mut self, value: impl Into<String>) -> Self {
-        self.link_id = value.into();
-        self
-    }
-    /// Sets `linkTitle` (`mock` feature, for tests).
-    pub fn link_title(mut self, value: impl Into<String>) -> Self {
-        self.link_title = Some(value.into());
-        self
-    }
-    /// Sets `linkType` (`mock` feature, for tests).
-    pub fn link_type(mut self, value: impl Into<LinkType>) -> Self {
-        self.link_type = value.into();
-        self
-    }
-    /// Sets `linkReusable` (`mock` feature, for tests).
-    pub fn link_reusable(mut self, value: impl Into<bool>) -> Self {
-        self.link_reusable = value.into();
-        self
-    }
-    /// Sets `linkProviderType` (`mock` feature, for tests).
-    pub fn link_provider_type(mut self, value: impl Into<LinkProviderType>) -> Self {
-        self.link_provider_type = value.into();
-        self
-    }
-    /// Sets `linkProviderId` (`mock` feature, for tests).
-    pub fn link_provider_id(mut self, value: impl Into<String>) -> Self {
-        self.link_provider_id = Some(value.into());
-        self
-    }
-    /// Sets `linkProviderReference` (`mock` feature, for tests).
-    pub fn link_provider_reference(mut self, value: impl Into<String>) -> Self {
-        self.link_provider_reference = Some(value.into());
-        self
-    }
-    /// Sets `linkURL` (`mock` feature, for tests).
-    pub fn link_url(mut self, value: impl Into<String>) -> Self {
-        self.link_url = value.into();
-        self
-    }
-    /// Sets `linkMeta` (`mock` feature, for tests).
-    pub fn link_meta(mut self, value: impl Into<BTreeMap<String, String>>) -> Self {
-        self.link_meta = Some(value.into());
-        self
-    }
-    /// Sets `createdAt` (`mock` feature, for tests).
-    pub fn created_at(mut self, value: impl Into<::serde_json::Value>) -> Self {
-        self.created_at = value.into();
-        self
-    }
-    /// Sets `project` (`mock` feature, for tests).
-    pub fn project(mut self, value: impl Into<Project>) -> Self {
-        self.project = value.into();
-        self
-    }
-    /// Sets `creator` (`mock` feature, for tests).
-    pub fn creator(mut self, value: impl Into<Creator>) -> Self {
-        self.creator = value.into();
-        self
-    }
-    /// Sets `domain` (`mock` feature, for tests).
-    pub fn domain(mut self, value: impl Into<Domain>) -> Self {
-        self.domain = value.into();
-        self
-    }
+    crate::runtime::mock_setter!(Plain link_id: String, "linkId");
+    crate::runtime::mock_setter!(Option link_title: String, "linkTitle");
+    crate::runtime::mock_setter!(Plain link_type: LinkType, "linkType");
+    crate::runtime::mock_setter!(Plain link_reusable: bool, "linkReusable");
+    crate::runtime::mock_setter!(Plain link_provider_type: LinkProviderType, "linkProviderType");
+    crate::runtime::mock_setter!(Option link_provider_id: String, "linkProviderId");
+    crate::runtime::mock_setter!(Option link_provider_reference: String, "linkProviderReference");
+    crate::runtime::mock_setter!(Plain link_url: String, "linkURL");
+    crate::runtime::mock_setter!(Option link_meta: BTreeMap<String, String>, "linkMeta");
+    crate::runtime::mock_setter!(Plain created_at: ::serde_json::Value, "createdAt");
+    crate::runtime::mock_setter!(Plain project: Project);
+    crate::runtime::mock_setter!(Plain creator: Creator);
+    crate::runtime::mock_setter!(Plain domain: Domain);
 }
 impl UpdateLinkResponseData {
     /// A value with placeholder data (see the module docs), for tests.
@@ -377,16 +297,8 @@ impl UpdateLinkResponseData {
             link: Link::example(),
         }
     }
-    /// Sets `workspaceId` (`mock` feature, for tests).
-    pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
-        self.workspace_id = value.into();
-        self
-    }
-    /// Sets `link` (`mock` feature, for tests).
-    pub fn link(mut self, value: impl Into<Link>) -> Self {
-        self.link = value.into();
-        self
-    }
+    crate::runtime::mock_setter!(Plain workspace_id: String, "workspaceId");
+    crate::runtime::mock_setter!(Plain link: Link);
 }
 impl UpdateLinkResponse {
     /// A value with placeholder data (see the module docs), for tests.
@@ -396,16 +308,8 @@ impl UpdateLinkResponse {
             data: UpdateLinkResponseData::example(),
         }
     }
-    /// Sets `message` (`mock` feature, for tests).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = value.into();
-        self
-    }
-    /// Sets `data` (`mock` feature, for tests).
-    pub fn data(mut self, value: impl Into<UpdateLinkResponseData>) -> Self {
-        self.data = value.into();
-        self
-    }
+    crate::runtime::mock_setter!(Plain message: String);
+    crate::runtime::mock_setter!(Plain data: UpdateLinkResponseData);
 }
 impl ErrorBody {
     /// A value with placeholder data (see the module docs), for tests.
@@ -418,29 +322,9 @@ impl ErrorBody {
             data: None,
         }
     }
-    /// Sets `defined` (`mock` feature, for tests).
-    pub fn defined(mut self, value: impl Into<bool>) -> Self {
-        self.defined = value.into();
-        self
-    }
-    /// Sets `code` (`mock` feature, for tests).
-    pub fn code(mut self, value: impl Into<String>) -> Self {
-        self.code = value.into();
-        self
-    }
-    /// Sets `status` (`mock` feature, for tests).
-    pub fn status(mut self, value: impl Into<f64>) -> Self {
-        self.status = value.into();
-        self
-    }
-    /// Sets `message` (`mock` feature, for tests).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = value.into();
-        self
-    }
-    /// Sets `data` (`mock` feature, for tests).
-    pub fn data(mut self, value: impl Into<::serde_json::Value>) -> Self {
-        self.data = Some(value.into());
-        self
-    }
+    crate::runtime::mock_setter!(Plain defined: bool);
+    crate::runtime::mock_setter!(Plain code: String);
+    crate::runtime::mock_setter!(Plain status: f64);
+    crate::runtime::mock_setter!(Plain message: String);
+    crate::runtime::mock_setter!(Option data: ::serde_json::Value);
 }

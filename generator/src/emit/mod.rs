@@ -222,6 +222,9 @@ pub(crate) struct ItemJob<'a> {
     /// When the part's items are compiled (the `cfg` is already in its tokens); its file's
     /// imports are gated to match.
     gate: Gate,
+    /// Applied to the printed text (what prettyplease cannot lay out well, such as the
+    /// arguments of a macro call).
+    finish: Option<fn(String) -> String>,
 }
 
 impl<'a> ItemJob<'a> {
@@ -236,12 +239,19 @@ impl<'a> ItemJob<'a> {
             origin: self.origin,
             build: Box::new(move || attr_gate.apply(build())),
             gate,
+            finish: self.finish,
         }
     }
 
     /// Records that the part's items are compiled under `gate` (the part writes its own `cfg`s).
     pub fn compiled_under(mut self, gate: Gate) -> Self {
         self.gate = gate;
+        self
+    }
+
+    /// The part's printed text goes through `finish`.
+    pub fn finished_by(mut self, finish: fn(String) -> String) -> Self {
+        self.finish = Some(finish);
         self
     }
 }
@@ -287,6 +297,7 @@ pub(crate) fn job_at<'a>(
         origin,
         build: Box::new(f),
         gate: Gate::Always,
+        finish: None,
     }
 }
 
@@ -316,7 +327,11 @@ fn render_all(
         loop {
             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let Some(job) = jobs.get(i) else { break };
-            done.push((i, format_tokens((job.build)())));
+            let text = format_tokens((job.build)()).map(|text| match job.finish {
+                Some(finish) => finish(text),
+                None => text,
+            });
+            done.push((i, text));
         }
         done
     };
