@@ -59,7 +59,9 @@ pub fn emit_models<'a>(
         .collect();
     let items = api.types.iter().map(move |t| {
         let serde = serde_of(&t.name);
-        job_at(t.origin.clone(), move || emit_type(t, serde, index)).gated(groups.model(&t.name))
+        job_at(t.origin.clone(), move || emit_type(t, serde, index))
+            .with_pieces(move || super::model_text::type_pieces(t, serde, index))
+            .gated(groups.model(&t.name))
     });
     let helper = Gate::union(&tagged_unions).map(|gate| {
         job(|| {
@@ -121,9 +123,9 @@ pub fn emit_models<'a>(
 /// `serde-roundtrip` feature (which `mock` turns on): those derives are most of what such a crate
 /// costs to check (BENCHMARKS.md). Smaller APIs, and types no operation uses, derive both.
 #[derive(Debug, Clone, Copy)]
-struct Serde {
+pub(super) struct Serde {
     /// Code using the crate builds values of the type (it is reachable from a request).
-    built: bool,
+    pub built: bool,
     /// Encoded: sent, or inside a type that derives both.
     sent: bool,
     received: bool,
@@ -131,6 +133,19 @@ struct Serde {
 }
 
 impl Serde {
+    /// [`Serde::derives`] as text: the derive list's serde part, and the path `serde-roundtrip`
+    /// derives, if any.
+    pub(super) fn derive_names(self) -> (&'static str, Option<&'static str>) {
+        let unused = !self.sent && !self.received;
+        if !self.lean || unused || (self.sent && self.received) {
+            ("Serialize, Deserialize", None)
+        } else if self.sent {
+            ("Serialize", Some("serde::Deserialize"))
+        } else {
+            ("Deserialize", Some("serde::Serialize"))
+        }
+    }
+
     /// The derive list's serde part (`Serialize, Deserialize`), and a `cfg_attr` deriving what
     /// only `serde-roundtrip` needs.
     fn derives(self) -> (TokenStream, TokenStream) {
@@ -226,22 +241,7 @@ fn emit_struct(
     // would take the impl away, a breaking change for no use.
     let default = (input && all_optional).then(|| quote!(Default,));
     let builder = input.then(|| emit_builder(name, s));
-    let checks: Vec<TokenStream> = s
-        .fields
-        .iter()
-        .filter_map(|f| {
-            let ident = format_ident!("{}", f.rust_name);
-            let json = &f.name;
-            let body = check_value(&quote!(value), &f.ty, &f.checks, index)?;
-            let path = quote!(let path = &crate::runtime::join_path(path, #json););
-            Some(match f.wrapper() {
-                Wrapper::Plain => quote! { { let value = &self.#ident; #path #body } },
-                Wrapper::Option => quote! { if let Some(value) = &self.#ident { #path #body } },
-                Wrapper::Nullable => quote! { if let crate::runtime::Nullable::Value(value) = &self.#ident { #path #body } },
-            })
-        })
-        .collect();
-    let validate = validate_impl(name, checks);
+    let validate = validate_impl(name, struct_checks(s, index));
     let (serde_derives, roundtrip) = serde.derives();
     quote! {
         #doc
@@ -258,10 +258,28 @@ fn emit_struct(
     }
 }
 
+/// The statements of a struct's `Validate` impl, one per field with something to check.
+pub(super) fn struct_checks(s: &Struct, index: &TypeIndex<'_>) -> Vec<TokenStream> {
+    s.fields
+        .iter()
+        .filter_map(|f| {
+            let ident = format_ident!("{}", f.rust_name);
+            let json = &f.name;
+            let body = check_value(&quote!(value), &f.ty, &f.checks, index)?;
+            let path = quote!(let path = &crate::runtime::join_path(path, #json););
+            Some(match f.wrapper() {
+                Wrapper::Plain => quote! { { let value = &self.#ident; #path #body } },
+                Wrapper::Option => quote! { if let Some(value) = &self.#ident { #path #body } },
+                Wrapper::Nullable => quote! { if let crate::runtime::Nullable::Value(value) = &self.#ident { #path #body } },
+            })
+        })
+        .collect()
+}
+
 /// `new` taking the required fields, and a setter per optional field, for a struct code builds.
 /// The struct is `#[non_exhaustive]`, so a property the spec adds later is a new setter, not a
 /// broken struct literal.
-fn emit_builder(name: &syn::Ident, s: &Struct) -> TokenStream {
+pub(super) fn emit_builder(name: &syn::Ident, s: &Struct) -> TokenStream {
     let required: Vec<&Field> = s
         .fields
         .iter()
@@ -375,7 +393,7 @@ pub(super) fn setter_name(field: &str) -> syn::Ident {
     }
 }
 
-fn validate_impl(name: &syn::Ident, checks: Vec<TokenStream>) -> TokenStream {
+pub(super) fn validate_impl(name: &syn::Ident, checks: Vec<TokenStream>) -> TokenStream {
     if checks.is_empty() {
         return quote! { impl Validate for #name {} };
     }
@@ -504,12 +522,7 @@ fn emit_enum(
         let head = format!("`{}`", v.value);
         docs([Some(head.as_str()), v.description.as_deref()])
     });
-    let allowed = strings
-        .iter()
-        .map(|s| format!("`{s}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let reason = format!("value not allowed by the spec (expected one of {allowed})");
+    let reason = enum_reason(values);
     quote! {
         #doc
         #deprecated
@@ -551,6 +564,16 @@ fn emit_enum(
             }
         }
     }
+}
+
+/// Why an enum's `Unknown` value cannot be sent.
+pub(super) fn enum_reason(values: &[EnumValue]) -> String {
+    let allowed = values
+        .iter()
+        .map(|v| format!("`{}`", v.value))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!("value not allowed by the spec (expected one of {allowed})")
 }
 
 fn emit_union(
