@@ -23,6 +23,7 @@ mod manifest;
 mod mocks;
 mod model_text;
 mod models;
+mod operation_text;
 mod operations;
 mod readme;
 mod render;
