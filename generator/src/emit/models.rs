@@ -500,7 +500,7 @@ pub fn check_value(
 
 /// Whether a named type (or anything it contains) has a constraint to check. Enums always do:
 /// an `Unknown` value cannot be sent.
-fn needs_validation(name: &str, index: &TypeIndex<'_>, depth: usize) -> bool {
+pub(super) fn needs_validation(name: &str, index: &TypeIndex<'_>, depth: usize) -> bool {
     if depth > 6 {
         return true;
     }

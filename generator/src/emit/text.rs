@@ -44,6 +44,16 @@ impl ItemText {
         }
     }
 
+    /// Appends lines written apart (a nested block, written before its header is known).
+    pub fn append(&mut self, other: ItemText) {
+        self.out.push_str(&other.out);
+        self.declined |= other.declined;
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.out.is_empty()
+    }
+
     pub fn finish(self) -> Option<String> {
         (!self.declined).then_some(self.out)
     }
