@@ -395,6 +395,22 @@ fn main() {
                 call(variant).await;
             }
         }
+        // `CALL_OVERHEAD_ONLY=generated|typed|value` sends that variant's calls alone and prints
+        // nothing else: for `strace -c` or `perf stat`, which cannot tell variants apart.
+        if let Ok(only) = std::env::var("CALL_OVERHEAD_ONLY") {
+            let variant = match only.as_str() {
+                "generated" => Variant::Generated,
+                "typed" => Variant::HandTyped,
+                _ => Variant::HandValue,
+            };
+            let start = Instant::now();
+            for _ in 0..rounds * calls {
+                call(variant).await;
+            }
+            let per_call = start.elapsed().as_nanos() as f64 / (rounds * calls) as f64;
+            println!("{}: {:.1} µs per call", variant.label(), per_call / 1000.0);
+            std::process::exit(0);
+        }
         let mut samples: Vec<Samples> = Variant::ALL.iter().map(|_| Samples::default()).collect();
         for round in 0..rounds {
             let mut order = Variant::ALL;

@@ -59,7 +59,9 @@ pub fn emit_models<'a>(
         .collect();
     let items = api.types.iter().map(move |t| {
         let serde = serde_of(&t.name);
-        job_at(t.origin.clone(), move || emit_type(t, serde, index)).gated(groups.model(&t.name))
+        job_at(t.origin.clone(), move || emit_type(t, serde, index))
+            .with_pieces(move || super::model_text::type_pieces(t, serde, index))
+            .gated(groups.model(&t.name))
     });
     let helper = Gate::union(&tagged_unions).map(|gate| {
         job(|| {
@@ -121,9 +123,9 @@ pub fn emit_models<'a>(
 /// `serde-roundtrip` feature (which `mock` turns on): those derives are most of what such a crate
 /// costs to check (BENCHMARKS.md). Smaller APIs, and types no operation uses, derive both.
 #[derive(Debug, Clone, Copy)]
-struct Serde {
+pub(super) struct Serde {
     /// Code using the crate builds values of the type (it is reachable from a request).
-    built: bool,
+    pub built: bool,
     /// Encoded: sent, or inside a type that derives both.
     sent: bool,
     received: bool,
@@ -132,7 +134,7 @@ struct Serde {
 
 impl Serde {
     /// The derive list's serde part (`Serialize, Deserialize`), and a `cfg_attr` deriving what
-    /// only `serde-roundtrip` needs (untagged unions, which serde's derive writes).
+    /// only `serde-roundtrip` needs: for untagged unions, which serde's derive writes.
     fn derives(self) -> (TokenStream, TokenStream) {
         let feature = super::features::SERDE_ROUNDTRIP;
         match (self.serialize(), self.deserialize()) {
@@ -154,8 +156,8 @@ impl Serde {
         self.gate(self.sent)
     }
 
-    /// Whether `Deserialize` is always implemented (`Some`), or only with `serde-roundtrip`
-    /// (`None`).
+    /// `Some` (no attribute) when `Deserialize` is always implemented, `None` when only with
+    /// `serde-roundtrip`.
     fn deserialize(self) -> Option<TokenStream> {
         self.gate(self.received)
     }
@@ -209,10 +211,16 @@ fn emit_struct(
     serde: Serde,
     index: &TypeIndex<'_>,
 ) -> TokenStream {
+    // Only a multipart body holds uploads (`ir/uploads.rs`): it is sent part by part, never
+    // serialised, and a stream has no value to compare, so it derives neither serde nor `PartialEq`.
+    let uploads = s.fields.iter().any(|f| holds_upload(&f.ty));
     let fields = s.fields.iter().map(|f| {
         let ident = format_ident!("{}", f.rust_name);
         let ty = field_type(f);
-        let doc = docs([f.description.as_deref()]);
+        let upload_note = holds_upload(&f.ty).then_some(
+            "Sent as a file part: bytes (sent again on a retry), or an `Upload::stream` read once as it is sent (a request carrying one is not retried).",
+        );
+        let doc = docs([f.description.as_deref(), upload_note]);
         let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
         quote! { #doc #deprecated pub #ident: #ty, }
     });
@@ -228,27 +236,19 @@ fn emit_struct(
     // would take the impl away, a breaking change for no use.
     let default = (input && all_optional).then(|| quote!(Default,));
     let builder = input.then(|| emit_builder(name, s));
-    let checks: Vec<TokenStream> = s
-        .fields
-        .iter()
-        .filter_map(|f| {
-            let ident = format_ident!("{}", f.rust_name);
-            let json = &f.name;
-            let body = check_value(&quote!(value), &f.ty, &f.checks, index)?;
-            let path = quote!(let path = &crate::runtime::join_path(path, #json););
-            Some(match f.wrapper() {
-                Wrapper::Plain => quote! { { let value = &self.#ident; #path #body } },
-                Wrapper::Option => quote! { if let Some(value) = &self.#ident { #path #body } },
-                Wrapper::Nullable => quote! { if let crate::runtime::Nullable::Value(value) = &self.#ident { #path #body } },
-            })
-        })
-        .collect();
-    let validate = validate_impl(name, checks);
-    let serde_impls = serde_impls(name, s, serde);
+    let validate = validate_impl(name, struct_checks(s, index));
+    let (derives, serde_impls) = if uploads {
+        (quote!(Debug, Clone, #default), TokenStream::new())
+    } else {
+        (
+            quote!(Debug, Clone, PartialEq, #default),
+            serde_impls(name, s, serde),
+        )
+    };
     quote! {
         #doc
         #deprecated
-        #[derive(Debug, Clone, PartialEq, #default)]
+        #[derive(#derives)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
@@ -263,7 +263,7 @@ fn emit_struct(
 /// A struct's `Serialize` and `Deserialize` impls, written by the runtime's macros from its field
 /// list (`serde_struct.rs` in the runtime says why not serde's derive): each field's Rust name,
 /// JSON name, and how it may be absent.
-fn serde_impls(name: &syn::Ident, s: &Struct, serde: Serde) -> TokenStream {
+pub(super) fn serde_impls(name: &syn::Ident, s: &Struct, serde: Serde) -> TokenStream {
     let fields = s.fields.iter().map(|f| {
         let ident = format_ident!("{}", f.rust_name);
         let json = &f.name;
@@ -291,10 +291,37 @@ fn serde_impls(name: &syn::Ident, s: &Struct, serde: Serde) -> TokenStream {
     }
 }
 
+/// A multipart file part, or an array of them, held as `Upload`s.
+fn holds_upload(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Upload => true,
+        TypeRef::Array(item) => **item == TypeRef::Upload,
+        _ => false,
+    }
+}
+
+/// The statements of a struct's `Validate` impl, one per field with something to check.
+pub(super) fn struct_checks(s: &Struct, index: &TypeIndex<'_>) -> Vec<TokenStream> {
+    s.fields
+        .iter()
+        .filter_map(|f| {
+            let ident = format_ident!("{}", f.rust_name);
+            let json = &f.name;
+            let body = check_value(&quote!(value), &f.ty, &f.checks, index)?;
+            let path = quote!(let path = &crate::runtime::join_path(path, #json););
+            Some(match f.wrapper() {
+                Wrapper::Plain => quote! { { let value = &self.#ident; #path #body } },
+                Wrapper::Option => quote! { if let Some(value) = &self.#ident { #path #body } },
+                Wrapper::Nullable => quote! { if let crate::runtime::Nullable::Value(value) = &self.#ident { #path #body } },
+            })
+        })
+        .collect()
+}
+
 /// `new` taking the required fields, and a setter per optional field, for a struct code builds.
 /// The struct is `#[non_exhaustive]`, so a property the spec adds later is a new setter, not a
 /// broken struct literal.
-fn emit_builder(name: &syn::Ident, s: &Struct) -> TokenStream {
+pub(super) fn emit_builder(name: &syn::Ident, s: &Struct) -> TokenStream {
     let required: Vec<&Field> = s
         .fields
         .iter()
@@ -408,7 +435,7 @@ pub(super) fn setter_name(field: &str) -> syn::Ident {
     }
 }
 
-fn validate_impl(name: &syn::Ident, checks: Vec<TokenStream>) -> TokenStream {
+pub(super) fn validate_impl(name: &syn::Ident, checks: Vec<TokenStream>) -> TokenStream {
     if checks.is_empty() {
         return quote! { impl Validate for #name {} };
     }
@@ -490,7 +517,7 @@ pub fn check_value(
 
 /// Whether a named type (or anything it contains) has a constraint to check. Enums always do:
 /// an `Unknown` value cannot be sent.
-fn needs_validation(name: &str, index: &TypeIndex<'_>, depth: usize) -> bool {
+pub(super) fn needs_validation(name: &str, index: &TypeIndex<'_>, depth: usize) -> bool {
     if depth > 6 {
         return true;
     }
@@ -537,12 +564,7 @@ fn emit_enum(
         let head = format!("`{}`", v.value);
         docs([Some(head.as_str()), v.description.as_deref()])
     });
-    let allowed = strings
-        .iter()
-        .map(|s| format!("`{s}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let reason = format!("value not allowed by the spec (expected one of {allowed})");
+    let reason = enum_reason(values);
     quote! {
         #doc
         #deprecated
@@ -584,6 +606,16 @@ fn emit_enum(
             }
         }
     }
+}
+
+/// Why an enum's `Unknown` value cannot be sent.
+pub(super) fn enum_reason(values: &[EnumValue]) -> String {
+    let allowed = values
+        .iter()
+        .map(|v| format!("`{}`", v.value))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!("value not allowed by the spec (expected one of {allowed})")
 }
 
 fn emit_union(

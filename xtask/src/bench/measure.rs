@@ -32,6 +32,7 @@ pub(super) fn measure_generation(
             loc: 0,
             check: None,
             check_no_tls: None,
+            check_groups: Vec::new(),
         })
         .collect();
     // Warm-up (file cache, JIT'd JVM start-up data) and a check that the tool reads the spec at all.
@@ -238,4 +239,69 @@ pub(super) fn median(values: &mut [f64]) -> Option<f64> {
     } else {
         values[mid]
     })
+}
+
+/// For a generated crate with per-group features (its `full` feature lists them): the largest
+/// group, the one of median size and the smallest, sized by how many items of
+/// `src/operations.rs` are gated on them. Empty for a crate without groups.
+pub(super) fn sampled_groups(dir: &Path) -> Vec<String> {
+    let Ok(manifest) = std::fs::read_to_string(dir.join("Cargo.toml")) else {
+        return Vec::new();
+    };
+    // `full = [ "a", "b", ... ]`, on one line or several.
+    let Some(full) = manifest
+        .split_once("\nfull = [")
+        .and_then(|(_, rest)| rest.split_once(']'))
+        .map(|(list, _)| list)
+    else {
+        return Vec::new();
+    };
+    let operations = std::fs::read_to_string(dir.join("src/operations.rs")).unwrap_or_default();
+    let mut sized: Vec<(usize, String)> = full
+        .split(',')
+        .map(|g| g.trim().trim_matches('"').to_owned())
+        .filter(|g| !g.is_empty() && g != "other-models")
+        .map(|g| {
+            let gate = format!("#[cfg(feature = \"{g}\")]");
+            (operations.matches(&gate).count(), g)
+        })
+        .collect();
+    // Largest first; equal sizes by name, so the sample is the same on every run.
+    sized.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    let picks = match sized.len() {
+        0 => vec![],
+        1 => vec![0],
+        2 => vec![0, 1],
+        n => vec![0, n / 2, n - 1],
+    };
+    picks.into_iter().map(|i| sized[i].1.clone()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sampled_groups;
+
+    #[test]
+    fn groups_are_sampled_largest_median_smallest_from_the_full_feature() {
+        let dir = std::env::temp_dir().join(format!("bench-groups-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        std::fs::write(
+            dir.join("Cargo.toml"),
+            "[features]\ndefault = [\"rustls\", \"full\"]\nfull = [\n    \"a\",\n    \"b\",\n    \"c\",\n    \"d\",\n    \"other-models\",\n]\n",
+        )
+        .unwrap();
+        let gate =
+            |g: &str, n: usize| format!("#[cfg(feature = \"{g}\")]\nfn x() {{}}\n").repeat(n);
+        let ops = [gate("a", 1), gate("b", 5), gate("c", 3), gate("d", 3)].concat();
+        std::fs::write(dir.join("src/operations.rs"), ops).unwrap();
+        // Sizes: b 5, c 3, d 3, a 1 (c before d by name); `other-models` is never sampled.
+        assert_eq!(sampled_groups(&dir), ["b", "d", "a"]);
+        std::fs::write(
+            dir.join("Cargo.toml"),
+            "[features]\ndefault = [\"rustls\"]\n",
+        )
+        .unwrap();
+        assert!(sampled_groups(&dir).is_empty());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -9,7 +9,9 @@
 //! "crate only" column re-checks just the generated crate (`cargo clean -p NAME`, then check) to
 //! separate its own cost from its dependencies'.
 //! Our crate is checked twice: as generated (TLS through the default `rustls` feature) and with
-//! `--no-default-features`, because progenitor's crate enables no TLS backend at all.
+//! `--no-default-features`, because progenitor's crate enables no TLS backend at all, and, when it
+//! has per-group features (large APIs), with one group alone for a sample of groups (the largest,
+//! the median and the smallest by gated operation items).
 //!
 //! Peers are installed on demand into `.cache/peers/` (gitignored): `cargo install --locked` for
 //! the Rust ones, `pip install --target` for openapi-generator (its jar ships in the wheel and runs
@@ -37,7 +39,7 @@ use std::time::Duration;
 
 use args::parse;
 use install::{cargo_peer, openapi_generator, Kind, Tool, OAS3_GEN, OPENAPI_GENERATOR, PROGENITOR};
-use measure::{cold_check, measure_generation, rust_lines};
+use measure::{cold_check, measure_generation, rust_lines, sampled_groups};
 use report::{machine, table, targets};
 
 struct Spec {
@@ -62,7 +64,13 @@ struct Row {
     /// Ours only: the same check with `--no-default-features` (no TLS), the like-for-like
     /// comparison with progenitor's crate, which enables no TLS backend.
     check_no_tls: Option<Result<(Duration, Duration), String>>,
+    /// Ours only, for a crate with per-group features: the check with one group alone
+    /// (`--no-default-features --features rustls,GROUP`), for a sample of groups.
+    check_groups: Vec<(String, CheckTimes)>,
 }
+
+/// A cold `cargo check` and the crate-only check after it, or why it failed.
+type CheckTimes = Result<(Duration, Duration), String>;
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let args = parse(args)?;
@@ -147,6 +155,17 @@ pub fn run(args: &[String]) -> Result<(), String> {
                         &work,
                         &["--no-default-features"],
                     ));
+                    for group in sampled_groups(&row.out_dir) {
+                        eprintln!("== cold cargo check: ours, group `{group}` alone");
+                        let features = format!("rustls,{group}");
+                        let check = cold_check(
+                            &cargo,
+                            &row.out_dir,
+                            &work,
+                            &["--no-default-features", "--features", &features],
+                        );
+                        row.check_groups.push((group, check));
+                    }
                 }
             }
         }

@@ -113,6 +113,16 @@ pub(super) fn table(spec: &Spec, rows: &[Row], skip_check: bool) -> String {
             )),
             None => {}
         }
+        for (group, check) in &row.check_groups {
+            let (cold, own) = match check {
+                Ok((cold, own)) => (secs(cold.as_secs_f64()), secs(own.as_secs_f64())),
+                Err(e) => (format!("n/a ({e})"), String::new()),
+            };
+            out.push_str(&format!(
+                "| {} with group `{group}` alone | | | | | {cold} | {own} |\n",
+                row.label
+            ));
+        }
     }
     let runs: Vec<String> = rows
         .iter()

@@ -1,0 +1,499 @@
+//! The models' repetitive items written as text (see `render` and `text`): plain structs, string
+//! enums with their impls, aliases and empty `Validate` impls, which are most of a large API's
+//! models. What this does not write (builders, `Validate` impls with checks, unions) stays tokens.
+
+use super::doc_lines;
+use super::models::{
+    emit_builder, enum_reason, needs_validation, serde_impls, setter_name, struct_checks,
+    validate_impl, Serde,
+};
+use super::render::Piece;
+use super::text::{str_lit, type_text, ItemText};
+use super::types::TypeIndex;
+use crate::ir::{Checks, EnumValue, Field, Struct, TypeDef, TypeKind, TypeRef, Wrapper};
+use quote::format_ident;
+
+/// The pieces of a model's part, or `None` when the part goes the token way whole.
+pub(super) fn type_pieces(t: &TypeDef, serde: Serde, index: &TypeIndex<'_>) -> Option<Vec<Piece>> {
+    match &t.kind {
+        TypeKind::Struct(s) => struct_pieces(t, s, serde, index),
+        TypeKind::Enum(values) => enum_pieces(t, values),
+        TypeKind::Alias(ty) => {
+            let mut out = head(t);
+            out.line(0, &["pub type ", &t.name, " = ", &type_text(ty)?, ";"]);
+            Some(vec![Piece::Item(out.finish()?)])
+        }
+        TypeKind::Union(_) => None,
+    }
+}
+
+/// The type's docs and `#[deprecated]`.
+fn head(t: &TypeDef) -> ItemText {
+    let mut out = ItemText::default();
+    out.docs(0, &doc_lines([t.description.as_deref()]));
+    if t.deprecated {
+        out.verbatim(0, &["#[deprecated]"]);
+    }
+    out
+}
+
+fn struct_pieces(
+    t: &TypeDef,
+    s: &Struct,
+    serde: Serde,
+    index: &TypeIndex<'_>,
+) -> Option<Vec<Piece>> {
+    let mut out = head(t);
+    let all_optional = s.fields.iter().all(|f| f.wrapper() != Wrapper::Plain);
+    // The serde impls are macro calls after the struct (`models::serde_impls`).
+    let derives = if serde.built && all_optional {
+        "#[derive(Debug, Clone, PartialEq, Default)]"
+    } else {
+        "#[derive(Debug, Clone, PartialEq)]"
+    };
+    out.verbatim(0, &[derives]);
+    out.verbatim(0, &["#[non_exhaustive]"]);
+    if s.fields.is_empty() && s.extra.is_none() {
+        out.line(0, &["pub struct ", &t.name, " {}"]);
+    } else {
+        out.line(0, &["pub struct ", &t.name, " {"]);
+        for f in &s.fields {
+            field(&mut out, f)?;
+        }
+        if let Some(ty) = &s.extra {
+            out.verbatim(
+                4,
+                &["/// Properties beyond the declared ones (`additionalProperties`)."],
+            );
+            let ty = type_text(ty)?;
+            out.line(
+                4,
+                &["pub additional_properties: BTreeMap<String, ", &ty, ">,"],
+            );
+        }
+        out.verbatim(0, &["}"]);
+    }
+    let name = format_ident!("{}", t.name);
+    let mut pieces = vec![
+        Piece::Item(out.finish()?),
+        // Macro calls: prettyplease's layout of their tokens is not worth writing again here.
+        Piece::Tokens(serde_impls(&name, s, serde)),
+    ];
+    if serde.built {
+        pieces.push(match builder_text(&t.name, s) {
+            Some(text) => Piece::Item(text),
+            None => Piece::Tokens(emit_builder(&name, s)),
+        });
+    }
+    let empty_impl = format!("impl Validate for {} {{}}", t.name);
+    pieces.push(match validate_text(t, s, index) {
+        Some(text) if text.is_empty() && empty_impl.len() <= 80 => Piece::Item(empty_impl + "\n"),
+        Some(text) if !text.is_empty() => Piece::Item(text),
+        _ => Piece::Tokens(validate_impl(&name, struct_checks(s, index))),
+    });
+    Some(pieces)
+}
+
+/// `models::emit_builder` as text: `new` taking the required fields, a setter per optional one.
+fn builder_text(name: &str, s: &Struct) -> Option<String> {
+    let mut out = ItemText::default();
+    out.line(0, &["impl ", name, " {"]);
+    out.verbatim(
+        4,
+        &["/// A value with the required fields; set optional ones with the methods below."],
+    );
+    let required: Vec<&Field> = s
+        .fields
+        .iter()
+        .filter(|f| f.wrapper() == Wrapper::Plain)
+        .collect();
+    if required.len() > 7 {
+        out.verbatim(4, &["#[allow(clippy::too_many_arguments)]"]);
+    }
+    let params = required
+        .iter()
+        .map(|f| Some(format!("{}: impl Into<{}>", f.rust_name, type_text(&f.ty)?)))
+        .collect::<Option<Vec<String>>>()?;
+    // prettyplease keeps the signature on one line when it fits its margin (89 columns) and
+    // puts each parameter on a line of its own otherwise; in between, this declines.
+    let one_line = format!("pub fn new({}) -> Self {{", params.join(", "));
+    if 4 + one_line.len() <= 80 {
+        out.line(4, &[&one_line]);
+    } else if 4 + one_line.len() > 100 {
+        out.verbatim(4, &["pub fn new("]);
+        for param in &params {
+            out.line(8, &[param, ","]);
+        }
+        out.verbatim(4, &[") -> Self {"]);
+    } else {
+        return None;
+    }
+    let mut inits: Vec<String> = s
+        .fields
+        .iter()
+        .map(|f| {
+            let n = &f.rust_name;
+            match (f.wrapper(), f.boxed) {
+                (Wrapper::Plain, false) => format!("{n}: {n}.into()"),
+                (Wrapper::Plain, true) => format!("{n}: Box::new({n}.into())"),
+                (Wrapper::Option, _) => format!("{n}: None"),
+                (Wrapper::Nullable, _) => format!("{n}: Nullable::Absent"),
+            }
+        })
+        .collect();
+    if s.extra.is_some() {
+        inits.push("additional_properties: BTreeMap::new()".into());
+    }
+    // A struct literal stays on one line when it is at most 34 columns wide (prettyplease's
+    // `end_with_max_width`), without its closing brace; near that width this declines.
+    let literal = format!("Self {{ {} }}", inits.join(", "));
+    // The width prettyplease measures: the literal without its closing brace.
+    let width = literal.len() - 1;
+    if inits.is_empty() {
+        out.verbatim(8, &["Self {}"]);
+    } else if width <= 32 {
+        out.line(8, &[&literal]);
+    } else if width >= 37 {
+        out.verbatim(8, &["Self {"]);
+        for init in &inits {
+            out.line(12, &[init, ","]);
+        }
+        out.verbatim(8, &["}"]);
+    } else {
+        return None;
+    }
+    out.verbatim(4, &["}"]);
+    for f in s.fields.iter().filter(|f| f.wrapper() != Wrapper::Plain) {
+        let setter = setter_name(&f.rust_name).to_string();
+        let ty = type_text(&f.ty)?;
+        out.docs(4, &[format!(" Sets `{}`.", f.name)]);
+        let value = if f.boxed {
+            "Box::new(value.into())"
+        } else {
+            "value.into()"
+        };
+        let field = &f.rust_name;
+        match f.wrapper() {
+            Wrapper::Nullable if !f.boxed => {
+                out.verbatim(4, &["///"]);
+                out.verbatim(4, &["/// A value, or `Nullable::Null` to send `null`."]);
+                let into = format!("impl Into<Nullable<{ty}>>");
+                out.line(
+                    4,
+                    &[
+                        "pub fn ",
+                        &setter,
+                        "(mut self, value: ",
+                        &into,
+                        ") -> Self {",
+                    ],
+                );
+                out.line(8, &["self.", field, " = value.into();"]);
+            }
+            Wrapper::Nullable => {
+                out.line(
+                    4,
+                    &[
+                        "pub fn ",
+                        &setter,
+                        "(mut self, value: impl Into<",
+                        &ty,
+                        ">) -> Self {",
+                    ],
+                );
+                out.line(8, &["self.", field, " = Nullable::Value(", value, ");"]);
+            }
+            _ => {
+                out.line(
+                    4,
+                    &[
+                        "pub fn ",
+                        &setter,
+                        "(mut self, value: impl Into<",
+                        &ty,
+                        ">) -> Self {",
+                    ],
+                );
+                out.line(8, &["self.", field, " = Some(", value, ");"]);
+            }
+        }
+        out.verbatim(8, &["self"]);
+        out.verbatim(4, &["}"]);
+    }
+    if let Some(ty) = &s.extra {
+        let ty = type_text(ty)?;
+        out.verbatim(4, &["/// Sets the properties beyond the declared ones."]);
+        out.line(
+            4,
+            &[
+                "pub fn additional_properties(mut self, value: BTreeMap<String, ",
+                &ty,
+                ">) -> Self {",
+            ],
+        );
+        out.verbatim(8, &["self.additional_properties = value;"]);
+        out.verbatim(8, &["self"]);
+        out.verbatim(4, &["}"]);
+    }
+    out.verbatim(0, &["}"]);
+    out.finish()
+}
+
+/// The struct's `Validate` impl as `models::struct_checks` and `validate_impl` write it: "" when
+/// no field has anything to check, `None` when declined.
+fn validate_text(t: &TypeDef, s: &Struct, index: &TypeIndex<'_>) -> Option<String> {
+    let mut out = ItemText::default();
+    out.line(0, &["impl Validate for ", &t.name, " {"]);
+    out.verbatim(
+        4,
+        &["fn validate(&self, path: &str) -> Result<(), InvalidRequest> {"],
+    );
+    let mut any = false;
+    for f in &s.fields {
+        let mut body = ItemText::default();
+        check_text(&mut body, 12, "value", &f.ty, &f.checks, index);
+        if body.is_empty() {
+            continue;
+        }
+        any = true;
+        match f.wrapper() {
+            Wrapper::Plain => {
+                out.verbatim(8, &["{"]);
+                out.line(12, &["let value = &self.", &f.rust_name, ";"]);
+            }
+            Wrapper::Option => out.line(8, &["if let Some(value) = &self.", &f.rust_name, " {"]),
+            Wrapper::Nullable => out.line(
+                8,
+                &[
+                    "if let crate::runtime::Nullable::Value(value) = &self.",
+                    &f.rust_name,
+                    " {",
+                ],
+            ),
+        }
+        let json = str_lit(&f.name);
+        out.line(
+            12,
+            &["let path = &crate::runtime::join_path(path, ", &json, ");"],
+        );
+        out.append(body);
+        out.verbatim(8, &["}"]);
+    }
+    if !any {
+        return Some(String::new());
+    }
+    out.verbatim(8, &["Ok(())"]);
+    out.verbatim(4, &["}"]);
+    out.verbatim(0, &["}"]);
+    out.finish()
+}
+
+/// `models::check_value` as text: the statements checking `value` at `indent`.
+fn check_text(
+    out: &mut ItemText,
+    indent: usize,
+    value: &str,
+    ty: &TypeRef,
+    checks: &Checks,
+    index: &TypeIndex<'_>,
+) {
+    let usize_lit = |n: u64| proc_macro2::Literal::usize_suffixed(n as usize).to_string();
+    for (bound, check, len) in [
+        (checks.min_length, "check_min_length", ""),
+        (checks.max_length, "check_max_length", ""),
+        (checks.min_items, "check_min_items", ".len()"),
+        (checks.max_items, "check_max_items", ".len()"),
+    ] {
+        if let Some(n) = bound {
+            out.line(
+                indent,
+                &[
+                    "crate::runtime::",
+                    check,
+                    "(path, ",
+                    value,
+                    len,
+                    ", ",
+                    &usize_lit(n),
+                    ")?;",
+                ],
+            );
+        }
+    }
+    if matches!(ty, TypeRef::Int(_) | TypeRef::Float(_)) {
+        for (bound, check) in [
+            (checks.minimum, "check_minimum"),
+            (checks.maximum, "check_maximum"),
+            (checks.exclusive_minimum, "check_exclusive_minimum"),
+            (checks.exclusive_maximum, "check_exclusive_maximum"),
+        ] {
+            if let Some(b) = bound {
+                let b = proc_macro2::Literal::f64_suffixed(b).to_string();
+                out.line(
+                    indent,
+                    &[
+                        "crate::runtime::",
+                        check,
+                        "(path, *",
+                        value,
+                        " as f64, ",
+                        &b,
+                        ")?;",
+                    ],
+                );
+            }
+        }
+    }
+    match ty {
+        TypeRef::Named(n) if index.is_generated(n) && needs_validation(n, index, 0) => {
+            out.line(
+                indent,
+                &["crate::runtime::Validate::validate(", value, ", path)?;"],
+            );
+        }
+        TypeRef::Array(inner) | TypeRef::Map(inner) => {
+            let inner_checks = checks.inner.as_deref().cloned().unwrap_or_default();
+            let mut body = ItemText::default();
+            check_text(&mut body, indent + 4, "item", inner, &inner_checks, index);
+            if body.is_empty() {
+                return;
+            }
+            if matches!(ty, TypeRef::Map(_)) {
+                out.line(indent, &["for (key, item) in ", value, ".iter() {"]);
+                out.line(
+                    indent + 4,
+                    &["let path = &crate::runtime::join_path(path, key);"],
+                );
+            } else {
+                out.line(
+                    indent,
+                    &["for (i, item) in ", value, ".iter().enumerate() {"],
+                );
+                out.line(
+                    indent + 4,
+                    &["let path = &crate::runtime::index_path(path, i);"],
+                );
+            }
+            out.append(body);
+            out.verbatim(indent, &["}"]);
+        }
+        TypeRef::Option(inner) => {
+            let mut body = ItemText::default();
+            check_text(&mut body, indent + 4, "item", inner, checks, index);
+            if !body.is_empty() {
+                out.line(indent, &["if let Some(item) = ", value, " {"]);
+                out.append(body);
+                out.verbatim(indent, &["}"]);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn field(out: &mut ItemText, f: &Field) -> Option<()> {
+    out.docs(4, &doc_lines([f.description.as_deref()]));
+    if f.deprecated {
+        out.verbatim(4, &["#[deprecated]"]);
+    }
+    let mut ty = type_text(&f.ty)?;
+    if f.boxed {
+        ty = format!("Box<{ty}>");
+    }
+    let (open, close) = match f.wrapper() {
+        Wrapper::Plain => ("", ""),
+        Wrapper::Option => ("Option<", ">"),
+        Wrapper::Nullable => ("Nullable<", ">"),
+    };
+    out.line(4, &["pub ", &f.rust_name, ": ", open, &ty, close, ","]);
+    Some(())
+}
+
+/// The enum, its `as_str`, `From<&str>`, `impl_string_enum!` and `Validate`, as
+/// `models::emit_enum` writes them: one item each.
+fn enum_pieces(t: &TypeDef, values: &[EnumValue]) -> Option<Vec<Piece>> {
+    let name = t.name.as_str();
+    let literals: Vec<String> = values.iter().map(|v| str_lit(&v.value)).collect();
+    let mut out = head(t);
+    out.verbatim(
+        0,
+        &["#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]"],
+    );
+    out.verbatim(0, &["#[non_exhaustive]"]);
+    out.line(0, &["pub enum ", name, " {"]);
+    for v in values {
+        let head = format!("`{}`", v.value);
+        out.docs(
+            4,
+            &doc_lines([Some(head.as_str()), v.description.as_deref()]),
+        );
+        out.line(4, &[&v.variant, ","]);
+    }
+    out.verbatim(
+        4,
+        &["/// A value this version of the client does not know (servers may add values)."],
+    );
+    out.verbatim(4, &["Unknown(String),"]);
+    out.verbatim(0, &["}"]);
+    let definition = out.finish()?;
+
+    let mut out = ItemText::default();
+    out.line(0, &["impl ", name, " {"]);
+    out.verbatim(4, &["/// The value as it appears on the wire."]);
+    out.verbatim(4, &["pub fn as_str(&self) -> &str {"]);
+    out.verbatim(8, &["match self {"]);
+    for (v, lit) in values.iter().zip(&literals) {
+        out.line(12, &["Self::", &v.variant, " => ", lit, ","]);
+    }
+    out.verbatim(12, &["Self::Unknown(value) => value,"]);
+    out.verbatim(8, &["}"]);
+    out.verbatim(4, &["}"]);
+    out.verbatim(0, &["}"]);
+    let as_str = out.finish()?;
+
+    let mut out = ItemText::default();
+    out.line(0, &["impl ::std::convert::From<&str> for ", name, " {"]);
+    out.verbatim(4, &["fn from(value: &str) -> Self {"]);
+    out.verbatim(8, &["match value {"]);
+    for (v, lit) in values.iter().zip(&literals) {
+        out.line(12, &[lit, " => Self::", &v.variant, ","]);
+    }
+    out.verbatim(12, &["other => Self::Unknown(other.to_owned()),"]);
+    out.verbatim(8, &["}"]);
+    out.verbatim(4, &["}"]);
+    out.verbatim(0, &["}"]);
+    let from = out.finish()?;
+
+    let mut out = ItemText::default();
+    out.line(0, &["crate::runtime::impl_string_enum!(", name, ");"]);
+    let string_enum = out.finish()?;
+
+    let mut out = ItemText::default();
+    out.line(0, &["impl Validate for ", name, " {"]);
+    out.verbatim(
+        4,
+        &["fn validate(&self, path: &str) -> Result<(), InvalidRequest> {"],
+    );
+    out.verbatim(8, &["match self {"]);
+    // The reason never fits on the arm's line (it is over 50 characters), so prettyplease
+    // always breaks the call this way.
+    out.verbatim(12, &["Self::Unknown(_) => {"]);
+    out.verbatim(16, &["Err("]);
+    out.verbatim(20, &["InvalidRequest::new("]);
+    out.verbatim(24, &["path,"]);
+    let reason = enum_reason(values);
+    out.verbatim(24, &[&str_lit(&reason), ","]);
+    out.verbatim(20, &["),"]);
+    out.verbatim(16, &[")"]);
+    out.verbatim(12, &["}"]);
+    out.verbatim(12, &["_ => Ok(()),"]);
+    out.verbatim(8, &["}"]);
+    out.verbatim(4, &["}"]);
+    out.verbatim(0, &["}"]);
+    let validate = out.finish()?;
+    Some(
+        [definition, as_str, from, string_enum, validate]
+            .into_iter()
+            .map(Piece::Item)
+            .collect(),
+    )
+}

@@ -1,0 +1,144 @@
+//! Writing items straight as text, in exactly the layout prettyplease gives their tokens, for the
+//! repetitive items of large APIs (see `render`). A writer only writes layouts it knows: any line
+//! that prettyplease might break (longer than [`UNBROKEN`] columns) makes it decline, and the
+//! item goes the token way.
+
+use crate::ir::{FloatWidth, IntKind, TypeRef};
+
+/// prettyplease breaks a line only past its margin (89 columns, minus the closing delimiters
+/// that follow a group): a line of at most this many columns comes out as one line.
+const UNBROKEN: usize = 80;
+
+/// One top-level item being written.
+#[derive(Default)]
+pub(crate) struct ItemText {
+    out: String,
+    /// A line was too long to be sure of prettyplease's layout.
+    declined: bool,
+}
+
+impl ItemText {
+    /// A line of `parts` at `indent` columns. Its width is checked: doc lines and string
+    /// literals alone on a line are never broken, so they go through [`ItemText::verbatim`].
+    pub fn line(&mut self, indent: usize, parts: &[&str]) {
+        let width = indent + parts.iter().map(|p| p.len()).sum::<usize>();
+        self.declined |= width > UNBROKEN;
+        self.verbatim(indent, parts);
+    }
+
+    /// A line prettyplease prints as it is, whatever its width.
+    pub fn verbatim(&mut self, indent: usize, parts: &[&str]) {
+        self.out.extend(std::iter::repeat_n(' ', indent));
+        for part in parts {
+            self.out.push_str(part);
+        }
+        self.out.push('\n');
+    }
+
+    /// `///` lines for doc text as [`super::doc_lines`] gives it.
+    pub fn docs(&mut self, indent: usize, lines: &[String]) {
+        for line in lines {
+            // prettyplease writes `#[doc = ...]` for these; `doc_lines` never makes them.
+            self.declined |= line.contains('\n') || line.starts_with('/');
+            self.verbatim(indent, &["///", line]);
+        }
+    }
+
+    /// Appends lines written apart (a nested block, written before its header is known).
+    pub fn append(&mut self, other: ItemText) {
+        self.out.push_str(&other.out);
+        self.declined |= other.declined;
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.out.is_empty()
+    }
+
+    pub fn finish(self) -> Option<String> {
+        (!self.declined).then_some(self.out)
+    }
+}
+
+/// A string literal as quote writes it (and prettyplease prints it back).
+pub(crate) fn str_lit(s: &str) -> String {
+    proc_macro2::Literal::string(s).to_string()
+}
+
+/// [`super::types::rust_type`] as printed text; `None` for a user's type override (a path that
+/// prettyplease would normalise).
+pub(crate) fn type_text(ty: &TypeRef) -> Option<String> {
+    let mut out = String::new();
+    write_type(ty, &mut out).then_some(out)
+}
+
+fn write_type(ty: &TypeRef, out: &mut String) -> bool {
+    let simple = match ty {
+        TypeRef::Named(name) => {
+            if name.contains("::") || name.contains('<') {
+                return false;
+            }
+            name.as_str()
+        }
+        TypeRef::String => "String",
+        TypeRef::Bool => "bool",
+        TypeRef::Int(k) => match k {
+            IntKind::I8 => "i8",
+            IntKind::I16 => "i16",
+            IntKind::I32 => "i32",
+            IntKind::I64 => "i64",
+            IntKind::U8 => "u8",
+            IntKind::U16 => "u16",
+            IntKind::U32 => "u32",
+            IntKind::U64 => "u64",
+        },
+        TypeRef::Float(FloatWidth::F32) => "f32",
+        TypeRef::Float(FloatWidth::F64) => "f64",
+        TypeRef::DateTime => "::chrono::DateTime<::chrono::Utc>",
+        TypeRef::Date => "::chrono::NaiveDate",
+        TypeRef::Uuid => "::uuid::Uuid",
+        TypeRef::Bytes => "Vec<u8>",
+        // A struct holding uploads derives neither serde nor `PartialEq`: `models` writes it.
+        TypeRef::Upload => return false,
+        TypeRef::Any => "::serde_json::Value",
+        TypeRef::Array(inner) => return wrapped("Vec<", inner, out),
+        TypeRef::Map(inner) => return wrapped("BTreeMap<String, ", inner, out),
+        TypeRef::Option(inner) => return wrapped("Option<", inner, out),
+    };
+    out.push_str(simple);
+    true
+}
+
+fn wrapped(open: &str, inner: &TypeRef, out: &mut String) -> bool {
+    out.push_str(open);
+    let ok = write_type(inner, out);
+    out.push('>');
+    ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lines_decline_and_doc_lines_do_not() {
+        let mut item = ItemText::default();
+        item.verbatim(0, &["///", &" x".repeat(100)]);
+        item.line(4, &["pub a: bool,"]);
+        assert!(item.finish().is_some());
+        let mut item = ItemText::default();
+        item.line(4, &["pub a: ", &"B".repeat(80), ","]);
+        assert!(item.finish().is_none());
+    }
+
+    #[test]
+    fn types_print_as_prettyplease_prints_their_tokens() {
+        let ty = TypeRef::Option(Box::new(TypeRef::Map(Box::new(TypeRef::Array(Box::new(
+            TypeRef::DateTime,
+        ))))));
+        let tokens = super::super::types::rust_type(&ty);
+        let printed = prettyplease::unparse(&syn::parse_quote!(type T = #tokens;));
+        let text = type_text(&ty).unwrap();
+        assert_eq!(printed, format!("type T = {text};\n"));
+        assert_eq!(type_text(&TypeRef::Named("my::Override".into())), None);
+    }
+}
