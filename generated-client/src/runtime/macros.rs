@@ -77,8 +77,10 @@ macro_rules! impl_deserialize_struct {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
-                struct FieldsVisitor;
-                impl<'de> ::serde::de::Visitor<'de> for FieldsVisitor {
+                // A name no generated type has (theirs are CamelCase), which the one here would
+                // shadow inside this function.
+                struct __Visitor;
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
                     type Value = $name;
                     fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                         f.write_str(concat!("struct ", stringify!($name)))
@@ -103,7 +105,7 @@ macro_rules! impl_deserialize_struct {
                     }
                 }
                 $crate::runtime::impl_deserialize_struct!(
-                    @read deserializer FieldsVisitor $name [$($json),*] $($extra)?
+                    @read deserializer __Visitor $name [$($json),*] $($extra)?
                 )
             }
         }
@@ -141,6 +143,18 @@ pub(crate) use impl_deserialize_struct;
 /// them with `skip_serializing_if` and `flatten`.
 #[allow(unused_macros)]
 macro_rules! impl_serialize_struct {
+    ($name:ident {}) => {
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                ::serde::ser::SerializeStruct::end(
+                    serializer.serialize_struct(stringify!($name), 0)?,
+                )
+            }
+        }
+    };
     ($name:ident { $($kind:ident $field:ident = $json:literal),* $(,)? }) => {
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(

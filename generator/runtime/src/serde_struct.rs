@@ -145,6 +145,9 @@ mod tests {
         }
 
         #[derive(Debug, PartialEq, Serialize, Deserialize)]
+        pub struct Empty {}
+
+        #[derive(Debug, PartialEq, Serialize, Deserialize)]
         pub struct Open {
             pub id: u64,
             #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -180,6 +183,11 @@ mod tests {
             nullable title = "title",
             required maybe = "maybe"
         });
+
+        #[derive(Debug, PartialEq)]
+        pub struct Empty {}
+        impl_serialize_struct!(Empty {});
+        impl_deserialize_struct!(Empty {});
 
         #[derive(Debug, PartialEq)]
         pub struct Open {
@@ -231,6 +239,10 @@ mod tests {
         ];
         for json in items {
             let (derived, written) = both::<derived::Item, written::Item>(json);
+            assert_eq!(derived, written, "{json}");
+        }
+        for json in [r#"{}"#, r#"{"a": 1}"#, r#"null"#] {
+            let (derived, written) = both::<derived::Empty, written::Empty>(json);
             assert_eq!(derived, written, "{json}");
         }
         let open = [
