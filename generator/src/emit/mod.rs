@@ -337,7 +337,13 @@ fn render_all(
         loop {
             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let Some(job) = jobs.get(i) else { break };
-            done.push((i, render::render(job, &gates)));
+            // Every part is kept until its file is joined: without the slack the printers'
+            // buffers grew by (up to half of each), the parts of a large API take less memory.
+            let text = render::render(job, &gates).map(|mut text| {
+                text.shrink_to_fit();
+                text
+            });
+            done.push((i, text));
         }
         done
     };
