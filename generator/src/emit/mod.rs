@@ -234,6 +234,9 @@ pub(crate) struct ItemJob<'a> {
     gate: Gate,
     /// Whether rendering writes the gate's `cfg` before each item (else the part writes its own).
     gate_in_text: bool,
+    /// Applied to the rendered text (what prettyplease cannot lay out well, such as the
+    /// arguments of a macro call).
+    finish: Option<fn(String) -> String>,
 }
 
 type PiecesFn<'a> = Box<dyn Fn() -> Option<Vec<Piece>> + Send + Sync + 'a>;
@@ -260,6 +263,12 @@ impl<'a> ItemJob<'a> {
         pieces: impl Fn() -> Option<Vec<Piece>> + Send + Sync + 'a,
     ) -> Self {
         self.pieces = Some(Box::new(pieces));
+        self
+    }
+
+    /// The part's printed text goes through `finish`.
+    pub fn finished_by(mut self, finish: fn(String) -> String) -> Self {
+        self.finish = Some(finish);
         self
     }
 }
@@ -307,6 +316,7 @@ pub(crate) fn job_at<'a>(
         pieces: None,
         gate: Gate::Always,
         gate_in_text: false,
+        finish: None,
     }
 }
 
@@ -337,9 +347,12 @@ fn render_all(
         loop {
             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let Some(job) = jobs.get(i) else { break };
-            // Every part is kept until its file is joined: without the slack the printers'
-            // buffers grew by (up to half of each), the parts of a large API take less memory.
-            let text = render::render(job, &gates).map(|mut text| {
+            // Every part is kept until its file is joined, so without the slack its buffer grew.
+            let text = render::render(job, &gates).map(|text| {
+                let mut text = match job.finish {
+                    Some(finish) => finish(text),
+                    None => text,
+                };
                 text.shrink_to_fit();
                 text
             });

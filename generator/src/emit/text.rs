@@ -97,6 +97,8 @@ fn write_type(ty: &TypeRef, out: &mut String) -> bool {
         TypeRef::Date => "::chrono::NaiveDate",
         TypeRef::Uuid => "::uuid::Uuid",
         TypeRef::Bytes => "Vec<u8>",
+        // A struct holding uploads derives neither serde nor `PartialEq`: `models` writes it.
+        TypeRef::Upload => return false,
         TypeRef::Any => "::serde_json::Value",
         TypeRef::Array(inner) => return wrapped("Vec<", inner, out),
         TypeRef::Map(inner) => return wrapped("BTreeMap<String, ", inner, out),
