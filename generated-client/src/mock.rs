@@ -22,7 +22,10 @@
 use crate::errors::*;
 use crate::models::*;
 use std::collections::BTreeMap;
-pub use crate::runtime::mock::{Expectation, MockAnswer, MockApi, MockRequest};
+pub use crate::runtime::mock::{
+    Expectation, MockAnswer, MockApi, MockErrorAnswer, MockErrors, MockJsonBody,
+    MockJsonSuccess, MockRequest, TypedExpectation,
+};
 impl MockApi {
     /// Expectations for the operations under `links`.
     pub fn links(&self) -> LinksMock<'_> {
@@ -37,166 +40,113 @@ pub struct LinksMock<'a> {
 impl LinksMock<'_> {
     /// A new expectation of `links.update`: see [`UpdateLinkExpectation`].
     pub fn update(&self) -> UpdateLinkExpectation {
-        UpdateLinkExpectation::new(self.mock)
+        TypedExpectation::register(
+            self.mock,
+            "links.update",
+            ::reqwest::Method::PUT,
+            "/public/workspace/{workspaceId}/links/{linkId}",
+        )
     }
 }
-/// An expectation of `links.update` (`PUT /public/workspace/{workspaceId}/links/{linkId}`), registered on the `MockApi` it came from.
-///
-/// Builder methods add to the registered expectation; keep the value to read what it received.
-#[derive(Debug, Clone)]
-pub struct UpdateLinkExpectation {
-    inner: Expectation,
+/// An expectation of `links.update` (`PUT /public/workspace/{workspaceId}/links/{linkId}`): its parameter matchers are here; body matchers, answers and call counts on [`TypedExpectation`].
+pub type UpdateLinkExpectation = TypedExpectation<UpdateLink>;
+/// The operation `links.update` as a type: the `Op` of [`UpdateLinkExpectation`], its trait impls give the body, success and error types.
+pub enum UpdateLink {}
+impl MockJsonBody for UpdateLink {
+    type Body = UpdateLinkRequest;
+}
+impl MockJsonSuccess for UpdateLink {
+    const STATUS: u16 = 200u16;
+    type Success = UpdateLinkResponse;
+}
+impl MockErrors for UpdateLink {
+    type Error = UpdateLinkError;
 }
 impl UpdateLinkExpectation {
-    fn new(mock: &MockApi) -> Self {
-        Self {
-            inner: mock
-                .expect(
-                    "links.update",
-                    ::reqwest::Method::PUT,
-                    "/public/workspace/{workspaceId}/links/{linkId}",
-                ),
-        }
-    }
     /// Matches requests whose path parameter `workspaceId` is `value`.
     pub fn workspace_id(self, value: &str) -> Self {
-        self.inner.path_param("workspaceId", value.to_owned());
+        self.expectation().path_param("workspaceId", value.to_owned());
         self
     }
     /// Matches requests whose path parameter `linkId` is `value`.
     pub fn link_id(self, value: &str) -> Self {
-        self.inner.path_param("linkId", value.to_owned());
+        self.expectation().path_param("linkId", value.to_owned());
         self
-    }
-    /// Matches requests whose JSON body equals `body`.
-    pub fn body(self, body: &UpdateLinkRequest) -> Self {
-        self.inner.json_body(body);
-        self
-    }
-    /// Matches requests whose body decodes and satisfies `predicate`.
-    pub fn body_matches(
-        self,
-        predicate: impl Fn(&UpdateLinkRequest) -> bool + Send + Sync + 'static,
-    ) -> Self {
-        self.inner.json_body_matches(predicate);
-        self
-    }
-    /// The bodies of the requests answered so far, decoded.
-    pub fn received_bodies(&self) -> Vec<UpdateLinkRequest> {
-        self.inner.received_json()
-    }
-    /// Answers 200 with this value.
-    pub fn respond(self, value: &UpdateLinkResponse) -> Self {
-        self.inner.answer(MockAnswer::json(200u16, value));
-        self
-    }
-    /// Answers with the status and body the spec declares for `error`.
-    pub fn respond_error(self, error: impl Into<UpdateLinkError>) -> Self {
-        self.inner.answer(update_link_error_answer(&error.into()));
-        self
-    }
-    /// Answers with any status, headers and body.
-    pub fn respond_with(self, answer: MockAnswer) -> Self {
-        self.inner.answer(answer);
-        self
-    }
-    /// Waits `delay` before the answer added last.
-    pub fn delay(self, delay: ::std::time::Duration) -> Self {
-        self.inner.delay(delay);
-        self
-    }
-    /// Expects exactly `n` calls (checked when the `MockApi` is dropped).
-    pub fn times(self, n: usize) -> Self {
-        self.inner.times(n);
-        self
-    }
-    /// Adds a condition on the raw request: `Err` says why it does not match.
-    pub fn check(
-        self,
-        check: impl Fn(&MockRequest) -> Result<(), String> + Send + Sync + 'static,
-    ) -> Self {
-        self.inner.check(check);
-        self
-    }
-    /// The requests answered so far.
-    pub fn received(&self) -> Vec<MockRequest> {
-        self.inner.received()
-    }
-    /// The untyped expectation.
-    pub fn expectation(&self) -> &Expectation {
-        &self.inner
     }
 }
-/// The status and body `UpdateLinkError` is decoded from.
-fn update_link_error_answer(error: &UpdateLinkError) -> MockAnswer {
-    match error {
-        UpdateLinkError::BadRequest(error) => {
-            let code = match error {
-                UpdateLinkBadRequest::BadRequest(_) => Some("BAD_REQUEST"),
-                UpdateLinkBadRequest::Other(_) => None,
-            };
-            MockAnswer::tagged_json(400u16, "code", code, error.body())
-        }
-        UpdateLinkError::Unauthorized(error) => {
-            let code = match error {
-                UpdateLinkUnauthorized::ApiKeyRequired(_) => Some("API_KEY_REQUIRED"),
-                UpdateLinkUnauthorized::ApiKeyInvalid(_) => Some("API_KEY_INVALID"),
-                UpdateLinkUnauthorized::ApiKeyExpired(_) => Some("API_KEY_EXPIRED"),
-                UpdateLinkUnauthorized::Other(_) => None,
-            };
-            MockAnswer::tagged_json(401u16, "code", code, error.body())
-        }
-        UpdateLinkError::Forbidden(error) => {
-            let code = match error {
-                UpdateLinkForbidden::ApiKeyDisabled(_) => Some("API_KEY_DISABLED"),
-                UpdateLinkForbidden::NotAMember(_) => Some("NOT_A_MEMBER"),
-                UpdateLinkForbidden::LinkWorkspaceMismatch(_) => {
-                    Some("LINK_WORKSPACE_MISMATCH")
-                }
-                UpdateLinkForbidden::Other(_) => None,
-            };
-            MockAnswer::tagged_json(403u16, "code", code, error.body())
-        }
-        UpdateLinkError::NotFound(error) => {
-            let code = match error {
-                UpdateLinkNotFound::WorkspaceNotFound(_) => Some("WORKSPACE_NOT_FOUND"),
-                UpdateLinkNotFound::LinkNotFound(_) => Some("LINK_NOT_FOUND"),
-                UpdateLinkNotFound::Other(_) => None,
-            };
-            MockAnswer::tagged_json(404u16, "code", code, error.body())
-        }
-        UpdateLinkError::Gone(error) => {
-            let code = match error {
-                UpdateLinkGone::WorkspaceGone(_) => Some("WORKSPACE_GONE"),
-                UpdateLinkGone::LinkGone(_) => Some("LINK_GONE"),
-                UpdateLinkGone::Other(_) => None,
-            };
-            MockAnswer::tagged_json(410u16, "code", code, error.body())
-        }
-        UpdateLinkError::TooManyRequests(error) => {
-            let code = match error {
-                UpdateLinkTooManyRequests::RateLimited(_) => Some("RATE_LIMITED"),
-                UpdateLinkTooManyRequests::Other(_) => None,
-            };
-            MockAnswer::tagged_json(429u16, "code", code, error.body())
-        }
-        UpdateLinkError::InternalServerError(error) => {
-            let code = match error {
-                UpdateLinkInternalServerError::LinkUpdateFailed(_) => {
-                    Some("LINK_UPDATE_FAILED")
-                }
-                UpdateLinkInternalServerError::Other(_) => None,
-            };
-            MockAnswer::tagged_json(500u16, "code", code, error.body())
-        }
-        UpdateLinkError::ServiceUnavailable(error) => {
-            let code = match error {
-                UpdateLinkServiceUnavailable::ServiceUnavailable(_) => {
-                    Some("SERVICE_UNAVAILABLE")
-                }
-                UpdateLinkServiceUnavailable::Other(_) => None,
-            };
-            MockAnswer::tagged_json(503u16, "code", code, error.body())
+impl MockErrorAnswer for UpdateLinkError {
+    fn mock_answer(&self) -> MockAnswer {
+        match self {
+            UpdateLinkError::BadRequest(error) => {
+                let code = match error {
+                    UpdateLinkBadRequest::BadRequest(_) => Some("BAD_REQUEST"),
+                    UpdateLinkBadRequest::Other(_) => None,
+                };
+                MockAnswer::tagged_json(400u16, "code", code, error.body())
+            }
+            UpdateLinkError::Unauthorized(error) => {
+                let code = match error {
+                    UpdateLinkUnauthorized::ApiKeyRequired(_) => Some("API_KEY_REQUIRED"),
+                    UpdateLinkUnauthorized::ApiKeyInvalid(_) => Some("API_KEY_INVALID"),
+                    UpdateLinkUnauthorized::ApiKeyExpired(_) => Some("API_KEY_EXPIRED"),
+                    UpdateLinkUnauthorized::Other(_) => None,
+                };
+                MockAnswer::tagged_json(401u16, "code", code, error.body())
+            }
+            UpdateLinkError::Forbidden(error) => {
+                let code = match error {
+                    UpdateLinkForbidden::ApiKeyDisabled(_) => Some("API_KEY_DISABLED"),
+                    UpdateLinkForbidden::NotAMember(_) => Some("NOT_A_MEMBER"),
+                    UpdateLinkForbidden::LinkWorkspaceMismatch(_) => {
+                        Some("LINK_WORKSPACE_MISMATCH")
+                    }
+                    UpdateLinkForbidden::Other(_) => None,
+                };
+                MockAnswer::tagged_json(403u16, "code", code, error.body())
+            }
+            UpdateLinkError::NotFound(error) => {
+                let code = match error {
+                    UpdateLinkNotFound::WorkspaceNotFound(_) => {
+                        Some("WORKSPACE_NOT_FOUND")
+                    }
+                    UpdateLinkNotFound::LinkNotFound(_) => Some("LINK_NOT_FOUND"),
+                    UpdateLinkNotFound::Other(_) => None,
+                };
+                MockAnswer::tagged_json(404u16, "code", code, error.body())
+            }
+            UpdateLinkError::Gone(error) => {
+                let code = match error {
+                    UpdateLinkGone::WorkspaceGone(_) => Some("WORKSPACE_GONE"),
+                    UpdateLinkGone::LinkGone(_) => Some("LINK_GONE"),
+                    UpdateLinkGone::Other(_) => None,
+                };
+                MockAnswer::tagged_json(410u16, "code", code, error.body())
+            }
+            UpdateLinkError::TooManyRequests(error) => {
+                let code = match error {
+                    UpdateLinkTooManyRequests::RateLimited(_) => Some("RATE_LIMITED"),
+                    UpdateLinkTooManyRequests::Other(_) => None,
+                };
+                MockAnswer::tagged_json(429u16, "code", code, error.body())
+            }
+            UpdateLinkError::InternalServerError(error) => {
+                let code = match error {
+                    UpdateLinkInternalServerError::LinkUpdateFailed(_) => {
+                        Some("LINK_UPDATE_FAILED")
+                    }
+                    UpdateLinkInternalServerError::Other(_) => None,
+                };
+                MockAnswer::tagged_json(500u16, "code", code, error.body())
+            }
+            UpdateLinkError::ServiceUnavailable(error) => {
+                let code = match error {
+                    UpdateLinkServiceUnavailable::ServiceUnavailable(_) => {
+                        Some("SERVICE_UNAVAILABLE")
+                    }
+                    UpdateLinkServiceUnavailable::Other(_) => None,
+                };
+                MockAnswer::tagged_json(503u16, "code", code, error.body())
+            }
         }
     }
 }
@@ -273,16 +223,8 @@ impl Project {
             title: None,
         }
     }
-    /// Sets `projectId` (`mock` feature, for tests).
-    pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = value.into();
-        self
-    }
-    /// Sets `title` (`mock` feature, for tests).
-    pub fn title(mut self, value: impl Into<String>) -> Self {
-        self.title = Some(value.into());
-        self
-    }
+    crate::runtime::mock_setter!(Plain project_id: String, "projectId");
+    crate::runtime::mock_setter!(Option title: String);
 }
 impl Creator {
     /// A value with placeholder data (see the module docs), for tests.
@@ -292,16 +234,8 @@ impl Creator {
             name: "name".to_owned(),
         }
     }
-    /// Sets `workspaceMemberId` (`mock` feature, for tests).
-    pub fn workspace_member_id(mut self, value: impl Into<String>) -> Self {
-        self.workspace_member_id = value.into();
-        self
-    }
-    /// Sets `name` (`mock` feature, for tests).
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
-        self
-    }
+    crate::runtime::mock_setter!(Plain workspace_member_id: String, "workspaceMemberId");
+    crate::runtime::mock_setter!(Plain name: String);
 }
 impl DomainStatus {
     /// A value with placeholder data (see the module docs), for tests.
@@ -318,21 +252,9 @@ impl Domain {
             status: DomainStatus::example(),
         }
     }
-    /// Sets `domainId` (`mock` feature, for tests).
-    pub fn domain_id(mut self, value: impl Into<String>) -> Self {
-        self.domain_id = value.into();
-        self
-    }
-    /// Sets `url` (`mock` feature, for tests).
-    pub fn url(mut self, value: impl Into<String>) -> Self {
-        self.url = value.into();
-        self
-    }
-    /// Sets `status` (`mock` feature, for tests).
-    pub fn status(mut self, value: impl Into<DomainStatus>) -> Self {
-        self.status = value.into();
-        self
-    }
+    crate::runtime::mock_setter!(Plain domain_id: String, "domainId");
+    crate::runtime::mock_setter!(Plain url: String);
+    crate::runtime::mock_setter!(Plain status: DomainStatus);
 }
 impl Link {
     /// A value with placeholder data (see the module docs), for tests.
@@ -353,71 +275,19 @@ impl Link {
             domain: Domain::example(),
         }
     }
-    /// Sets `linkId` (`mock` feature, for tests).
-    pub fn link_id(mut self, value: impl Into<String>) -> Self {
-        self.link_id = value.into();
-        self
-    }
-    /// Sets `linkTitle` (`mock` feature, for tests).
-    pub fn link_title(mut self, value: impl Into<String>) -> Self {
-        self.link_title = Some(value.into());
-        self
-    }
-    /// Sets `linkType` (`mock` feature, for tests).
-    pub fn link_type(mut self, value: impl Into<LinkType>) -> Self {
-        self.link_type = value.into();
-        self
-    }
-    /// Sets `linkReusable` (`mock` feature, for tests).
-    pub fn link_reusable(mut self, value: impl Into<bool>) -> Self {
-        self.link_reusable = value.into();
-        self
-    }
-    /// Sets `linkProviderType` (`mock` feature, for tests).
-    pub fn link_provider_type(mut self, value: impl Into<LinkProviderType>) -> Self {
-        self.link_provider_type = value.into();
-        self
-    }
-    /// Sets `linkProviderId` (`mock` feature, for tests).
-    pub fn link_provider_id(mut self, value: impl Into<String>) -> Self {
-        self.link_provider_id = Some(value.into());
-        self
-    }
-    /// Sets `linkProviderReference` (`mock` feature, for tests).
-    pub fn link_provider_reference(mut self, value: impl Into<String>) -> Self {
-        self.link_provider_reference = Some(value.into());
-        self
-    }
-    /// Sets `linkURL` (`mock` feature, for tests).
-    pub fn link_url(mut self, value: impl Into<String>) -> Self {
-        self.link_url = value.into();
-        self
-    }
-    /// Sets `linkMeta` (`mock` feature, for tests).
-    pub fn link_meta(mut self, value: impl Into<BTreeMap<String, String>>) -> Self {
-        self.link_meta = Some(value.into());
-        self
-    }
-    /// Sets `createdAt` (`mock` feature, for tests).
-    pub fn created_at(mut self, value: impl Into<::serde_json::Value>) -> Self {
-        self.created_at = value.into();
-        self
-    }
-    /// Sets `project` (`mock` feature, for tests).
-    pub fn project(mut self, value: impl Into<Project>) -> Self {
-        self.project = value.into();
-        self
-    }
-    /// Sets `creator` (`mock` feature, for tests).
-    pub fn creator(mut self, value: impl Into<Creator>) -> Self {
-        self.creator = value.into();
-        self
-    }
-    /// Sets `domain` (`mock` feature, for tests).
-    pub fn domain(mut self, value: impl Into<Domain>) -> Self {
-        self.domain = value.into();
-        self
-    }
+    crate::runtime::mock_setter!(Plain link_id: String, "linkId");
+    crate::runtime::mock_setter!(Option link_title: String, "linkTitle");
+    crate::runtime::mock_setter!(Plain link_type: LinkType, "linkType");
+    crate::runtime::mock_setter!(Plain link_reusable: bool, "linkReusable");
+    crate::runtime::mock_setter!(Plain link_provider_type: LinkProviderType, "linkProviderType");
+    crate::runtime::mock_setter!(Option link_provider_id: String, "linkProviderId");
+    crate::runtime::mock_setter!(Option link_provider_reference: String, "linkProviderReference");
+    crate::runtime::mock_setter!(Plain link_url: String, "linkURL");
+    crate::runtime::mock_setter!(Option link_meta: BTreeMap<String, String>, "linkMeta");
+    crate::runtime::mock_setter!(Plain created_at: ::serde_json::Value, "createdAt");
+    crate::runtime::mock_setter!(Plain project: Project);
+    crate::runtime::mock_setter!(Plain creator: Creator);
+    crate::runtime::mock_setter!(Plain domain: Domain);
 }
 impl UpdateLinkResponseData {
     /// A value with placeholder data (see the module docs), for tests.
@@ -427,16 +297,8 @@ impl UpdateLinkResponseData {
             link: Link::example(),
         }
     }
-    /// Sets `workspaceId` (`mock` feature, for tests).
-    pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
-        self.workspace_id = value.into();
-        self
-    }
-    /// Sets `link` (`mock` feature, for tests).
-    pub fn link(mut self, value: impl Into<Link>) -> Self {
-        self.link = value.into();
-        self
-    }
+    crate::runtime::mock_setter!(Plain workspace_id: String, "workspaceId");
+    crate::runtime::mock_setter!(Plain link: Link);
 }
 impl UpdateLinkResponse {
     /// A value with placeholder data (see the module docs), for tests.
@@ -446,16 +308,8 @@ impl UpdateLinkResponse {
             data: UpdateLinkResponseData::example(),
         }
     }
-    /// Sets `message` (`mock` feature, for tests).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = value.into();
-        self
-    }
-    /// Sets `data` (`mock` feature, for tests).
-    pub fn data(mut self, value: impl Into<UpdateLinkResponseData>) -> Self {
-        self.data = value.into();
-        self
-    }
+    crate::runtime::mock_setter!(Plain message: String);
+    crate::runtime::mock_setter!(Plain data: UpdateLinkResponseData);
 }
 impl ErrorBody {
     /// A value with placeholder data (see the module docs), for tests.
@@ -468,29 +322,9 @@ impl ErrorBody {
             data: None,
         }
     }
-    /// Sets `defined` (`mock` feature, for tests).
-    pub fn defined(mut self, value: impl Into<bool>) -> Self {
-        self.defined = value.into();
-        self
-    }
-    /// Sets `code` (`mock` feature, for tests).
-    pub fn code(mut self, value: impl Into<String>) -> Self {
-        self.code = value.into();
-        self
-    }
-    /// Sets `status` (`mock` feature, for tests).
-    pub fn status(mut self, value: impl Into<f64>) -> Self {
-        self.status = value.into();
-        self
-    }
-    /// Sets `message` (`mock` feature, for tests).
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = value.into();
-        self
-    }
-    /// Sets `data` (`mock` feature, for tests).
-    pub fn data(mut self, value: impl Into<::serde_json::Value>) -> Self {
-        self.data = Some(value.into());
-        self
-    }
+    crate::runtime::mock_setter!(Plain defined: bool);
+    crate::runtime::mock_setter!(Plain code: String);
+    crate::runtime::mock_setter!(Plain status: f64);
+    crate::runtime::mock_setter!(Plain message: String);
+    crate::runtime::mock_setter!(Option data: ::serde_json::Value);
 }

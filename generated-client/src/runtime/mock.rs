@@ -24,6 +24,9 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::builder::ClientBuilder;
+pub use super::mock_typed::{
+    MockErrorAnswer, MockErrors, MockJsonBody, MockJsonSuccess, TypedExpectation,
+};
 
 /// The API key [`MockApi::configure`] gives clients: mocks accept any key.
 pub const MOCK_API_KEY: &str = "mock-api-key";
@@ -104,6 +107,12 @@ impl MockApi {
         });
         lock(&self.registry.expectations).push(Arc::clone(&state));
         Expectation { state }
+    }
+
+    /// The expectations, for the unit tests of the typed builders.
+    #[cfg(test)]
+    pub(crate) fn registry(&self) -> &Registry {
+        &self.registry
     }
 
     /// Requests no expectation matched, each with why the expectations of its operation did not.

@@ -89,6 +89,8 @@ pub mod mock;
 mod mock_server;
 #[cfg(feature = "mock")]
 mod mock_transport;
+#[cfg(feature = "mock")]
+mod mock_typed;
 mod nullable;
 mod paginate;
 mod prepare;
@@ -114,10 +116,11 @@ pub use error::{ApiError, Error, ErrorDetails, InvalidRequest, UnexpectedRespons
 #[cfg(feature = "sse")]
 pub use events::{Event, EventError, EventStream};
 pub use hook::{Attempt, Hook, HookError};
-// Used only by generated code, and only when the API has string enums or error codes: a crate
-// without either (and the runtime crate itself) does not use them.
+// Used only by generated code, and only when the API has string enums or error codes (models
+// and the `mock` feature for `mock_setter!`): a crate without them (and the runtime crate
+// itself) does not use them.
 #[allow(unused_imports)]
-pub(crate) use macros::{impl_error_display, impl_string_enum};
+pub(crate) use macros::{impl_error_display, impl_string_enum, mock_setter};
 pub use nullable::Nullable;
 pub use paginate::{paginate, Page, DEFAULT_MAX_PAGES};
 pub use request::{fill_path, param_text, RequestOptions, RequestParts};

@@ -64,3 +64,37 @@ macro_rules! impl_error_display {
 }
 #[allow(unused_imports)]
 pub(crate) use impl_error_display;
+
+/// A setter of one field of a generated model, for tests (the `mock` feature), one line per field
+/// in the generated crate rather than five: `mock_setter!(Option tags: Vec<String>, "tags")` is
+/// `pub fn tags(mut self, value: impl Into<Vec<String>>) -> Self`, setting `self.tags` to
+/// `Some(value.into())`.
+///
+/// The first word says how the field holds the type: `Plain`, `Option`, `Nullable`, or
+/// `Boxed`, `OptionBoxed`, `NullableBoxed` for a boxed value. `method = field` names a setter
+/// unlike its field (`with_type = r#type`); the last argument is the field's name in the spec
+/// (the field's own name when left out).
+#[allow(unused_macros)]
+macro_rules! mock_setter {
+    (@wrap Plain $value:expr) => { $value };
+    (@wrap Option $value:expr) => { Some($value) };
+    (@wrap Nullable $value:expr) => { $crate::runtime::Nullable::Value($value) };
+    (@wrap Boxed $value:expr) => { Box::new($value) };
+    (@wrap OptionBoxed $value:expr) => { Some(Box::new($value)) };
+    (@wrap NullableBoxed $value:expr) => { $crate::runtime::Nullable::Value(Box::new($value)) };
+    ($wrap:ident $method:ident = $field:ident: $ty:ty, $name:expr) => {
+        #[doc = concat!(" Sets `", $name, "` (`mock` feature, for tests).")]
+        pub fn $method(mut self, value: impl Into<$ty>) -> Self {
+            self.$field = $crate::runtime::mock_setter!(@wrap $wrap value.into());
+            self
+        }
+    };
+    ($wrap:ident $field:ident: $ty:ty, $name:expr) => {
+        $crate::runtime::mock_setter!($wrap $field = $field: $ty, $name);
+    };
+    ($wrap:ident $field:ident: $ty:ty) => {
+        $crate::runtime::mock_setter!($wrap $field = $field: $ty, stringify!($field));
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use mock_setter;

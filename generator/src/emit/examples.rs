@@ -169,26 +169,103 @@ fn mock_setters(s: &Struct, input: bool) -> Vec<TokenStream> {
         .collect()
 }
 
+/// One setter: a `mock_setter!` call (the runtime's `macros.rs`), printed on one line by
+/// [`tidy_setter_calls`].
 fn setter(f: &Field) -> TokenStream {
-    let ident = format_ident!("{}", f.rust_name);
+    let field = format_ident!("{}", f.rust_name);
     let method = super::models::setter_name(&f.rust_name);
     let ty = rust_type(&f.ty);
-    let doc = format!(" Sets `{}` (`mock` feature, for tests).", f.name);
-    let value = if f.boxed {
-        quote!(Box::new(value.into()))
+    let wrap = match (f.wrapper(), f.boxed) {
+        (Wrapper::Plain, false) => quote!(Plain),
+        (Wrapper::Option, false) => quote!(Option),
+        (Wrapper::Nullable, false) => quote!(Nullable),
+        (Wrapper::Plain, true) => quote!(Boxed),
+        (Wrapper::Option, true) => quote!(OptionBoxed),
+        (Wrapper::Nullable, true) => quote!(NullableBoxed),
+    };
+    let target = if method == field {
+        quote!(#field)
     } else {
-        quote!(value.into())
+        quote!(#method = #field)
     };
-    let assign = match f.wrapper() {
-        Wrapper::Plain => quote!(self.#ident = #value;),
-        Wrapper::Option => quote!(self.#ident = Some(#value);),
-        Wrapper::Nullable => quote!(self.#ident = crate::runtime::Nullable::Value(#value);),
-    };
-    quote! {
-        #[doc = #doc]
-        pub fn #method(mut self, value: impl Into<#ty>) -> Self {
-            #assign
-            self
+    let name = (f.name != f.rust_name).then(|| {
+        let name = &f.name;
+        quote!(, #name)
+    });
+    quote! { crate::runtime::mock_setter!(#wrap #target: #ty #name); }
+}
+
+/// The setter calls as one would write them: prettyplease prints a macro's arguments token by
+/// token (`tags : Vec < String >`, wrapped over three lines when long), so each call is put back
+/// on one line with the type written as Rust writes types. The spec's name, a string literal
+/// after the type, is kept as printed.
+pub fn tidy_setter_calls(text: String) -> String {
+    const CALL: &str = "crate::runtime::mock_setter!(";
+    if !text.contains(CALL) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        let trimmed = line.trim_start();
+        let Some(rest) = trimmed.strip_prefix(CALL) else {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        };
+        let indent = &line[..line.len() - trimmed.len()];
+        let mut args = String::new();
+        match rest.strip_suffix(");") {
+            Some(one_line) => args.push_str(one_line),
+            // Wrapped: the arguments on the lines up to the closing `);`.
+            None => {
+                for inner in lines.by_ref() {
+                    if inner.trim() == ");" {
+                        break;
+                    }
+                    args.push(' ');
+                    args.push_str(inner.trim());
+                }
+            }
         }
+        let (tokens, name) = args.split_at(args.find('"').unwrap_or(args.len()));
+        let tokens = tokens.split_whitespace().collect::<Vec<_>>().join(" ");
+        let tokens = tokens
+            .replace(" : ", ": ")
+            .replace(" < ", "<")
+            .replace(" >", ">");
+        let space = if name.is_empty() { "" } else { " " };
+        out.push_str(&format!("{indent}{CALL}{tokens}{space}{name});\n"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tidy_setter_calls;
+
+    #[test]
+    fn setter_calls_are_put_on_one_line_as_written_by_hand() {
+        let printed = "impl Pet {
+    crate::runtime::mock_setter!(Option tags : Vec < Option < Tag >>);
+    crate::runtime::mock_setter!(
+        NullableBoxed with_type = r#type : BTreeMap < String, ::serde_json::Value >, \"a < b >\"
+    );
+    pub fn example() -> Self {
+        Self { a: b < c }
+    }
+}
+";
+        assert_eq!(
+            tidy_setter_calls(printed.to_owned()),
+            "impl Pet {
+    crate::runtime::mock_setter!(Option tags: Vec<Option<Tag>>);
+    crate::runtime::mock_setter!(NullableBoxed with_type = r#type: BTreeMap<String, ::serde_json::Value>, \"a < b >\");
+    pub fn example() -> Self {
+        Self { a: b < c }
+    }
+}
+"
+        );
     }
 }

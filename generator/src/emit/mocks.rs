@@ -3,7 +3,7 @@
 //! .respond_error(UpdateLinkGone::LinkGone(ErrorBody::example()))`), the status and body each
 //! typed error is written as, and the models' test values (`examples`).
 
-use super::examples::{emit_type_examples, with_examples};
+use super::examples::{emit_type_examples, tidy_setter_calls, with_examples};
 use super::operations::arg_type;
 use super::requests::to_text;
 use super::types::{rust_type, TypeIndex};
@@ -28,6 +28,19 @@ const BUILDER_METHODS: &[&str] = &[
     "respond_with",
     "times",
     "expectation",
+    "new",
+];
+/// What the file names from the runtime (`pub use` above the items).
+const RUNTIME_NAMES: &[&str] = &[
+    "Expectation",
+    "MockAnswer",
+    "MockApi",
+    "MockErrorAnswer",
+    "MockErrors",
+    "MockJsonBody",
+    "MockJsonSuccess",
+    "MockRequest",
+    "TypedExpectation",
 ];
 const MOCK_API_METHODS: &[&str] = &[
     "start_server",
@@ -54,6 +67,9 @@ pub fn emit_mocks<'a>(
         groups.entry(op.group.clone()).or_default().push(op);
     }
     let mut names = Namespace::default();
+    for name in RUNTIME_NAMES {
+        names.reserve(name);
+    }
     for t in &api.types {
         names.reserve(&t.name);
     }
@@ -105,12 +121,13 @@ pub fn emit_mocks<'a>(
                 (op, names.claim([name.as_str()]))
             })
             .collect();
-        let accessors: Vec<(String, String, String, Gate)> = ops
+        let markers: Vec<String> = ops
             .iter()
-            .map(|(op, ty)| {
-                let gate = features.operation(op);
-                (op.method_name.clone(), ty.clone(), op.id.clone(), gate)
-            })
+            .map(|(op, _)| names.claim([op.type_prefix.as_str()]))
+            .collect();
+        let accessors: Vec<(&Operation, String, Gate)> = ops
+            .iter()
+            .map(|(op, ty)| (*op, ty.clone(), features.operation(op)))
             .collect();
         let own_gate = gate_of(&group);
         // The root part holds only accessors, each with its own gate.
@@ -119,7 +136,7 @@ pub fn emit_mocks<'a>(
                 children
                     .iter()
                     .map(|c| &c.2)
-                    .chain(accessors.iter().map(|a| &a.3)),
+                    .chain(accessors.iter().map(|a| &a.2)),
             )
             .unwrap_or(Gate::Always),
             false => own_gate.clone(),
@@ -130,20 +147,18 @@ pub fn emit_mocks<'a>(
             job(move || emit_group(&g, o.as_deref(), &children, &accessors, &own_gate))
                 .compiled_under(part_gate),
         );
-        for (op, ty) in ops {
+        for ((op, ty), marker) in ops.into_iter().zip(markers) {
             items.push(
                 job_at(super::operation_pointer(op), move || {
-                    emit_expectation(op, &ty, index)
+                    emit_expectation(op, &ty, &marker, index)
                 })
                 .gated(features.operation(op)),
             );
             // How the error enum is answered: compiled with every operation using the enum.
             if !op.errors.is_empty() && op.error_shared_with.is_none() {
                 items.push(
-                    job_at(super::operation_pointer(op), move || {
-                        error_answers(op, &error_answer_fn(&op.error_type))
-                    })
-                    .gated(features.error_gate(op)),
+                    job_at(super::operation_pointer(op), move || error_answers(op))
+                        .gated(features.error_gate(op)),
                 );
             }
         }
@@ -159,6 +174,7 @@ pub fn emit_mocks<'a>(
             emit_type_examples(t, input, &have, index)
         })
         .gated(features.model(&t.name))
+        .finished_by(tidy_setter_calls)
     }));
     // Examples and setters fill every field, the spec's deprecated ones too.
     let has_deprecated = api.types.iter().any(|t| {
@@ -202,7 +218,10 @@ pub fn emit_mocks<'a>(
         .names("std::collections", &["BTreeMap"]);
     let reexport = job(|| {
         quote! {
-            pub use crate::runtime::mock::{Expectation, MockAnswer, MockApi, MockRequest};
+            pub use crate::runtime::mock::{
+                Expectation, MockAnswer, MockApi, MockErrorAnswer, MockErrors, MockJsonBody,
+                MockJsonSuccess, MockRequest, TypedExpectation,
+            };
         }
     });
     RustFile::new(head, imports, std::iter::once(reexport).chain(items))
@@ -223,7 +242,7 @@ fn emit_group(
     group: &[String],
     ty: Option<&str>,
     children: &[(String, String, Gate)],
-    ops: &[(String, String, String, Gate)],
+    ops: &[(&Operation, String, Gate)],
     gate: &Gate,
 ) -> TokenStream {
     let mock = if ty.is_some() {
@@ -252,16 +271,18 @@ fn emit_group(
             }
         }
     });
-    let operations = ops.iter().map(|(method, ty, id, gate)| {
+    let operations = ops.iter().map(|(op, ty, gate)| {
         let cfg = gate.attr();
-        let method = free_name(method, MOCK_API_METHODS, "operation");
-        let doc = format!(" A new expectation of `{id}`: see [`{ty}`].");
+        let method = free_name(&op.method_name, MOCK_API_METHODS, "operation");
+        let doc = format!(" A new expectation of `{}`: see [`{ty}`].", op.id);
         let ty = format_ident!("{}", ty);
+        let (id, template) = (&op.id, &op.path);
+        let http_method = format_ident!("{}", op.http_method.as_str());
         quote! {
             #cfg
             #[doc = #doc]
             pub fn #method(&self) -> #ty {
-                #ty::new(#mock)
+                TypedExpectation::register(#mock, #id, ::reqwest::Method::#http_method, #template)
             }
         }
     });
@@ -293,15 +314,18 @@ fn emit_group(
     }
 }
 
-/// One operation's expectation builder, and how its typed errors are answered.
-fn emit_expectation(op: &Operation, ty: &str, index: &TypeIndex<'_>) -> TokenStream {
+/// One operation's expectation: its marker type and the marker's trait impls (what the generic
+/// `TypedExpectation` methods take), the alias users name, and the parameter matchers.
+fn emit_expectation(op: &Operation, ty: &str, marker: &str, index: &TypeIndex<'_>) -> TokenStream {
     let name = format_ident!("{}", ty);
-    let op_id = &op.id;
-    let template = &op.path;
-    let http_method = format_ident!("{}", op.http_method.as_str());
+    let marker = format_ident!("{}", marker);
     let doc = format!(
-        " An expectation of `{}` (`{} {}`), registered on the `MockApi` it came from.",
+        " An expectation of `{}` (`{} {}`): its parameter matchers are here; body matchers, answers and call counts on [`TypedExpectation`].",
         op.id, op.http_method, op.path
+    );
+    let marker_doc = format!(
+        " The operation `{}` as a type: the `Op` of [`{ty}`], its trait impls give the body, success and error types.",
+        op.id
     );
     let params = op.params.iter().filter_map(|p| {
         let (register, what) = match p.location {
@@ -324,7 +348,7 @@ fn emit_expectation(op: &Operation, ty: &str, index: &TypeIndex<'_>) -> TokenStr
         Some(quote! {
             #[doc = #doc]
             pub fn #method(self, value: #arg) -> Self {
-                self.inner.#register(#json, #text);
+                self.expectation().#register(#json, #text);
                 self
             }
         })
@@ -336,81 +360,32 @@ fn emit_expectation(op: &Operation, ty: &str, index: &TypeIndex<'_>) -> TokenStr
         .map(|b| {
             let ty = rust_type(&b.ty);
             quote! {
-                /// Matches requests whose JSON body equals `body`.
-                pub fn body(self, body: &#ty) -> Self {
-                    self.inner.json_body(body);
-                    self
-                }
-                /// Matches requests whose body decodes and satisfies `predicate`.
-                pub fn body_matches(self, predicate: impl Fn(&#ty) -> bool + Send + Sync + 'static) -> Self {
-                    self.inner.json_body_matches(predicate);
-                    self
-                }
-                /// The bodies of the requests answered so far, decoded.
-                pub fn received_bodies(&self) -> Vec<#ty> {
-                    self.inner.received_json()
+                impl MockJsonBody for #marker {
+                    type Body = #ty;
                 }
             }
         });
-    let respond = success_respond(op, index);
+    let (json_success, other_respond) = success_respond(op, &marker, index);
     let error_type = format_ident!("{}", op.error_type);
-    let answer_fn = error_answer_fn(op.error_shared_with.as_deref().unwrap_or(&op.error_type));
     // An operation without declared errors has an error type with no values: nothing to answer.
-    let has_errors = !op.errors.is_empty();
-    let respond_error = has_errors.then(|| {
+    let errors = (!op.errors.is_empty()).then(|| {
         quote! {
-            /// Answers with the status and body the spec declares for `error`.
-            pub fn respond_error(self, error: impl Into<#error_type>) -> Self {
-                self.inner.answer(#answer_fn(&error.into()));
-                self
+            impl MockErrors for #marker {
+                type Error = #error_type;
             }
         }
     });
+    let methods: Vec<TokenStream> = params.chain(other_respond).collect();
+    let inherent = (!methods.is_empty()).then(|| quote! { impl #name { #(#methods)* } });
     quote! {
         #[doc = #doc]
-        #[doc = ""]
-        #[doc = " Builder methods add to the registered expectation; keep the value to read what it received."]
-        #[derive(Debug, Clone)]
-        pub struct #name {
-            inner: Expectation,
-        }
-        impl #name {
-            fn new(mock: &MockApi) -> Self {
-                Self { inner: mock.expect(#op_id, ::reqwest::Method::#http_method, #template) }
-            }
-            #(#params)*
-            #body
-            #respond
-            #respond_error
-            /// Answers with any status, headers and body.
-            pub fn respond_with(self, answer: MockAnswer) -> Self {
-                self.inner.answer(answer);
-                self
-            }
-            /// Waits `delay` before the answer added last.
-            pub fn delay(self, delay: ::std::time::Duration) -> Self {
-                self.inner.delay(delay);
-                self
-            }
-            /// Expects exactly `n` calls (checked when the `MockApi` is dropped).
-            pub fn times(self, n: usize) -> Self {
-                self.inner.times(n);
-                self
-            }
-            /// Adds a condition on the raw request: `Err` says why it does not match.
-            pub fn check(self, check: impl Fn(&MockRequest) -> Result<(), String> + Send + Sync + 'static) -> Self {
-                self.inner.check(check);
-                self
-            }
-            /// The requests answered so far.
-            pub fn received(&self) -> Vec<MockRequest> {
-                self.inner.received()
-            }
-            /// The untyped expectation.
-            pub fn expectation(&self) -> &Expectation {
-                &self.inner
-            }
-        }
+        pub type #name = TypedExpectation<#marker>;
+        #[doc = #marker_doc]
+        pub enum #marker {}
+        #body
+        #json_success
+        #errors
+        #inherent
     }
 }
 
@@ -424,8 +399,14 @@ fn uses_override(ty: &TypeRef, index: &TypeIndex<'_>) -> bool {
     }
 }
 
-/// `respond`: the first declared success status with the typed success body.
-fn success_respond(op: &Operation, index: &TypeIndex<'_>) -> TokenStream {
+/// `respond`: the first declared success status with the typed success body. For JSON that is
+/// the marker's `MockJsonSuccess` impl (the generic method reads it); otherwise the operation's
+/// own method.
+fn success_respond(
+    op: &Operation,
+    marker: &syn::Ident,
+    index: &TypeIndex<'_>,
+) -> (Option<TokenStream>, Option<TokenStream>) {
     let status = op
         .success
         .statuses
@@ -436,49 +417,46 @@ fn success_respond(op: &Operation, index: &TypeIndex<'_>) -> TokenStream {
         })
         .unwrap_or(200);
     let doc = format!(" Answers {status} with this value.");
+    let own = |method: TokenStream| (None, Some(method));
     match (&op.success.ty, &op.success.media) {
-        (None, _) => quote! {
+        (None, _) => own(quote! {
             #[doc = #doc]
             pub fn respond(self) -> Self {
-                self.inner.answer(MockAnswer::raw(#status, ::bytes::Bytes::new()));
+                self.expectation().answer(MockAnswer::raw(#status, ::bytes::Bytes::new()));
                 self
             }
-        },
-        (_, Some(Media::Binary(_))) | (Some(TypeRef::Bytes), _) => quote! {
+        }),
+        (_, Some(Media::Binary(_))) | (Some(TypeRef::Bytes), _) => own(quote! {
             #[doc = #doc]
             pub fn respond(self, body: impl Into<::bytes::Bytes>) -> Self {
-                self.inner.answer(MockAnswer::raw(#status, body));
+                self.expectation().answer(MockAnswer::raw(#status, body));
                 self
             }
-        },
-        (_, Some(Media::Text)) => quote! {
+        }),
+        (_, Some(Media::Text)) => own(quote! {
             #[doc = #doc]
             pub fn respond(self, text: &str) -> Self {
-                self.inner.answer(MockAnswer::text(#status, text));
+                self.expectation().answer(MockAnswer::text(#status, text));
                 self
             }
-        },
+        }),
         (Some(ty), _) if !uses_override(ty, index) => {
             let ty = rust_type(ty);
-            quote! {
-                #[doc = #doc]
-                pub fn respond(self, value: &#ty) -> Self {
-                    self.inner.answer(MockAnswer::json(#status, value));
-                    self
+            let json = quote! {
+                impl MockJsonSuccess for #marker {
+                    const STATUS: u16 = #status;
+                    type Success = #ty;
                 }
-            }
+            };
+            (Some(json), None)
         }
-        _ => TokenStream::new(),
+        _ => (None, None),
     }
 }
 
-fn error_answer_fn(error_type: &str) -> syn::Ident {
-    format_ident!("{}_answer", snake(error_type))
-}
-
-/// The function writing each variant of the operation's error type as its status and body, and
-/// `From` each per-status code enum into the error type (so `respond_error` takes either).
-fn error_answers(op: &Operation, answer_fn: &syn::Ident) -> TokenStream {
+/// How each variant of the operation's error type is written as its status and body, and `From`
+/// each per-status code enum into the error type (so `respond_error` takes either).
+fn error_answers(op: &Operation) -> TokenStream {
     let error_type = format_ident!("{}", op.error_type);
     let arms = op.errors.iter().map(|e| {
         let variant = format_ident!("{}", e.variant);
@@ -550,11 +528,11 @@ fn error_answers(op: &Operation, answer_fn: &syn::Ident) -> TokenStream {
             }
         })
     });
-    let doc = format!(" The status and body `{}` is decoded from.", op.error_type);
     quote! {
-        #[doc = #doc]
-        fn #answer_fn(error: &#error_type) -> MockAnswer {
-            match error { #(#arms)* }
+        impl MockErrorAnswer for #error_type {
+            fn mock_answer(&self) -> MockAnswer {
+                match self { #(#arms)* }
+            }
         }
         #(#froms)*
     }
@@ -635,15 +613,22 @@ components:
     fn parameters_are_matched_as_the_client_writes_them() {
         let text = mock_rs();
         for expected in [
-            "pub fn id(self, value: i64) -> Self {\n        self.inner.path_param(\"id\", value.to_string());",
-            "pub fn verbose(self, value: bool) -> Self {\n        self.inner.query_param(\"verbose\", value.to_string());",
-            "pub fn respond(self, value: &Pet) -> Self {\n        self.inner.answer(MockAnswer::json(200u16, value));",
+            "pub type GetPetExpectation = TypedExpectation<GetPet>;",
+            "pub fn id(self, value: i64) -> Self {\n        self.expectation().path_param(\"id\", value.to_string());",
+            "pub fn verbose(self, value: bool) -> Self {\n        self.expectation().query_param(\"verbose\", value.to_string());",
+            // The generic `respond` answers the first success status with the success type.
+            "impl MockJsonSuccess for GetPet {\n    const STATUS: u16 = 200u16;\n    type Success = Pet;\n}",
+            "impl MockErrors for GetPet {\n    type Error = GetPetError;\n}",
             // A top-level operation named like a `MockApi` method gets a suffix.
             "pub fn verify_operation(&self) -> VerifyExpectation {",
-            "pub fn respond(self) -> Self {\n        self.inner.answer(MockAnswer::raw(204u16, ::bytes::Bytes::new()));",
+            // A success without a body is answered by the operation's own `respond`.
+            "impl VerifyExpectation {\n    /// Answers 204 with this value.\n    pub fn respond(self) -> Self {\n        self.expectation().answer(MockAnswer::raw(204u16, ::bytes::Bytes::new()));",
         ] {
             assert!(text.contains(expected), "{expected:?} missing:\n{text}");
         }
+        // `verify` declares no errors and `get` no JSON body: no `respond_error` or `body`.
+        assert!(!text.contains("impl MockErrors for Verify"), "{text}");
+        assert!(!text.contains("impl MockJsonBody"), "{text}");
     }
 
     #[test]
@@ -666,9 +651,9 @@ components:
             text.contains("Self {\n            name: \"name\".to_owned(),\n            tags: Vec::new(),\n            example: None,\n        }"),
             "{text}"
         );
-        assert!(!text.contains("pub fn example(mut self"), "{text}");
+        assert!(!text.contains("example = example"), "{text}");
         assert!(
-            text.contains("pub fn tags(mut self, value: impl Into<Vec<String>>) -> Self {"),
+            text.contains("    crate::runtime::mock_setter!(Plain tags: Vec<String>);\n"),
             "{text}"
         );
     }

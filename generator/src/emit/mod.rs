@@ -23,6 +23,7 @@ mod manifest;
 mod mocks;
 mod model_text;
 mod models;
+mod operation_text;
 mod operations;
 mod readme;
 mod render;
@@ -233,6 +234,9 @@ pub(crate) struct ItemJob<'a> {
     gate: Gate,
     /// Whether rendering writes the gate's `cfg` before each item (else the part writes its own).
     gate_in_text: bool,
+    /// Applied to the rendered text (what prettyplease cannot lay out well, such as the
+    /// arguments of a macro call).
+    finish: Option<fn(String) -> String>,
 }
 
 type PiecesFn<'a> = Box<dyn Fn() -> Option<Vec<Piece>> + Send + Sync + 'a>;
@@ -259,6 +263,12 @@ impl<'a> ItemJob<'a> {
         pieces: impl Fn() -> Option<Vec<Piece>> + Send + Sync + 'a,
     ) -> Self {
         self.pieces = Some(Box::new(pieces));
+        self
+    }
+
+    /// The part's printed text goes through `finish`.
+    pub fn finished_by(mut self, finish: fn(String) -> String) -> Self {
+        self.finish = Some(finish);
         self
     }
 }
@@ -306,6 +316,7 @@ pub(crate) fn job_at<'a>(
         pieces: None,
         gate: Gate::Always,
         gate_in_text: false,
+        finish: None,
     }
 }
 
@@ -336,7 +347,11 @@ fn render_all(
         loop {
             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let Some(job) = jobs.get(i) else { break };
-            done.push((i, render::render(job, &gates)));
+            let text = render::render(job, &gates).map(|text| match job.finish {
+                Some(finish) => finish(text),
+                None => text,
+            });
+            done.push((i, text));
         }
         done
     };

@@ -26,6 +26,7 @@ pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
     source!("mock.rs"),
     source!("mock_server.rs"),
     source!("mock_transport.rs"),
+    source!("mock_typed.rs"),
     source!("nullable.rs"),
     source!("paginate.rs"),
     source!("prepare.rs"),
