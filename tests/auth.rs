@@ -3,8 +3,9 @@
 //! optional `{}` and `security: []`), `auth/auth_test.rs` is added to it as an integration test,
 //! and `cargo test` runs it there against wiremock, through the generated crate's public API.
 
+mod support;
+
 use std::path::Path;
-use std::process::Command;
 
 #[test]
 fn generated_clients_send_the_credentials_each_operation_accepts() {
@@ -32,44 +33,14 @@ fn generated_clients_send_the_credentials_each_operation_accepts() {
         ]
     );
 
-    let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("corpus");
-    let dir = work.join("schemes");
-    let _ = std::fs::remove_dir_all(&dir);
-    for file in &generation.krate.files {
-        let path = dir.join(&file.path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        let mut contents = file.contents.clone();
-        if file.path == "Cargo.toml" {
-            // The test's own dev-dependencies go into the `[dev-dependencies]` table the generated
-            // manifest already has.
-            contents = contents.replace(
-                "[dev-dependencies]\n",
-                "[dev-dependencies]\nwiremock = \"0.6\"\nserde_json = \"1\"\n",
-            );
-        }
-        std::fs::write(&path, contents).unwrap();
-    }
-    std::fs::create_dir_all(dir.join("tests")).unwrap();
-    std::fs::copy(here.join("auth_test.rs"), dir.join("tests/auth.rs")).unwrap();
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock"),
-        dir.join("Cargo.lock"),
-    )
-    .unwrap();
-    let output = Command::new(env!("CARGO"))
-        .args(["test", "--quiet", "--test", "auth"])
-        .current_dir(&dir)
-        .env("CARGO_TARGET_DIR", work.join("target"))
-        .output()
-        .expect("cargo runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "generated crate's auth tests failed:\n{stdout}\n{stderr}"
-    );
-    assert!(
-        stdout.contains("5 passed"),
-        "expected the 5 auth tests to run:\n{stdout}"
+    support::generated_crate::run(
+        &generation.krate,
+        "schemes",
+        support::generated_crate::CrateTest {
+            file: &here.join("auth_test.rs"),
+            dev_dependencies: &["wiremock = \"0.6\"", "serde_json = \"1\""],
+            tokio_features: &[],
+            tests: 5,
+        },
     );
 }

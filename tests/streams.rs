@@ -1,10 +1,12 @@
 //! Streamed bodies, end to end: a crate is generated from `streams/streams.yaml` (an operation
-//! offering JSON or server-sent events, one with events only, a binary download and upload, a
-//! multipart upload), `streams/stream_test.rs` is added to it as an integration test, and
-//! `cargo test` runs it there against servers on the loopback interface.
+//! offering JSON or server-sent events, one with events only, a binary download and upload,
+//! multipart uploads of a struct only ever sent as multipart and of one also sent as JSON),
+//! `streams/stream_test.rs` is added to it as an integration test, and `cargo test` runs it there
+//! against servers on the loopback interface.
+
+mod support;
 
 use std::path::Path;
-use std::process::Command;
 
 #[test]
 fn generated_event_and_byte_streams_work_against_loopback_servers() {
@@ -33,54 +35,48 @@ fn generated_event_and_byte_streams_work_against_loopback_servers() {
             ("files.download", false, true),
             ("files.upload", false, false),
             ("attachments.create", false, false),
+            ("documents.replace", false, false),
+            ("documents.create", false, false),
         ],
         "which operations get `_events` and `_stream` companions"
     );
 
-    let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("corpus");
-    let dir = work.join("streams");
-    let _ = std::fs::remove_dir_all(&dir);
-    for file in &generation.krate.files {
-        let path = dir.join(&file.path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        let mut contents = file.contents.clone();
-        if file.path == "Cargo.toml" {
-            // The generated manifest ends with `[workspace]`; the test's own dev-dependencies go
-            // into the `[dev-dependencies]` table it already has.
-            // The test's server also needs tokio's sockets.
-            contents = contents
-                .replace(
-                    "[dev-dependencies]\n",
-                    "[dev-dependencies]\nwiremock = \"0.6\"\nfutures-util = \"0.3\"\nserde_json = \"1\"\nbytes = \"1\"\n",
-                )
-                .replace(
-                    "features = [\"macros\", \"rt-multi-thread\"]",
-                    "features = [\"macros\", \"rt-multi-thread\", \"net\", \"io-util\"]",
-                );
+    // File fields are `Upload`s in a struct that is only ever a multipart body; one also sent as
+    // JSON keeps `Vec<u8>`.
+    let field_types = |name: &str| -> Vec<String> {
+        let def = generation
+            .api
+            .types
+            .iter()
+            .find(|t| t.name == name)
+            .unwrap();
+        match &def.kind {
+            generator::ir::TypeKind::Struct(s) => {
+                s.fields.iter().map(|f| format!("{:?}", f.ty)).collect()
+            }
+            other => panic!("{name} is not a struct: {other:?}"),
         }
-        std::fs::write(&path, contents).unwrap();
-    }
-    std::fs::create_dir_all(dir.join("tests")).unwrap();
-    std::fs::copy(here.join("stream_test.rs"), dir.join("tests/stream.rs")).unwrap();
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock"),
-        dir.join("Cargo.lock"),
-    )
-    .unwrap();
-    let output = Command::new(env!("CARGO"))
-        .args(["test", "--quiet", "--test", "stream"])
-        .current_dir(&dir)
-        .env("CARGO_TARGET_DIR", work.join("target"))
-        .output()
-        .expect("cargo runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "generated crate's stream tests failed:\n{stdout}\n{stderr}"
+    };
+    assert_eq!(
+        field_types("CreateAttachmentRequest"),
+        ["String", "Upload", "Upload", "Array(Upload)"]
     );
-    assert!(
-        stdout.contains("6 passed"),
-        "expected the 6 stream tests to run:\n{stdout}"
+    assert_eq!(field_types("Document"), ["String", "Bytes"]);
+
+    support::generated_crate::run(
+        &generation.krate,
+        "streams",
+        support::generated_crate::CrateTest {
+            file: &here.join("stream_test.rs"),
+            dev_dependencies: &[
+                "wiremock = \"0.6\"",
+                "futures-util = \"0.3\"",
+                "serde_json = \"1\"",
+                "bytes = \"1\"",
+            ],
+            // The chunked server's sockets.
+            tokio_features: &["net", "io-util"],
+            tests: 8,
+        },
     );
 }

@@ -5,7 +5,7 @@
 use bytes::Bytes;
 use futures_util::StreamExt;
 use streams::runtime::EventError;
-use streams::{ChatRequest, Client, CreateAttachmentRequest, CreateChatError, DownloadFileError, Error, Upload};
+use streams::{ChatRequest, Client, CreateAttachmentRequest, CreateChatError, Document, DownloadFileError, Error, Upload};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -206,22 +206,170 @@ async fn an_upload_takes_bytes_or_a_stream_of_known_or_unknown_length() {
     assert_eq!(requests[2].headers.get("transfer-encoding").unwrap(), "chunked");
 }
 
-#[tokio::test]
-async fn a_multipart_upload_sends_its_file_part() {
+/// The parts of a `multipart/form-data` body, each as its header text and content, split at the
+/// boundary the request's `Content-Type` names.
+fn multipart_parts(request: &wiremock::Request) -> Vec<(String, Vec<u8>)> {
+    let content_type = request.headers.get("content-type").unwrap().to_str().unwrap();
+    let boundary = content_type.split("boundary=").nth(1).expect("a boundary");
+    let delimiter = format!("\r\n--{boundary}");
+    // The first delimiter has no line break before it.
+    let body = [b"\r\n".as_slice(), &request.body].concat();
+    let mut parts = Vec::new();
+    let mut rest = &body[..];
+    loop {
+        let at = rest.windows(delimiter.len()).position(|w| w == delimiter.as_bytes()).expect("a delimiter");
+        if !parts.is_empty() || at > 0 {
+            let part = &rest[..at];
+            let head_end = part.windows(4).position(|w| w == b"\r\n\r\n").expect("part headers");
+            parts.push((String::from_utf8(part[..head_end].to_vec()).unwrap(), part[head_end + 4..].to_vec()));
+        }
+        rest = &rest[at + delimiter.len()..];
+        if rest.starts_with(b"--") {
+            return parts;
+        }
+        rest = rest.strip_prefix(b"\r\n".as_slice()).expect("a line break after the delimiter");
+    }
+}
+
+/// A stream of `data` in chunks of `size` bytes, as a file reader would yield it.
+fn chunked(data: &[u8], size: usize) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> + Send + Sync + 'static {
+    let chunks: Vec<Result<Bytes, std::io::Error>> = data.chunks(size).map(|c| Ok(Bytes::copy_from_slice(c))).collect();
+    futures_util::stream::iter(chunks)
+}
+
+async fn accepting_server(method_name: &str, route: &str) -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/attachments"))
+    Mock::given(method(method_name))
+        .and(path(route))
         .respond_with(ResponseTemplate::new(204))
         .mount(&server)
         .await;
+    server
+}
+
+#[tokio::test]
+async fn a_multipart_file_part_streams_whole_with_its_file_name_and_content_type() {
+    let server = accepting_server("POST", "/v1/attachments").await;
     let client = client(&format!("{}/v1", server.uri()));
-    let body = CreateAttachmentRequest::new("Report", b"a,b\n1,2\n".to_vec());
+    let file: Vec<u8> = (0..=255u8).cycle().take(100_000).collect();
+    let upload = Upload::stream_with_length(chunked(&file, 7_001), file.len() as u64)
+        .file_name("report.bin")
+        .content_type("application/vnd.example");
+    let body = CreateAttachmentRequest::new("Report", upload)
+        .thumbnail(b"PNG".to_vec())
+        .extras(vec![Upload::from("one"), Upload::stream_with_length(chunked(b"two", 2), 3).file_name("2.txt")]);
     client.attachments().create(&body).await.unwrap();
-    let request = &server.received_requests().await.unwrap()[0];
-    let text = String::from_utf8(request.body.clone()).unwrap();
-    assert!(text.contains("name=\"title\"\r\n\r\nReport\r\n"), "{text}");
-    assert!(
-        text.contains("name=\"file\"; filename=\"file\"\r\nContent-Type: application/octet-stream\r\n\r\na,b\n1,2\n\r\n"),
-        "{text}"
+    // One extra file of unknown length: the body is sent chunked.
+    let body = CreateAttachmentRequest::new("Notes", Upload::stream(chunked(b"a,b\n1,2\n", 3)));
+    client.attachments().create(&body).await.unwrap();
+
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 2);
+    let parts = multipart_parts(&requests[0]);
+    let heads: Vec<&str> = parts.iter().map(|(head, _)| head.as_str()).collect();
+    assert_eq!(
+        heads,
+        [
+            "Content-Disposition: form-data; name=\"title\"",
+            "Content-Disposition: form-data; name=\"file\"; filename=\"report.bin\"\r\nContent-Type: application/vnd.example",
+            "Content-Disposition: form-data; name=\"thumbnail\"; filename=\"thumbnail\"\r\nContent-Type: application/octet-stream",
+            "Content-Disposition: form-data; name=\"extras\"; filename=\"extras\"\r\nContent-Type: application/octet-stream",
+            "Content-Disposition: form-data; name=\"extras\"; filename=\"2.txt\"\r\nContent-Type: application/octet-stream",
+        ]
     );
+    let contents: Vec<&[u8]> = parts.iter().map(|(_, content)| content.as_slice()).collect();
+    assert_eq!(contents, [b"Report".as_slice(), &file, b"PNG", b"one", b"two"]);
+    assert_eq!(
+        requests[0].headers.get("content-length").unwrap().to_str().unwrap(),
+        requests[0].body.len().to_string(),
+        "every part's length is known"
+    );
+    assert!(requests[0].headers.get("transfer-encoding").is_none());
+
+    assert_eq!(requests[1].headers.get("transfer-encoding").unwrap(), "chunked");
+    assert!(requests[1].headers.get("content-length").is_none());
+    let parts = multipart_parts(&requests[1]);
+    assert_eq!(parts[1].0, "Content-Disposition: form-data; name=\"file\"; filename=\"file\"\r\nContent-Type: application/octet-stream");
+    assert_eq!(parts[1].1, b"a,b\n1,2\n");
+}
+
+#[tokio::test]
+async fn a_struct_also_sent_as_json_sends_its_file_part_from_memory_and_a_spent_stream_is_refused() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/documents")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    Mock::given(path("/v1/attachments")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let client = client(&format!("{}/v1", server.uri()));
+    // `Document` is also a JSON body: it keeps `Vec<u8>` (and its serde derives).
+    let document = Document::new("a.txt", b"hello".to_vec());
+    client.documents().create(&document).await.unwrap();
+    client.documents().replace(&document).await.unwrap();
+    let requests = server.received_requests().await.unwrap();
+    let parts = multipart_parts(&requests[0]);
+    assert_eq!(parts[1].0, "Content-Disposition: form-data; name=\"content\"; filename=\"content\"\r\nContent-Type: application/octet-stream");
+    assert_eq!(parts[1].1, b"hello");
+    assert_eq!(requests[1].body_json::<serde_json::Value>().unwrap()["content"], serde_json::json!([104, 101, 108, 108, 111]));
+
+    // A stream is read by the request that sends it: sending the same struct again is refused
+    // before anything goes out, rather than sending an empty part.
+    let body = CreateAttachmentRequest::new("Once", Upload::stream(chunked(b"data", 2)));
+    client.attachments().create(&body).await.unwrap();
+    let err = client.attachments().create(&body).await.unwrap_err();
+    match &err {
+        Error::InvalidRequest(e) => assert!(e.to_string().contains("file"), "{e}"),
+        other => panic!("expected an invalid request, got {other:?}"),
+    }
+    assert_eq!(server.received_requests().await.unwrap().len(), 3, "the second send went nowhere");
+}
+
+#[tokio::test]
+async fn bytes_uploads_are_retried_after_a_503_and_streamed_ones_are_not() {
+    let server = MockServer::start().await;
+    let client = Client::builder()
+        .base_url(format!("{}/v1", server.uri()))
+        .retry_policy(streams::RetryPolicy::new().initial_backoff(std::time::Duration::from_millis(1)))
+        .build()
+        .unwrap();
+    let file = b"0123456789".to_vec();
+    for streamed in [false, true] {
+        for multipart in [false, true] {
+            server.reset().await;
+            Mock::given(method("PUT"))
+                .respond_with(ResponseTemplate::new(503))
+                .up_to_n_times(1)
+                .with_priority(1)
+                .mount(&server)
+                .await;
+            Mock::given(method("POST"))
+                .respond_with(ResponseTemplate::new(503))
+                .up_to_n_times(1)
+                .with_priority(1)
+                .mount(&server)
+                .await;
+            Mock::given(wiremock::matchers::any()).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+            let upload = if streamed {
+                Upload::stream_with_length(chunked(&file, 4), file.len() as u64)
+            } else {
+                Upload::from(file.clone())
+            };
+            let result = if multipart {
+                client.attachments().create(&CreateAttachmentRequest::new("t", upload)).await.map_err(|e| e.status())
+            } else {
+                client.files().upload("f1", upload).await.map_err(|e| e.status())
+            };
+            let requests = server.received_requests().await.unwrap();
+            let case = format!("streamed: {streamed}, multipart: {multipart}");
+            if streamed {
+                assert_eq!(result, Err(Some(reqwest::StatusCode::SERVICE_UNAVAILABLE)), "{case}");
+                assert_eq!(requests.len(), 1, "{case}");
+            } else {
+                assert_eq!(result, Ok(()), "{case}");
+                assert_eq!(requests.len(), 2, "{case}");
+            }
+            // What each attempt sent: the file (the form's boundary is new for each attempt).
+            for request in &requests {
+                let sent = if multipart { multipart_parts(request)[1].1.clone() } else { request.body.clone() };
+                assert_eq!(sent, file, "{case}");
+            }
+        }
+    }
 }

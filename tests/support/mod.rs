@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod example;
+pub mod generated_crate;
 pub mod mock;
 pub mod prism;
 pub mod waits;

@@ -13,23 +13,26 @@ use super::transport::{Transport, TransportError, TransportFuture};
 pub(crate) struct InProcess(pub(crate) Arc<Registry>);
 
 impl Transport for InProcess {
-    fn send(&self, request: reqwest::Request) -> TransportFuture {
+    fn send(&self, mut request: reqwest::Request) -> TransportFuture {
         let registry = Arc::clone(&self.0);
-        // A body the client built in memory (JSON, text, form, bytes); a streamed multipart body
-        // is not readable here and is received as empty.
-        let body = request
-            .body()
-            .and_then(reqwest::Body::as_bytes)
-            .map(Bytes::copy_from_slice)
-            .unwrap_or_default();
-        let received = MockRequest::new(
-            request.method().clone(),
-            request.url().path(),
-            request.url().query(),
-            request.headers().clone(),
-            body,
-        );
+        let body = request.body_mut().take();
         Box::pin(async move {
+            // Every body is read whole, a streamed one (a multipart form, an `Upload::stream`)
+            // included, so expectations and `received` see what a server would.
+            let body = match body {
+                None => Bytes::new(),
+                Some(body) => http_body_util::BodyExt::collect(body)
+                    .await
+                    .map_err(TransportError::new)?
+                    .to_bytes(),
+            };
+            let received = MockRequest::new(
+                request.method().clone(),
+                request.url().path(),
+                request.url().query(),
+                request.headers().clone(),
+                body,
+            );
             let answer = registry.answer(received);
             if !answer.delay.is_zero() {
                 tokio::time::sleep(answer.delay).await;

@@ -71,6 +71,7 @@ impl<T, E> SendFuture<T, E> {
             attempt: 0,
             token_generation: 0,
             reauthorized: false,
+            waited_for_token: false,
             deadline: None,
             state: State::Unsent(first),
         }))
@@ -155,6 +156,9 @@ struct Running<T, E> {
     token_generation: u64,
     /// Whether the call was already sent again with a new token after a `401`.
     reauthorized: bool,
+    /// Whether the current attempt waited for a provider's token: the attempt's timeout covers
+    /// that wait, so the request gets what is left of it.
+    waited_for_token: bool,
     /// The end of the current attempt when reqwest's own timeout does not apply: through a
     /// [`Transport`](super::Transport) it covers the head and the body; for a streamed response
     /// it covers the head only (reqwest's would also cover the body, which a stream reads for as
@@ -234,6 +238,16 @@ impl<T, E> Running<T, E> {
             if let Some(deadline) = &mut self.deadline {
                 if deadline.as_mut().poll(cx).is_ready() {
                     self.deadline = None;
+                    if matches!(self.state, State::Authorizing { .. }) {
+                        // Not retried: another attempt would wait for the same fetch, which goes
+                        // on for the calls sharing it.
+                        tracing::debug!("timed out waiting for a token");
+                        self.finish(None);
+                        return Poll::Ready(Err(Error::Timeout {
+                            timeout: self.timeout,
+                            elapsed: self.attempt_started.elapsed(),
+                        }));
+                    }
                     if let Some(result) = self.after_error(AttemptError::TimedOut) {
                         return Poll::Ready(result);
                     }
@@ -341,6 +355,7 @@ impl<T, E> Running<T, E> {
         self.attempt_span =
             tracing::debug_span!(parent: &self.span, "attempt", number = self.attempt);
         self.attempt_started = Instant::now();
+        self.waited_for_token = false;
     }
 
     /// Adds the provider's token to the request and sends it, or waits for the token.
@@ -348,6 +363,8 @@ impl<T, E> Running<T, E> {
         match token {
             TokenState::Ready(fetched) => self.send_with_token(request, &fetched),
             TokenState::Wait(fetch) => {
+                self.waited_for_token = true;
+                self.deadline = Some(Box::pin(tokio::time::sleep(self.timeout)));
                 self.state = State::Authorizing {
                     request: Some(request),
                     fetch,
@@ -370,7 +387,12 @@ impl<T, E> Running<T, E> {
     /// Sends the attempt (its credentials in place) after the hooks have seen it.
     fn send(&mut self, request: (Url, HeaderMap)) -> Result<(), Error<E>> {
         let inner = &*self.client.inner;
-        let mut request = inner.request(&self.prepared, request, self.timeout);
+        let timeout = if self.waited_for_token {
+            self.timeout.saturating_sub(self.attempt_started.elapsed())
+        } else {
+            self.timeout
+        };
+        let mut request = inner.request(&self.prepared, request, timeout);
         for hook in &inner.hooks {
             if let Err(e) = hook.on_request(&mut request, &self.attempt_info()) {
                 self.finish(None);
@@ -381,9 +403,8 @@ impl<T, E> Running<T, E> {
         if streamed {
             *request.timeout_mut() = None;
         }
-        if streamed || inner.transport.is_some() {
-            self.deadline = Some(Box::pin(tokio::time::sleep(self.timeout)));
-        }
+        self.deadline =
+            (streamed || inner.transport.is_some()).then(|| Box::pin(tokio::time::sleep(timeout)));
         match &inner.transport {
             None => {
                 let mut http = &inner.http;

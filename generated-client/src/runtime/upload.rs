@@ -1,5 +1,6 @@
 //! [`Upload`]: the bytes of a binary request body or a multipart file part, in memory or as a
-//! stream read once (with a known or unknown length).
+//! stream read once (with a known or unknown length), with the file name and content type to send
+//! it with.
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
@@ -15,9 +16,17 @@ use futures_util::TryStreamExt;
 /// [`Upload::stream_with_length`]) is read once, as it is sent, and never held in memory whole:
 /// a request carrying one is therefore never retried (the bytes are gone), and a clone of it
 /// shares the one stream.
+///
+/// [`file_name`](Upload::file_name) and [`content_type`](Upload::content_type) say how it is
+/// labelled when sent (a multipart file part is otherwise named after its field and typed
+/// `application/octet-stream`; a binary body is typed as the spec declares).
 #[derive(Clone)]
 pub struct Upload {
     inner: Inner,
+    /// Set by [`Upload::file_name`].
+    pub(super) file_name: Option<String>,
+    /// Set by [`Upload::content_type`].
+    pub(super) content_type: Option<String>,
 }
 
 #[derive(Clone)]
@@ -79,12 +88,33 @@ impl Upload {
             .map_ok(|chunk| http_body::Frame::data(chunk.into()))
             .map_err(Into::into);
         let body = reqwest::Body::wrap(http_body_util::StreamBody::new(frames));
+        Self::new(Inner::Stream {
+            body: Arc::new(Mutex::new(Some(body))),
+            length,
+        })
+    }
+
+    fn new(inner: Inner) -> Self {
         Self {
-            inner: Inner::Stream {
-                body: Arc::new(Mutex::new(Some(body))),
-                length,
-            },
+            inner,
+            file_name: None,
+            content_type: None,
         }
+    }
+
+    /// Sets the file name sent with it as a multipart file part (by default the field's name).
+    #[must_use]
+    pub fn file_name(mut self, file_name: impl Into<String>) -> Self {
+        self.file_name = Some(file_name.into());
+        self
+    }
+
+    /// Sets the `Content-Type` it is sent with, in place of the spec's type for a binary body or
+    /// `application/octet-stream` for a multipart file part. Checked before the request is sent.
+    #[must_use]
+    pub fn content_type(mut self, content_type: impl Into<String>) -> Self {
+        self.content_type = Some(content_type.into());
+        self
     }
 
     /// The length in bytes, if known.
@@ -113,6 +143,14 @@ impl Upload {
         }
     }
 
+    /// Whether it is a stream an earlier request has already sent (nothing is left to send).
+    pub fn is_spent(&self) -> bool {
+        match &self.inner {
+            Inner::Bytes(_) => false,
+            Inner::Stream { body, .. } => body.lock().map_or(true, |body| body.is_none()),
+        }
+    }
+
     /// The body to send: the bytes again, or the stream the first time (`None` after that).
     pub(super) fn take_body(&self) -> Option<reqwest::Body> {
         match &self.inner {
@@ -124,9 +162,7 @@ impl Upload {
 
 impl From<Bytes> for Upload {
     fn from(data: Bytes) -> Self {
-        Self {
-            inner: Inner::Bytes(data),
-        }
+        Self::new(Inner::Bytes(data))
     }
 }
 
@@ -173,6 +209,7 @@ mod tests {
         let clone = stream.clone();
         assert!(stream.take_body().is_some());
         assert!(clone.take_body().is_none(), "a clone shares the one stream");
+        assert!(clone.is_spent() && !bytes.is_spent());
         assert_eq!(format!("{clone:?}"), "Upload(stream of 2 bytes)");
     }
 }

@@ -88,8 +88,14 @@ impl RequestBody {
             ),
             Self::Bytes {
                 data,
-                content_type: ct,
-            } => EncodedBody::Upload(data, content_type(&ct)?),
+                content_type: declared,
+            } => {
+                if data.is_spent() {
+                    return Err(spent("body"));
+                }
+                let ct = content_type(data.content_type.as_deref().unwrap_or(&declared))?;
+                EncodedBody::Upload(data, ct)
+            }
             Self::Form(fields) => EncodedBody::Bytes(
                 Bytes::from(form_urlencode(&fields)),
                 HeaderValue::from_static("application/x-www-form-urlencoded"),
@@ -98,11 +104,22 @@ impl RequestBody {
                 // Checked here, before anything is sent; the form is built for each attempt.
                 for field in &fields {
                     field.part_content_type()?;
+                    if field.data.is_spent() {
+                        return Err(spent(&field.name));
+                    }
                 }
                 EncodedBody::Multipart(fields)
             }
         }))
     }
+}
+
+/// A streamed upload that an earlier request has already read: reusing it would send nothing.
+fn spent(field: &str) -> InvalidRequest {
+    InvalidRequest::new(
+        field,
+        "is a stream an earlier request has already sent (a stream is read once)",
+    )
 }
 
 /// A body ready to send: bytes and their type, an upload and its type, or multipart fields.
@@ -153,11 +170,25 @@ impl MultipartField {
         file_name: impl Into<String>,
         data: impl Into<Upload>,
     ) -> Self {
+        let data = data.into();
         Self {
             name: name.into(),
-            data: data.into(),
+            content_type: data.content_type.clone(),
+            data,
             file_name: Some(file_name.into()),
-            content_type: None,
+        }
+    }
+
+    /// A file field labelled as the upload says ([`Upload::file_name`], by default the field's
+    /// name; [`Upload::content_type`], by default `application/octet-stream`).
+    pub fn upload(name: impl Into<String>, data: impl Into<Upload>) -> Self {
+        let name = name.into();
+        let data = data.into();
+        Self {
+            file_name: Some(data.file_name.clone().unwrap_or_else(|| name.clone())),
+            content_type: data.content_type.clone(),
+            name,
+            data,
         }
     }
 
@@ -296,6 +327,42 @@ mod tests {
             ("é".to_owned(), String::new()),
         ];
         assert_eq!(form_urlencode(&fields), "a+b=x%26y%3Dz%7E*&%C3%A9=");
+    }
+
+    #[test]
+    fn an_upload_labels_its_part_and_a_spent_stream_is_refused_before_sending() {
+        let plain = MultipartField::upload("file", Bytes::from_static(b"x"));
+        assert_eq!(plain.file_name.as_deref(), Some("file"));
+        assert_eq!(
+            plain.part_content_type().unwrap(),
+            Some("application/octet-stream")
+        );
+        let labelled = Upload::from("a,b")
+            .file_name("report.csv")
+            .content_type("text/csv");
+        let part = MultipartField::upload("file", labelled.clone());
+        assert_eq!(part.file_name.as_deref(), Some("report.csv"));
+        assert_eq!(part.part_content_type().unwrap(), Some("text/csv"));
+        let body = RequestBody::Bytes {
+            data: labelled,
+            content_type: "application/octet-stream".to_owned(),
+        };
+        match body.encode() {
+            Ok(Some(EncodedBody::Upload(_, ct))) => assert_eq!(ct, "text/csv"),
+            _ => panic!("expected an upload body"),
+        }
+
+        let chunks = futures_util::stream::iter([Ok::<_, std::io::Error>(Bytes::from("ab"))]);
+        let stream = Upload::stream(chunks);
+        assert!(stream.take_body().is_some(), "sent by a first request");
+        let fields = vec![MultipartField::upload("doc", stream.clone())];
+        let err = RequestBody::Multipart(fields).encode().err().unwrap();
+        assert!(err.to_string().contains("doc"), "{err}");
+        let body = RequestBody::Bytes {
+            data: stream,
+            content_type: "application/octet-stream".to_owned(),
+        };
+        assert!(body.encode().is_err());
     }
 
     #[test]

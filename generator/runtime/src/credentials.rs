@@ -102,7 +102,9 @@ pub type TokenFuture = Pin<Box<dyn Future<Output = Result<Token, CredentialsErro
 /// [`Token::expires_in`]) and after the server answered `401` to a token (then the call is sent
 /// once more with the new token, without using up a retry). Calls made while a fetch is under way
 /// wait for that fetch: the provider is never asked twice at once, and a burst of `401`s leads to
-/// one refresh. Bound the provider's own time (it is not under the call's timeout).
+/// one refresh. Waiting for a token is part of an attempt, under its timeout: a call whose token
+/// does not come in time ends with `Error::Timeout` (not retried), the request then gets what is
+/// left of the timeout, and a fetch outlasting one call goes on for the calls that share it.
 ///
 /// Closures `Fn(TokenReason) -> impl Future<Output = Result<Token, CredentialsError>>` implement
 /// it.

@@ -361,3 +361,95 @@ async fn a_provider_failure_ends_the_call_before_sending() {
     assert!(!err.to_string().contains("a\r\nb"));
     assert!(log.lock().unwrap().is_empty());
 }
+
+/// The attempt's timeout covers the wait for a token: a provider slower than it ends the call as
+/// `Error::Timeout` before anything is sent (not retried), and its fetch goes on, shared with the
+/// next call, rather than starting again.
+#[tokio::test(start_paused = true)]
+async fn a_token_fetch_slower_than_the_timeout_ends_the_call_and_the_next_call_shares_it() {
+    let (builder, log) = recording(None);
+    let fetches = Arc::new(AtomicU32::new(0));
+    let counted = Arc::clone(&fetches);
+    let client = builder
+        .timeout(Duration::from_secs(2))
+        .max_retries(3)
+        .credentials_provider(move |_reason| {
+            counted.fetch_add(1, Ordering::SeqCst);
+            async {
+                tokio::time::sleep(Duration::from_secs(3)).await;
+                Ok(Token::new("slow"))
+            }
+        })
+        .build()
+        .expect("client");
+    let started = tokio::time::Instant::now();
+    let err = Call::new(&client, Ok(op(None)), status)
+        .await
+        .expect_err("the token came too late");
+    match err {
+        Error::Timeout { timeout, elapsed } => {
+            assert_eq!(timeout, Duration::from_secs(2));
+            assert_eq!(elapsed, Duration::from_secs(2));
+        }
+        other => panic!("expected a timeout, got {other:?}"),
+    }
+    assert_eq!(started.elapsed(), Duration::from_secs(2));
+    assert!(log.lock().unwrap().is_empty(), "nothing was sent");
+
+    let sent = Call::new(&client, Ok(op(None)), status)
+        .await
+        .expect("sent with the token of the same fetch");
+    assert_eq!(sent, 200);
+    assert_eq!(
+        started.elapsed(),
+        Duration::from_secs(3),
+        "the fetch kept going from its start"
+    );
+    assert_eq!(fetches.load(Ordering::SeqCst), 1);
+    let tokens: Vec<_> = log
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|s| s.authorization.clone())
+        .collect();
+    assert_eq!(tokens, [bearer("slow")]);
+}
+
+/// A request sent after waiting for a token gets what is left of the attempt's timeout.
+#[tokio::test(start_paused = true)]
+async fn a_request_sent_after_waiting_for_a_token_gets_the_rest_of_the_timeout() {
+    let timeouts = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&timeouts);
+    let client = ClientBuilder::for_api(API)
+        .timeout(Duration::from_secs(2))
+        .credentials_provider(|_reason| async {
+            tokio::time::sleep(Duration::from_millis(1_500)).await;
+            Ok(Token::new("t").expires_in(Duration::from_secs(60)))
+        })
+        .transport(move |request: reqwest::Request| {
+            seen.lock().unwrap().push(request.timeout().copied());
+            async {
+                Ok(http::Response::builder()
+                    .status(200)
+                    .body("")
+                    .unwrap()
+                    .into())
+            }
+        })
+        .build()
+        .expect("client");
+    Call::new(&client, Ok(op(None)), status)
+        .await
+        .expect("sent");
+    // The token is cached now: the next call waits for nothing and gets the whole timeout.
+    Call::new(&client, Ok(op(None)), status)
+        .await
+        .expect("sent");
+    assert_eq!(
+        *timeouts.lock().unwrap(),
+        [
+            Some(Duration::from_millis(500)),
+            Some(Duration::from_secs(2))
+        ]
+    );
+}

@@ -6,8 +6,8 @@
 //! as a literal is minor; documentation, deprecation and constraint changes are patch.
 
 use super::surface::{
-    ErrorEnumSurface, FieldSurface, OperationSurface, Shape, StatusSurface, StructSurface, Surface,
-    TypeSurface,
+    Companion, ErrorEnumSurface, FieldSurface, OperationSurface, Shape, StatusSurface,
+    StructSurface, Surface, TypeSurface,
 };
 use super::{Change, Level};
 use crate::diagnostic::join;
@@ -198,6 +198,8 @@ fn operation(out: &mut Changes, o: &OperationSurface, n: &OperationSurface) {
             ),
         );
     }
+    companion(out, n, "an event stream", &o.events, &n.events);
+    companion(out, n, "a byte stream", &o.byte_stream, &n.byte_stream);
     if o.deprecated != n.deprecated {
         let what = if n.deprecated {
             "deprecated: calls now warn"
@@ -212,6 +214,57 @@ fn operation(out: &mut Changes, o: &OperationSurface, n: &OperationSurface) {
             at,
             format!("documentation of `{}` changed", n.id),
         );
+    }
+}
+
+/// An `_events` or `_stream` companion added (minor), removed or returning another type (major).
+fn companion(
+    out: &mut Changes,
+    n: &OperationSurface,
+    what: &str,
+    old: &Option<Companion>,
+    new: &Option<Companion>,
+) {
+    let at = &join(&n.pointer, "responses");
+    match (old, new) {
+        (None, Some(c)) => out.push(
+            Level::Minor,
+            at,
+            format!(
+                "`{}` now offers {what}: new method `client.{}(..)` returns `{}`",
+                n.id,
+                companion_call(n, c),
+                c.returns
+            ),
+        ),
+        (Some(c), None) => out.push(
+            Level::Major,
+            at,
+            format!(
+                "`{}` no longer offers {what}: `client.{}(..)` removed",
+                n.id,
+                companion_call(n, c)
+            ),
+        ),
+        (Some(oc), Some(nc)) if oc != nc => out.push(
+            Level::Major,
+            at,
+            format!(
+                "`client.{}(..)` now returns `{}` (was `{}`)",
+                companion_call(n, nc),
+                nc.returns,
+                oc.returns
+            ),
+        ),
+        _ => {}
+    }
+}
+
+/// `links().download_stream`: the companion called where the operation's method is.
+fn companion_call(n: &OperationSurface, c: &Companion) -> String {
+    match n.call.rsplit_once('.') {
+        Some((group, _)) => format!("{group}.{}", c.name),
+        None => c.name.clone(),
     }
 }
 

@@ -7,8 +7,8 @@
 
 use crate::diagnostic::join;
 use crate::ir::{
-    Api, ErrorBody, FloatWidth, Operation, ParamLocation, StatusMatch, TypeDef, TypeKind, TypeRef,
-    Wrapper,
+    Api, ErrorBody, FloatWidth, Media, Operation, ParamLocation, StatusMatch, TypeDef, TypeKind,
+    TypeRef, Wrapper,
 };
 use serde::{Deserialize, Serialize};
 
@@ -42,9 +42,23 @@ pub struct OperationSurface {
     pub params: Option<StructSurface>,
     /// Names of the `*_stream` helper, if the operation is paginated.
     pub stream: Option<String>,
+    /// The `<method>_events` companion (server-sent events beside another success body).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<Companion>,
+    /// The `<method>_stream` companion returning a binary or text success as a `ByteStream`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub byte_stream: Option<Companion>,
     /// Summary, description and the parameters' descriptions: a change is documentation only.
     pub docs: String,
     pub deprecated: bool,
+}
+
+/// A method an operation has besides its own, taking the same arguments.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Companion {
+    pub name: String,
+    /// What awaiting its `Call` gives (`EventStream<Delta>`, `ByteStream`).
+    pub returns: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -204,9 +218,11 @@ fn operation(op: &Operation) -> OperationSurface {
         .has_with_method()
         .then(|| format!("{}_with", op.method_name));
     if let Some(body) = &op.body {
-        let ty = match &body.ty {
-            TypeRef::Bytes => "Bytes".to_owned(),
-            other => format!("&{}", type_text(other)),
+        // Mirrors `emit::operations::body_arg_type`.
+        let ty = match &body.media {
+            Media::Binary(_) => "impl Into<Upload>".to_owned(),
+            Media::Text => "&str".to_owned(),
+            _ => format!("&{}", type_text(&body.ty)),
         };
         let ty = if body.required {
             ty
@@ -227,20 +243,45 @@ fn operation(op: &Operation) -> OperationSurface {
         pointer: operation_pointer(op),
         args,
         with,
-        success: match &op.success.ty {
-            Some(TypeRef::Bytes) => "Bytes".to_owned(),
-            Some(ty) => type_text(ty),
-            None => "()".to_owned(),
-        },
+        success: success_text(op),
         error_type: op.error_type.clone(),
         params,
         stream: op
             .pagination
             .as_ref()
             .map(|_| format!("{}_stream", op.method_name)),
+        events: op.has_events_method().then(|| Companion {
+            name: format!("{}_events", op.method_name),
+            returns: events_text(op),
+        }),
+        byte_stream: op.has_byte_stream_method().then(|| Companion {
+            name: format!("{}_stream", op.method_name),
+            returns: "ByteStream".to_owned(),
+        }),
         docs,
         deprecated: op.deprecated,
     }
+}
+
+/// What the method's `Call` gives; mirrors `emit::operations::success_type`.
+fn success_text(op: &Operation) -> String {
+    if op.success.events.as_ref().is_some_and(|e| e.only) {
+        return events_text(op);
+    }
+    match (&op.success.ty, &op.success.media) {
+        (Some(TypeRef::Bytes), _) | (_, Some(Media::Binary(_))) => "Bytes".to_owned(),
+        (Some(ty), _) => type_text(ty),
+        (None, _) => "()".to_owned(),
+    }
+}
+
+/// The event stream of a `text/event-stream` success (its data as text without a schema).
+fn events_text(op: &Operation) -> String {
+    let data = op.success.events.as_ref().map(|e| &e.data);
+    format!(
+        "EventStream<{}>",
+        type_text(data.unwrap_or(&TypeRef::String))
+    )
 }
 
 pub(crate) fn operation_pointer(op: &Operation) -> String {
@@ -352,6 +393,7 @@ pub fn type_text(ty: &TypeRef) -> String {
         TypeRef::Date => "NaiveDate".into(),
         TypeRef::Uuid => "Uuid".into(),
         TypeRef::Bytes => "Vec<u8>".into(),
+        TypeRef::Upload => "Upload".into(),
         TypeRef::Any => "serde_json::Value".into(),
         TypeRef::Array(t) => format!("Vec<{}>", type_text(t)),
         TypeRef::Map(t) => format!("BTreeMap<String, {}>", type_text(t)),

@@ -75,6 +75,7 @@ pub fn example_expr(ty: &TypeRef, label: &str, index: &TypeIndex<'_>) -> TokenSt
         TypeRef::Uuid => quote!(::uuid::Uuid::nil()),
         TypeRef::Any => quote!(::serde_json::Value::Null),
         TypeRef::Bytes | TypeRef::Array(_) => quote!(Vec::new()),
+        TypeRef::Upload => quote!(crate::runtime::Upload::from(::bytes::Bytes::new())),
         TypeRef::Map(_) => quote!(BTreeMap::new()),
         TypeRef::Option(_) => quote!(None),
     }

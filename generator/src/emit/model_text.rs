@@ -2,12 +2,14 @@
 //! enums with their impls, aliases and empty `Validate` impls, which are most of a large API's
 //! models. What this does not write (builders, `Validate` impls with checks, unions) stays tokens.
 
-use super::models::{emit_builder, enum_reason, struct_checks, validate_impl, Serde};
+use super::models::{
+    emit_builder, enum_reason, needs_validation, setter_name, struct_checks, validate_impl, Serde,
+};
 use super::render::Piece;
 use super::text::{str_lit, type_text, ItemText};
 use super::types::TypeIndex;
 use super::{doc_lines, features};
-use crate::ir::{EnumValue, Field, Struct, TypeDef, TypeKind, Wrapper};
+use crate::ir::{Checks, EnumValue, Field, Struct, TypeDef, TypeKind, TypeRef, Wrapper};
 use quote::format_ident;
 
 /// The pieces of a model's part, or `None` when the part goes the token way whole.
@@ -95,16 +97,314 @@ fn struct_pieces(
     let name = format_ident!("{}", t.name);
     let mut pieces = vec![Piece::Item(out.finish()?)];
     if serde.built {
-        pieces.push(Piece::Tokens(emit_builder(&name, s)));
+        pieces.push(match builder_text(&t.name, s) {
+            Some(text) => Piece::Item(text),
+            None => Piece::Tokens(emit_builder(&name, s)),
+        });
     }
-    let checks = struct_checks(s, index);
     let empty_impl = format!("impl Validate for {} {{}}", t.name);
-    pieces.push(if checks.is_empty() && empty_impl.len() <= 80 {
-        Piece::Item(empty_impl + "\n")
-    } else {
-        Piece::Tokens(validate_impl(&name, checks))
+    pieces.push(match validate_text(t, s, index) {
+        Some(text) if text.is_empty() && empty_impl.len() <= 80 => Piece::Item(empty_impl + "\n"),
+        Some(text) if !text.is_empty() => Piece::Item(text),
+        _ => Piece::Tokens(validate_impl(&name, struct_checks(s, index))),
     });
     Some(pieces)
+}
+
+/// `models::emit_builder` as text: `new` taking the required fields, a setter per optional one.
+fn builder_text(name: &str, s: &Struct) -> Option<String> {
+    let mut out = ItemText::default();
+    out.line(0, &["impl ", name, " {"]);
+    out.verbatim(
+        4,
+        &["/// A value with the required fields; set optional ones with the methods below."],
+    );
+    let required: Vec<&Field> = s
+        .fields
+        .iter()
+        .filter(|f| f.wrapper() == Wrapper::Plain)
+        .collect();
+    if required.len() > 7 {
+        out.verbatim(4, &["#[allow(clippy::too_many_arguments)]"]);
+    }
+    let params = required
+        .iter()
+        .map(|f| Some(format!("{}: impl Into<{}>", f.rust_name, type_text(&f.ty)?)))
+        .collect::<Option<Vec<String>>>()?;
+    // prettyplease keeps the signature on one line when it fits its margin (89 columns) and
+    // puts each parameter on a line of its own otherwise; in between, this declines.
+    let one_line = format!("pub fn new({}) -> Self {{", params.join(", "));
+    if 4 + one_line.len() <= 80 {
+        out.line(4, &[&one_line]);
+    } else if 4 + one_line.len() > 100 {
+        out.verbatim(4, &["pub fn new("]);
+        for param in &params {
+            out.line(8, &[param, ","]);
+        }
+        out.verbatim(4, &[") -> Self {"]);
+    } else {
+        return None;
+    }
+    let mut inits: Vec<String> = s
+        .fields
+        .iter()
+        .map(|f| {
+            let n = &f.rust_name;
+            match (f.wrapper(), f.boxed) {
+                (Wrapper::Plain, false) => format!("{n}: {n}.into()"),
+                (Wrapper::Plain, true) => format!("{n}: Box::new({n}.into())"),
+                (Wrapper::Option, _) => format!("{n}: None"),
+                (Wrapper::Nullable, _) => format!("{n}: Nullable::Absent"),
+            }
+        })
+        .collect();
+    if s.extra.is_some() {
+        inits.push("additional_properties: BTreeMap::new()".into());
+    }
+    // A struct literal stays on one line when it is at most 34 columns wide (prettyplease's
+    // `end_with_max_width`), without its closing brace; near that width this declines.
+    let literal = format!("Self {{ {} }}", inits.join(", "));
+    // The width prettyplease measures: the literal without its closing brace.
+    let width = literal.len() - 1;
+    if inits.is_empty() {
+        out.verbatim(8, &["Self {}"]);
+    } else if width <= 32 {
+        out.line(8, &[&literal]);
+    } else if width >= 37 {
+        out.verbatim(8, &["Self {"]);
+        for init in &inits {
+            out.line(12, &[init, ","]);
+        }
+        out.verbatim(8, &["}"]);
+    } else {
+        return None;
+    }
+    out.verbatim(4, &["}"]);
+    for f in s.fields.iter().filter(|f| f.wrapper() != Wrapper::Plain) {
+        let setter = setter_name(&f.rust_name).to_string();
+        let ty = type_text(&f.ty)?;
+        out.docs(4, &[format!(" Sets `{}`.", f.name)]);
+        let value = if f.boxed {
+            "Box::new(value.into())"
+        } else {
+            "value.into()"
+        };
+        let field = &f.rust_name;
+        match f.wrapper() {
+            Wrapper::Nullable if !f.boxed => {
+                out.verbatim(4, &["///"]);
+                out.verbatim(4, &["/// A value, or `Nullable::Null` to send `null`."]);
+                let into = format!("impl Into<Nullable<{ty}>>");
+                out.line(
+                    4,
+                    &[
+                        "pub fn ",
+                        &setter,
+                        "(mut self, value: ",
+                        &into,
+                        ") -> Self {",
+                    ],
+                );
+                out.line(8, &["self.", field, " = value.into();"]);
+            }
+            Wrapper::Nullable => {
+                out.line(
+                    4,
+                    &[
+                        "pub fn ",
+                        &setter,
+                        "(mut self, value: impl Into<",
+                        &ty,
+                        ">) -> Self {",
+                    ],
+                );
+                out.line(8, &["self.", field, " = Nullable::Value(", value, ");"]);
+            }
+            _ => {
+                out.line(
+                    4,
+                    &[
+                        "pub fn ",
+                        &setter,
+                        "(mut self, value: impl Into<",
+                        &ty,
+                        ">) -> Self {",
+                    ],
+                );
+                out.line(8, &["self.", field, " = Some(", value, ");"]);
+            }
+        }
+        out.verbatim(8, &["self"]);
+        out.verbatim(4, &["}"]);
+    }
+    if let Some(ty) = &s.extra {
+        let ty = type_text(ty)?;
+        out.verbatim(4, &["/// Sets the properties beyond the declared ones."]);
+        out.line(
+            4,
+            &[
+                "pub fn additional_properties(mut self, value: BTreeMap<String, ",
+                &ty,
+                ">) -> Self {",
+            ],
+        );
+        out.verbatim(8, &["self.additional_properties = value;"]);
+        out.verbatim(8, &["self"]);
+        out.verbatim(4, &["}"]);
+    }
+    out.verbatim(0, &["}"]);
+    out.finish()
+}
+
+/// The struct's `Validate` impl as `models::struct_checks` and `validate_impl` write it: "" when
+/// no field has anything to check, `None` when declined.
+fn validate_text(t: &TypeDef, s: &Struct, index: &TypeIndex<'_>) -> Option<String> {
+    let mut out = ItemText::default();
+    out.line(0, &["impl Validate for ", &t.name, " {"]);
+    out.verbatim(
+        4,
+        &["fn validate(&self, path: &str) -> Result<(), InvalidRequest> {"],
+    );
+    let mut any = false;
+    for f in &s.fields {
+        let mut body = ItemText::default();
+        check_text(&mut body, 12, "value", &f.ty, &f.checks, index);
+        if body.is_empty() {
+            continue;
+        }
+        any = true;
+        match f.wrapper() {
+            Wrapper::Plain => {
+                out.verbatim(8, &["{"]);
+                out.line(12, &["let value = &self.", &f.rust_name, ";"]);
+            }
+            Wrapper::Option => out.line(8, &["if let Some(value) = &self.", &f.rust_name, " {"]),
+            Wrapper::Nullable => out.line(
+                8,
+                &[
+                    "if let crate::runtime::Nullable::Value(value) = &self.",
+                    &f.rust_name,
+                    " {",
+                ],
+            ),
+        }
+        let json = str_lit(&f.name);
+        out.line(
+            12,
+            &["let path = &crate::runtime::join_path(path, ", &json, ");"],
+        );
+        out.append(body);
+        out.verbatim(8, &["}"]);
+    }
+    if !any {
+        return Some(String::new());
+    }
+    out.verbatim(8, &["Ok(())"]);
+    out.verbatim(4, &["}"]);
+    out.verbatim(0, &["}"]);
+    out.finish()
+}
+
+/// `models::check_value` as text: the statements checking `value` at `indent`.
+fn check_text(
+    out: &mut ItemText,
+    indent: usize,
+    value: &str,
+    ty: &TypeRef,
+    checks: &Checks,
+    index: &TypeIndex<'_>,
+) {
+    let usize_lit = |n: u64| proc_macro2::Literal::usize_suffixed(n as usize).to_string();
+    for (bound, check, len) in [
+        (checks.min_length, "check_min_length", ""),
+        (checks.max_length, "check_max_length", ""),
+        (checks.min_items, "check_min_items", ".len()"),
+        (checks.max_items, "check_max_items", ".len()"),
+    ] {
+        if let Some(n) = bound {
+            out.line(
+                indent,
+                &[
+                    "crate::runtime::",
+                    check,
+                    "(path, ",
+                    value,
+                    len,
+                    ", ",
+                    &usize_lit(n),
+                    ")?;",
+                ],
+            );
+        }
+    }
+    if matches!(ty, TypeRef::Int(_) | TypeRef::Float(_)) {
+        for (bound, check) in [
+            (checks.minimum, "check_minimum"),
+            (checks.maximum, "check_maximum"),
+            (checks.exclusive_minimum, "check_exclusive_minimum"),
+            (checks.exclusive_maximum, "check_exclusive_maximum"),
+        ] {
+            if let Some(b) = bound {
+                let b = proc_macro2::Literal::f64_suffixed(b).to_string();
+                out.line(
+                    indent,
+                    &[
+                        "crate::runtime::",
+                        check,
+                        "(path, *",
+                        value,
+                        " as f64, ",
+                        &b,
+                        ")?;",
+                    ],
+                );
+            }
+        }
+    }
+    match ty {
+        TypeRef::Named(n) if index.is_generated(n) && needs_validation(n, index, 0) => {
+            out.line(
+                indent,
+                &["crate::runtime::Validate::validate(", value, ", path)?;"],
+            );
+        }
+        TypeRef::Array(inner) | TypeRef::Map(inner) => {
+            let inner_checks = checks.inner.as_deref().cloned().unwrap_or_default();
+            let mut body = ItemText::default();
+            check_text(&mut body, indent + 4, "item", inner, &inner_checks, index);
+            if body.is_empty() {
+                return;
+            }
+            if matches!(ty, TypeRef::Map(_)) {
+                out.line(indent, &["for (key, item) in ", value, ".iter() {"]);
+                out.line(
+                    indent + 4,
+                    &["let path = &crate::runtime::join_path(path, key);"],
+                );
+            } else {
+                out.line(
+                    indent,
+                    &["for (i, item) in ", value, ".iter().enumerate() {"],
+                );
+                out.line(
+                    indent + 4,
+                    &["let path = &crate::runtime::index_path(path, i);"],
+                );
+            }
+            out.append(body);
+            out.verbatim(indent, &["}"]);
+        }
+        TypeRef::Option(inner) => {
+            let mut body = ItemText::default();
+            check_text(&mut body, indent + 4, "item", inner, checks, index);
+            if !body.is_empty() {
+                out.line(indent, &["if let Some(item) = ", value, " {"]);
+                out.append(body);
+                out.verbatim(indent, &["}"]);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn field(out: &mut ItemText, f: &Field) -> Option<()> {

@@ -205,10 +205,16 @@ fn emit_struct(
     serde: Serde,
     index: &TypeIndex<'_>,
 ) -> TokenStream {
+    // Only a multipart body holds uploads (`ir/uploads.rs`): it is sent part by part, never
+    // serialised, and a stream has no value to compare, so it derives neither serde nor `PartialEq`.
+    let uploads = s.fields.iter().any(|f| holds_upload(&f.ty));
     let fields = s.fields.iter().map(|f| {
         let ident = format_ident!("{}", f.rust_name);
         let ty = field_type(f);
-        let doc = docs([f.description.as_deref()]);
+        let upload_note = holds_upload(&f.ty).then_some(
+            "Sent as a file part: bytes (sent again on a retry), or an `Upload::stream` read once as it is sent (a request carrying one is not retried).",
+        );
+        let doc = docs([f.description.as_deref(), upload_note]);
         let mut serde_args = Vec::new();
         if f.rust_name != f.name {
             let json = &f.name;
@@ -224,15 +230,17 @@ fn emit_struct(
                 serde_args.push(quote!(default, skip_serializing_if = "Nullable::is_absent"))
             }
         }
-        let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
+        let serde_attr =
+            (!uploads && !serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
         let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
         quote! { #doc #deprecated #serde_attr pub #ident: #ty, }
     });
     let extra = s.extra.as_ref().map(|ty| {
         let ty = rust_type(ty);
+        let flatten = (!uploads).then(|| quote!(#[serde(flatten)]));
         quote! {
             /// Properties beyond the declared ones (`additionalProperties`).
-            #[serde(flatten)]
+            #flatten
             pub additional_properties: BTreeMap<String, #ty>,
         }
     });
@@ -242,11 +250,19 @@ fn emit_struct(
     let default = (input && all_optional).then(|| quote!(Default,));
     let builder = input.then(|| emit_builder(name, s));
     let validate = validate_impl(name, struct_checks(s, index));
-    let (serde_derives, roundtrip) = serde.derives();
+    let (derives, roundtrip) = if uploads {
+        (quote!(Debug, Clone, #default), TokenStream::new())
+    } else {
+        let (serde_derives, roundtrip) = serde.derives();
+        (
+            quote!(Debug, Clone, PartialEq, #default #serde_derives),
+            roundtrip,
+        )
+    };
     quote! {
         #doc
         #deprecated
-        #[derive(Debug, Clone, PartialEq, #default #serde_derives)]
+        #[derive(#derives)]
         #roundtrip
         #[non_exhaustive]
         pub struct #name {
@@ -255,6 +271,15 @@ fn emit_struct(
         }
         #builder
         #validate
+    }
+}
+
+/// A multipart file part, or an array of them, held as `Upload`s.
+fn holds_upload(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Upload => true,
+        TypeRef::Array(item) => **item == TypeRef::Upload,
+        _ => false,
     }
 }
 
@@ -475,7 +500,7 @@ pub fn check_value(
 
 /// Whether a named type (or anything it contains) has a constraint to check. Enums always do:
 /// an `Unknown` value cannot be sent.
-fn needs_validation(name: &str, index: &TypeIndex<'_>, depth: usize) -> bool {
+pub(super) fn needs_validation(name: &str, index: &TypeIndex<'_>, depth: usize) -> bool {
     if depth > 6 {
         return true;
     }

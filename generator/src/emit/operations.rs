@@ -4,7 +4,7 @@
 use super::errors::status_pattern;
 use super::requests::emit_request_fn;
 use super::types::{rust_type, TypeIndex};
-use super::{docs, job, job_at, FeatureGroups, Gate, Imports, ItemJob, RustFile};
+use super::{docs, job, job_at, FeatureGroups, Gate, Imports, ItemJob, Piece, RustFile};
 use crate::ir::naming::{pascal, snake, Namespace};
 use crate::ir::{
     Api, Body, FieldStep, Media, Operation, PageKind, ParamLocation, StatusMatch, TypeRef, Wrapper,
@@ -92,9 +92,19 @@ pub fn emit_operations<'a>(
             let base = fn_names.claim([snake(&op.type_prefix).as_str()]);
             decoders.push((op, base.clone(), features.operation(op)));
             let owner = group_ty.clone();
+            let rest_base = base.clone();
+            let rest_owner = owner.clone();
             items.push(
                 job_at(super::operation_pointer(op), move || {
-                    emit_operation(op, &base, owner.as_deref(), index)
+                    let params = emit_params_struct(op, index);
+                    let rest = emit_operation(op, &base, owner.as_deref(), index);
+                    quote!(#params #rest)
+                })
+                .with_pieces(move || {
+                    let mut pieces = super::operation_text::params_pieces(op)?;
+                    let rest = emit_operation(op, &rest_base, rest_owner.as_deref(), index);
+                    pieces.push(Piece::Tokens(rest));
+                    Some(pieces)
                 })
                 .gated(features.operation(op)),
             );
@@ -390,8 +400,9 @@ fn method_args(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
     (kept, passed)
 }
 
-/// One operation's part: its parameter struct, its public method(s) in an impl block on the
-/// group's type (`owner`, or `Client` for the root), and its private request builder and decoder.
+/// One operation's part but its parameter struct (`emit_params_struct`, which comes first): its
+/// public method(s) in an impl block on the group's type (`owner`, or `Client` for the root), and
+/// its private request builder and decoder.
 fn emit_operation(
     op: &Operation,
     base: &str,
@@ -474,13 +485,11 @@ fn emit_operation(
         }
         None => quote!(impl crate::runtime::Client),
     };
-    let params = emit_params_struct(op, index);
     let request = emit_request_fn(op, &request_fn, &args, index);
     let decode = (!events_only).then(|| emit_decode_fn(op, &decode_fn, &success, &error));
     let head = (op.success.events.is_some() || op.has_byte_stream_method())
         .then(|| emit_head_decode_fn(op, &head_fn, &error));
     quote! {
-        #params
         #owner {
             #public
         }

@@ -234,18 +234,35 @@ fn multipart_expr(b: &Body, index: &TypeIndex<'_>) -> TokenStream {
     let parts = s.fields.iter().map(|f| {
         let ident = format_ident!("{}", f.rust_name);
         let json = &f.name;
-        let part = match &f.ty {
-            TypeRef::Bytes => quote!(crate::runtime::MultipartField::file(#json, #json, ::bytes::Bytes::from(value.clone()))),
-            TypeRef::String => quote!(crate::runtime::MultipartField::text(#json, value.clone())),
-            TypeRef::Named(_) | TypeRef::Any | TypeRef::Array(_) | TypeRef::Map(_) => {
-                quote!(crate::runtime::MultipartField::text(#json, ::serde_json::to_string(value).unwrap_or_default()))
+        // A file part is labelled as its `Upload` says (by default, after its field). Bytes in a
+        // struct shared with other uses are copied; an `Upload` clone shares its bytes or stream.
+        let file = |data: TokenStream| quote!(crate::runtime::MultipartField::upload(#json, #data));
+        let text = |value: TokenStream| quote!(crate::runtime::MultipartField::text(#json, #value));
+        let push = |part: TokenStream| quote!(fields.push(#part););
+        let push = match &f.ty {
+            TypeRef::Upload => push(file(quote!(value.clone()))),
+            TypeRef::Bytes => push(file(quote!(::bytes::Bytes::from(value.clone())))),
+            // An array of files is one part per file, under the same name.
+            TypeRef::Array(item) if matches!(**item, TypeRef::Upload | TypeRef::Bytes) => {
+                let data = match **item {
+                    TypeRef::Upload => quote!(item.clone()),
+                    _ => quote!(::bytes::Bytes::from(item.clone())),
+                };
+                let part = push(file(data));
+                quote!(for item in value.iter() { #part })
             }
-            _ => quote!(crate::runtime::MultipartField::text(#json, value.to_string())),
+            TypeRef::String => push(text(quote!(value.clone()))),
+            TypeRef::Named(_) | TypeRef::Any | TypeRef::Array(_) | TypeRef::Map(_) => push(text(
+                quote!(::serde_json::to_string(value).unwrap_or_default()),
+            )),
+            _ => push(text(quote!(value.to_string()))),
         };
         match f.wrapper() {
-            Wrapper::Plain => quote! { { let value = &body.#ident; fields.push(#part); } },
-            Wrapper::Option => quote! { if let Some(value) = &body.#ident { fields.push(#part); } },
-            Wrapper::Nullable => quote! { if let crate::runtime::Nullable::Value(value) = &body.#ident { fields.push(#part); } },
+            Wrapper::Plain => quote! { { let value = &body.#ident; #push } },
+            Wrapper::Option => quote! { if let Some(value) = &body.#ident { #push } },
+            Wrapper::Nullable => {
+                quote! { if let crate::runtime::Nullable::Value(value) = &body.#ident { #push } }
+            }
         }
     });
     quote! {{

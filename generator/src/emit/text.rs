@@ -44,6 +44,16 @@ impl ItemText {
         }
     }
 
+    /// Appends lines written apart (a nested block, written before its header is known).
+    pub fn append(&mut self, other: ItemText) {
+        self.out.push_str(&other.out);
+        self.declined |= other.declined;
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.out.is_empty()
+    }
+
     pub fn finish(self) -> Option<String> {
         (!self.declined).then_some(self.out)
     }
@@ -87,6 +97,8 @@ fn write_type(ty: &TypeRef, out: &mut String) -> bool {
         TypeRef::Date => "::chrono::NaiveDate",
         TypeRef::Uuid => "::uuid::Uuid",
         TypeRef::Bytes => "Vec<u8>",
+        // A struct holding uploads derives neither serde nor `PartialEq`: `models` writes it.
+        TypeRef::Upload => return false,
         TypeRef::Any => "::serde_json::Value",
         TypeRef::Array(inner) => return wrapped("Vec<", inner, out),
         TypeRef::Map(inner) => return wrapped("BTreeMap<String, ", inner, out),

@@ -138,6 +138,7 @@ pub fn rust_type(ty: &TypeRef) -> TokenStream {
         TypeRef::Date => quote!(::chrono::NaiveDate),
         TypeRef::Uuid => quote!(::uuid::Uuid),
         TypeRef::Bytes => quote!(Vec<u8>),
+        TypeRef::Upload => quote!(crate::runtime::Upload),
         TypeRef::Any => quote!(::serde_json::Value),
         TypeRef::Array(inner) => {
             let inner = rust_type(inner);

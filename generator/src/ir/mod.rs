@@ -10,6 +10,7 @@ pub mod naming;
 mod operation;
 mod pagination;
 mod schema;
+mod uploads;
 
 use serde::Serialize;
 
@@ -404,6 +405,9 @@ pub enum TypeRef {
     Date,
     Uuid,
     Bytes,
+    /// A multipart file part held as bytes or a stream (`ir/uploads.rs`): only in the structs
+    /// that are nothing but a multipart body.
+    Upload,
     Any,
     Array(Box<TypeRef>),
     Map(Box<TypeRef>),

@@ -84,7 +84,7 @@ pub fn build(doc: &Document, config: &Config) -> Result<(Api, Vec<Diagnostic>), 
         return Err(Diagnostics(diags));
     }
     let info = &doc.spec.info;
-    let api = Api {
+    let mut api = Api {
         title: info.title.clone(),
         version: info.version.clone(),
         description: info.description.clone(),
@@ -94,6 +94,7 @@ pub fn build(doc: &Document, config: &Config) -> Result<(Api, Vec<Diagnostic>), 
         operations,
         types,
     };
+    api.type_multipart_files_as_uploads();
     Ok((api, diags))
 }
 
