@@ -272,7 +272,7 @@ async fn a_multipart_file_part_streams_whole_with_its_file_name_and_content_type
         [
             "Content-Disposition: form-data; name=\"title\"",
             "Content-Disposition: form-data; name=\"file\"; filename=\"report.bin\"\r\nContent-Type: application/vnd.example",
-            "Content-Disposition: form-data; name=\"thumbnail\"; filename=\"thumbnail\"\r\nContent-Type: application/octet-stream",
+            "Content-Disposition: form-data; name=\"thumbnail\"; filename=\"thumbnail\"\r\nContent-Type: image/png",
             "Content-Disposition: form-data; name=\"extras\"; filename=\"extras\"\r\nContent-Type: application/octet-stream",
             "Content-Disposition: form-data; name=\"extras\"; filename=\"2.txt\"\r\nContent-Type: application/octet-stream",
         ]
@@ -289,7 +289,8 @@ async fn a_multipart_file_part_streams_whole_with_its_file_name_and_content_type
     assert_eq!(requests[1].headers.get("transfer-encoding").unwrap(), "chunked");
     assert!(requests[1].headers.get("content-length").is_none());
     let parts = multipart_parts(&requests[1]);
-    assert_eq!(parts[1].0, "Content-Disposition: form-data; name=\"file\"; filename=\"file\"\r\nContent-Type: application/octet-stream");
+    // Typed by the spec's `encoding` when the upload says nothing.
+    assert_eq!(parts[1].0, "Content-Disposition: form-data; name=\"file\"; filename=\"file\"\r\nContent-Type: text/csv");
     assert_eq!(parts[1].1, b"a,b\n1,2\n");
 }
 

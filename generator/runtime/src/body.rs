@@ -217,6 +217,16 @@ impl MultipartField {
         self.content_type = Some(content_type.into());
         self
     }
+
+    /// Sets the part's `Content-Type` unless it has one: the type the spec's `encoding` gives a
+    /// file part yields to the upload's own [`Upload::content_type`].
+    #[must_use]
+    pub fn or_content_type(mut self, content_type: impl Into<String>) -> Self {
+        if self.content_type.is_none() {
+            self.content_type = Some(content_type.into());
+        }
+        self
+    }
 }
 
 /// The multipart form of one attempt, built by reqwest (which chooses the boundary and quotes
@@ -340,9 +350,11 @@ mod tests {
         let labelled = Upload::from("a,b")
             .file_name("report.csv")
             .content_type("text/csv");
-        let part = MultipartField::upload("file", labelled.clone());
+        let part = MultipartField::upload("file", labelled.clone()).or_content_type("image/png");
         assert_eq!(part.file_name.as_deref(), Some("report.csv"));
         assert_eq!(part.part_content_type().unwrap(), Some("text/csv"));
+        let spec_typed = MultipartField::upload("file", "x").or_content_type("image/png");
+        assert_eq!(spec_typed.part_content_type().unwrap(), Some("image/png"));
         let body = RequestBody::Bytes {
             data: labelled,
             content_type: "application/octet-stream".to_owned(),

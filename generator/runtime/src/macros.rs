@@ -252,6 +252,9 @@ macro_rules! mock_setter {
             self
         }
     };
+    ($wrap:ident $method:ident = $field:ident: $ty:ty) => {
+        $crate::runtime::mock_setter!($wrap $method = $field: $ty, stringify!($field));
+    };
     ($wrap:ident $field:ident: $ty:ty, $name:expr) => {
         $crate::runtime::mock_setter!($wrap $field = $field: $ty, $name);
     };

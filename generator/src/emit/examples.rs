@@ -233,7 +233,9 @@ pub fn tidy_setter_calls(text: String) -> String {
         let tokens = tokens
             .replace(" : ", ": ")
             .replace(" < ", "<")
-            .replace(" >", ">");
+            .replace(" >", ">")
+            // A path from the crate root (`crate::runtime::Upload`) is printed `crate ::runtime`.
+            .replace("crate ::", "crate::");
         let space = if name.is_empty() { "" } else { " " };
         out.push_str(&format!("{indent}{CALL}{tokens}{space}{name});\n"));
     }
@@ -248,6 +250,7 @@ mod tests {
     fn setter_calls_are_put_on_one_line_as_written_by_hand() {
         let printed = "impl Pet {
     crate::runtime::mock_setter!(Option tags : Vec < Option < Tag >>);
+    crate::runtime::mock_setter!(Plain file : crate ::runtime::Upload);
     crate::runtime::mock_setter!(
         NullableBoxed with_type = r#type : BTreeMap < String, ::serde_json::Value >, \"a < b >\"
     );
@@ -260,6 +263,7 @@ mod tests {
             tidy_setter_calls(printed.to_owned()),
             "impl Pet {
     crate::runtime::mock_setter!(Option tags: Vec<Option<Tag>>);
+    crate::runtime::mock_setter!(Plain file: crate::runtime::Upload);
     crate::runtime::mock_setter!(NullableBoxed with_type = r#type: BTreeMap<String, ::serde_json::Value>, \"a < b >\");
     pub fn example() -> Self {
         Self { a: b < c }

@@ -30,6 +30,8 @@ const BUILDER_METHODS: &[&str] = &[
     "expectation",
     "new",
 ];
+/// How many models' test values one part (one module under their gate) holds at most.
+const TYPES_PER_PART: usize = 64;
 /// What the file names from the runtime (`pub use` above the items).
 const RUNTIME_NAMES: &[&str] = &[
     "Expectation",
@@ -166,16 +168,62 @@ pub fn emit_mocks<'a>(
     // Shared, not copied per type: a copy per job made Stripe's run hold 2,938 copies of a set of
     // 2,900 names (about 200 MB).
     let have = std::sync::Arc::new(with_examples(api, index));
-    let inputs = api.input_types();
-    items.extend(api.types.iter().map(|t| {
-        let input = inputs.contains(t.name.as_str());
-        let have = std::sync::Arc::clone(&have);
-        job_at(t.origin.clone(), move || {
-            emit_type_examples(t, input, &have, index)
-        })
-        .gated(features.model(&t.name))
-        .finished_by(tidy_setter_calls)
-    }));
+    let inputs = std::sync::Arc::new(api.input_types());
+    // The models' test values under one gate share its `cfg`: one module per gate (in chunks, so
+    // a part stays small), rather than the gate before every `impl`. A large API's gates are long
+    // (Stripe: a 60-feature `any(...)`, 64 lines, before 817 of the impls: half of `mock.rs`).
+    let mut by_gate: Vec<(Gate, Vec<&'a crate::ir::TypeDef>)> = Vec::new();
+    let mut gate_slot: std::collections::HashMap<Gate, usize> = std::collections::HashMap::new();
+    for t in &api.types {
+        let gate = features.model(&t.name);
+        let slot = *gate_slot.entry(gate.clone()).or_insert_with(|| {
+            by_gate.push((gate, Vec::new()));
+            by_gate.len() - 1
+        });
+        by_gate[slot].1.push(t);
+    }
+    let mut modules = 0usize;
+    for (gate, types) in by_gate {
+        for chunk in types.chunks(TYPES_PER_PART) {
+            let module = (gate != Gate::Always).then(|| {
+                modules += 1;
+                format!("test_values_{modules}")
+            });
+            let (have, inputs) = (std::sync::Arc::clone(&have), std::sync::Arc::clone(&inputs));
+            let (gate, part_gate) = (gate.clone(), gate.clone());
+            let chunk = chunk.to_vec();
+            items.push(
+                job_at(chunk[0].origin.clone(), move || {
+                    let impls: Vec<TokenStream> = chunk
+                        .iter()
+                        .map(|t| {
+                            let input = inputs.contains(t.name.as_str());
+                            emit_type_examples(t, input, &have, index)
+                        })
+                        .filter(|impls| !impls.is_empty())
+                        .collect();
+                    match &module {
+                        _ if impls.is_empty() => TokenStream::new(),
+                        None => quote!(#(#impls)*),
+                        Some(module) => {
+                            let module = format_ident!("{}", module);
+                            let cfg = gate.attr();
+                            quote! {
+                                #cfg
+                                /// Test values of the models compiled under this `cfg`.
+                                mod #module {
+                                    use super::*;
+                                    #(#impls)*
+                                }
+                            }
+                        }
+                    }
+                })
+                .compiled_under(part_gate)
+                .finished_by(tidy_setter_calls),
+            );
+        }
+    }
     // Examples and setters fill every field, the spec's deprecated ones too.
     let has_deprecated = api.types.iter().any(|t| {
         t.deprecated
@@ -629,6 +677,19 @@ components:
         // `verify` declares no errors and `get` no JSON body: no `respond_error` or `body`.
         assert!(!text.contains("impl MockErrors for Verify"), "{text}");
         assert!(!text.contains("impl MockJsonBody"), "{text}");
+    }
+
+    #[test]
+    fn with_group_features_the_test_values_under_one_gate_share_its_cfg() {
+        let mut config = crate::Config::new("pets");
+        config.group_features_from = 1;
+        let generation = crate::generate(SPEC, &config).unwrap();
+        let text = generation.krate.file("src/mock.rs").unwrap();
+        // `Pet` and `Problem` are reached from `pets` only: one module, one `cfg`.
+        let module = "#[cfg(feature = \"pets\")]\n/// Test values of the models compiled under this `cfg`.\nmod test_values_1 {\n    use super::*;\n    impl Pet {";
+        assert!(text.contains(module), "{text}");
+        assert!(text.contains("    impl Problem {"), "{text}");
+        assert_eq!(text.matches("mod test_values_").count(), 1, "{text}");
     }
 
     #[test]

@@ -347,9 +347,14 @@ fn render_all(
         loop {
             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let Some(job) = jobs.get(i) else { break };
-            let text = render::render(job, &gates).map(|text| match job.finish {
-                Some(finish) => finish(text),
-                None => text,
+            // Every part is kept until its file is joined, so without the slack its buffer grew.
+            let text = render::render(job, &gates).map(|text| {
+                let mut text = match job.finish {
+                    Some(finish) => finish(text),
+                    None => text,
+                };
+                text.shrink_to_fit();
+                text
             });
             done.push((i, text));
         }

@@ -236,8 +236,24 @@ fn multipart_expr(b: &Body, index: &TypeIndex<'_>) -> TokenStream {
         let json = &f.name;
         // A file part is labelled as its `Upload` says (by default, after its field). Bytes in a
         // struct shared with other uses are copied; an `Upload` clone shares its bytes or stream.
-        let file = |data: TokenStream| quote!(crate::runtime::MultipartField::upload(#json, #data));
-        let text = |value: TokenStream| quote!(crate::runtime::MultipartField::text(#json, #value));
+        // The spec's `encoding` types a part; a file's own `Upload::content_type` wins.
+        let part_type = b
+            .part_types
+            .iter()
+            .find(|(name, _)| name == json)
+            .map(|(_, ct)| ct);
+        let file = |data: TokenStream| match part_type {
+            Some(ct) => {
+                quote!(crate::runtime::MultipartField::upload(#json, #data).or_content_type(#ct))
+            }
+            None => quote!(crate::runtime::MultipartField::upload(#json, #data)),
+        };
+        let text = |value: TokenStream| match part_type {
+            Some(ct) => {
+                quote!(crate::runtime::MultipartField::text(#json, #value).content_type(#ct))
+            }
+            None => quote!(crate::runtime::MultipartField::text(#json, #value)),
+        };
         let push = |part: TokenStream| quote!(fields.push(#part););
         let push = match &f.ty {
             TypeRef::Upload => push(file(quote!(value.clone()))),

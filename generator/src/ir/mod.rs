@@ -191,6 +191,10 @@ pub struct Body {
     pub ty: TypeRef,
     pub required: bool,
     pub description: Option<String>,
+    /// Multipart only: the part type the media type's `encoding` gives a property (one concrete
+    /// media type; a list or a wildcard leaves the default).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub part_types: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]

@@ -304,11 +304,24 @@ impl OperationBuilder<'_, '_> {
             (_, Some(schema)) => self.operation_type(schema, &join(&at, "schema"), hint),
             (_, None) => TypeRef::Any,
         };
+        let part_types = match media {
+            Media::Multipart => media_type
+                .encoding
+                .iter()
+                .filter_map(|(name, encoding)| {
+                    let ct = encoding.content_type.as_deref()?.trim();
+                    let concrete = ct.contains('/') && !ct.contains(',') && !ct.contains('*');
+                    concrete.then(|| (name.clone(), ct.to_owned()))
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
         Some(Body {
             media,
             ty,
             required: rb.required == Some(true),
             description: rb.description.clone(),
+            part_types,
         })
     }
 }
