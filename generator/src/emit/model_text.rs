@@ -144,25 +144,7 @@ fn builder_text(name: &str, s: &Struct) -> Option<String> {
     if s.extra.is_some() {
         inits.push("additional_properties: BTreeMap::new()".into());
     }
-    // A struct literal stays on one line when it is at most 34 columns wide (prettyplease's
-    // `end_with_max_width`), without its closing brace; near that width this declines.
-    let literal = format!("Self {{ {} }}", inits.join(", "));
-    // The width prettyplease measures: the literal without its closing brace.
-    let width = literal.len() - 1;
-    if inits.is_empty() {
-        out.verbatim(8, &["Self {}"]);
-    } else if width <= 32 {
-        out.line(8, &[&literal]);
-    } else if width >= 37 {
-        out.verbatim(8, &["Self {"]);
-        for init in &inits {
-            out.line(12, &[init, ","]);
-        }
-        out.verbatim(8, &["}"]);
-    } else {
-        return None;
-    }
-    out.verbatim(4, &["}"]);
+    out.constructor_body(&inits)?;
     for f in s.fields.iter().filter(|f| f.wrapper() != Wrapper::Plain) {
         let setter = setter_name(&f.rust_name).to_string();
         let ty = type_text(&f.ty)?;

@@ -94,23 +94,7 @@ pub(super) fn params_pieces(op: &Operation) -> Option<Vec<Piece>> {
             false => format!("{}: None", p.rust_name),
         })
         .collect();
-    let literal = format!("Self {{ {} }}", inits.join(", "));
-    // The width prettyplease measures: the literal without its closing brace.
-    let width = literal.len() - 1;
-    if inits.is_empty() {
-        out.verbatim(8, &["Self {}"]);
-    } else if width <= 32 {
-        out.line(8, &[&literal]);
-    } else if width >= 37 {
-        out.verbatim(8, &["Self {"]);
-        for init in &inits {
-            out.line(12, &[init, ","]);
-        }
-        out.verbatim(8, &["}"]);
-    } else {
-        return None;
-    }
-    out.verbatim(4, &["}"]);
+    out.constructor_body(&inits)?;
     for (p, ty) in params.iter().zip(&types).filter(|(p, _)| !p.required) {
         let setter = if p.rust_name == "new" {
             "with_new"

@@ -50,6 +50,31 @@ impl ItemText {
         self.declined |= other.declined;
     }
 
+    /// `Self { .. }` with `inits` as a constructor's body (at 8 columns), closing the function:
+    /// on one line while it is at most 32 columns wide without its closing brace, one field per
+    /// line from 37 (prettyplease's `end_with_max_width` is 34); `None` in between, where the
+    /// exact break is not modelled and the item goes the token way.
+    pub fn constructor_body(&mut self, inits: &[String]) -> Option<()> {
+        let literal = format!("Self {{ {} }}", inits.join(", "));
+        // The width prettyplease measures: the literal without its closing brace.
+        let width = literal.len() - 1;
+        if inits.is_empty() {
+            self.verbatim(8, &["Self {}"]);
+        } else if width <= 32 {
+            self.line(8, &[&literal]);
+        } else if width >= 37 {
+            self.verbatim(8, &["Self {"]);
+            for init in inits {
+                self.line(12, &[init, ","]);
+            }
+            self.verbatim(8, &["}"]);
+        } else {
+            return None;
+        }
+        self.verbatim(4, &["}"]);
+        Some(())
+    }
+
     pub fn is_empty(&self) -> bool {
         self.out.is_empty()
     }
