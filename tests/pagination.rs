@@ -3,8 +3,9 @@
 //! `cargo test` runs it there (the helpers are generic over the API, so they must be proven on a
 //! generated crate, not on hand-written code).
 
+mod support;
+
 use std::path::Path;
-use std::process::Command;
 
 #[test]
 fn generated_stream_helpers_walk_pages_against_a_mock_server() {
@@ -26,44 +27,18 @@ fn generated_stream_helpers_walk_pages_against_a_mock_server() {
         "both list shapes must be recognised"
     );
 
-    let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("corpus");
-    let dir = work.join("paged");
-    let _ = std::fs::remove_dir_all(&dir);
-    for file in &generation.krate.files {
-        let path = dir.join(&file.path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        let mut contents = file.contents.clone();
-        if file.path == "Cargo.toml" {
-            // The generated manifest ends with `[workspace]`; the test's own dev-dependencies go
-            // into the `[dev-dependencies]` table it already has.
-            contents = contents.replace(
-                "[dev-dependencies]\n",
-                "[dev-dependencies]\nwiremock = \"0.6\"\nfutures-util = \"0.3\"\nserde_json = \"1\"\n",
-            );
-        }
-        std::fs::write(&path, contents).unwrap();
-    }
-    std::fs::create_dir_all(dir.join("tests")).unwrap();
-    std::fs::copy(here.join("stream_test.rs"), dir.join("tests/stream.rs")).unwrap();
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock"),
-        dir.join("Cargo.lock"),
-    )
-    .unwrap();
-    let output = Command::new(env!("CARGO"))
-        .args(["test", "--quiet", "--test", "stream"])
-        .current_dir(&dir)
-        .env("CARGO_TARGET_DIR", work.join("target"))
-        .output()
-        .expect("cargo runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "generated crate's stream tests failed:\n{stdout}\n{stderr}"
-    );
-    assert!(
-        stdout.contains("4 passed"),
-        "expected the 4 stream tests to run:\n{stdout}"
+    support::generated_crate::run(
+        &generation.krate,
+        "paged",
+        support::generated_crate::CrateTest {
+            file: &here.join("stream_test.rs"),
+            dev_dependencies: &[
+                "wiremock = \"0.6\"",
+                "futures-util = \"0.3\"",
+                "serde_json = \"1\"",
+            ],
+            tokio_features: &[],
+            tests: 4,
+        },
     );
 }
