@@ -155,50 +155,31 @@ fn builder_text(name: &str, s: &Struct) -> Option<String> {
             "value.into()"
         };
         let field = &f.rust_name;
-        match f.wrapper() {
-            Wrapper::Nullable if !f.boxed => {
-                out.verbatim(4, &["///"]);
-                out.verbatim(4, &["/// A value, or `Nullable::Null` to send `null`."]);
-                let into = format!("impl Into<Nullable<{ty}>>");
-                out.line(
-                    4,
-                    &[
-                        "pub fn ",
-                        &setter,
-                        "(mut self, value: ",
-                        &into,
-                        ") -> Self {",
-                    ],
-                );
-                out.line(8, &["self.", field, " = value.into();"]);
-            }
-            Wrapper::Nullable => {
-                out.line(
-                    4,
-                    &[
-                        "pub fn ",
-                        &setter,
-                        "(mut self, value: impl Into<",
-                        &ty,
-                        ">) -> Self {",
-                    ],
-                );
-                out.line(8, &["self.", field, " = Nullable::Value(", value, ");"]);
-            }
-            _ => {
-                out.line(
-                    4,
-                    &[
-                        "pub fn ",
-                        &setter,
-                        "(mut self, value: impl Into<",
-                        &ty,
-                        ">) -> Self {",
-                    ],
-                );
-                out.line(8, &["self.", field, " = Some(", value, ");"]);
-            }
+        // A nullable field takes `Nullable` itself (to send `null`) unless it is boxed.
+        let takes_nullable = f.wrapper() == Wrapper::Nullable && !f.boxed;
+        if takes_nullable {
+            out.verbatim(4, &["///"]);
+            out.verbatim(4, &["/// A value, or `Nullable::Null` to send `null`."]);
         }
+        let arg = if takes_nullable {
+            format!("Nullable<{ty}>")
+        } else {
+            ty.clone()
+        };
+        let signature = [
+            "pub fn ",
+            &setter,
+            "(mut self, value: impl Into<",
+            &arg,
+            ">) -> Self {",
+        ];
+        out.line(4, &signature);
+        let assign: [&str; 5] = match f.wrapper() {
+            _ if takes_nullable => ["self.", field, " = ", "value.into()", ";"],
+            Wrapper::Nullable => ["self.", field, " = Nullable::Value(", value, ");"],
+            _ => ["self.", field, " = Some(", value, ");"],
+        };
+        out.line(8, &assign);
         out.verbatim(8, &["self"]);
         out.verbatim(4, &["}"]);
     }
