@@ -8,6 +8,7 @@ mod lint;
 mod locate;
 mod repair;
 mod targets;
+mod typed;
 mod upgrade;
 mod walk;
 mod yaml;
@@ -160,7 +161,7 @@ fn resolve_as(text: &str, parsed: Parsed, keep: Keep) -> Result<Document, Diagno
 /// again whole, for the repairs.
 fn resolve_consuming(
     text: &str,
-    mut raw: Value,
+    raw: Value,
     warnings: Vec<Diagnostic>,
     source_version: String,
     lines: LineIndex,
@@ -183,7 +184,7 @@ fn resolve_consuming(
         ));
     }
     let object_count = count_objects(&raw);
-    match <oas3::Spec as serde::Deserialize>::deserialize(std::mem::take(&mut raw)) {
+    match typed::typed_spec(raw) {
         Ok(spec) => Ok(Document {
             spec,
             raw: kept,
