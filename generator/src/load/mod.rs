@@ -119,10 +119,10 @@ fn resolve_as(
             .into())
         }
     };
-    if source_version.starts_with("3.0") {
-        upgrade::upgrade_30_to_31(&mut raw, &mut warnings);
+    let dialect = if source_version.starts_with("3.0") {
+        upgrade::Dialect::V30
     } else if source_version.starts_with("3.1") || source_version.starts_with("3.2") {
-        upgrade::boolean_bounds_in_31(&mut raw, &mut warnings);
+        upgrade::Dialect::V31
     } else {
         return Err(Diagnostic::error(
             "/openapi",
@@ -130,12 +130,21 @@ fn resolve_as(
         )
         .with_hint("this generator reads OpenAPI 3.0.x and 3.1.x")
         .into());
-    }
+    };
+    // One walk over every schema object (a large spec has hundreds of thousands): the upgrade to
+    // 3.1, then the check for keywords the typed model drops. The keyword warnings come after the
+    // upgrade's, as when each had a walk of its own.
+    let mut dropped = Vec::new();
+    walk::for_each_schema(&mut raw, &mut |pointer, map| {
+        upgrade::upgrade_schema(dialect, map, pointer, &mut warnings);
+        lint::check_dropped_keywords(map, pointer, &mut dropped);
+    });
+    warnings.append(&mut dropped);
+    upgrade::declare_upgraded(&mut raw, dialect);
     if let Some(v @ Value::Number(_)) = raw.get_mut("openapi") {
         // The typed model wants the string form.
         *v = Value::String(source_version.clone());
     }
-    lint::check_keywords(&mut raw, &mut warnings);
     repair::normalize(&mut raw, &mut warnings);
     if keep == Keep::RefTargets {
         return resolve_consuming(text, raw, warnings, source_version, sha256);
