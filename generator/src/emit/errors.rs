@@ -294,6 +294,18 @@ pub fn status_pattern(status: &StatusMatch) -> TokenStream {
     }
 }
 
+/// [`status_pattern`] as printed text.
+pub fn status_text(status: &StatusMatch) -> String {
+    match status {
+        StatusMatch::Code(c) => format!("{c}u16"),
+        StatusMatch::Range(r) => {
+            let lo = *r as u16 * 100;
+            format!("{lo}u16..={}u16", lo + 99)
+        }
+        StatusMatch::Default => "_".to_owned(),
+    }
+}
+
 /// The payload type of an operation error variant.
 fn body_type(e: &ErrorCase) -> Option<TokenStream> {
     match &e.body {
