@@ -201,6 +201,49 @@ impl Layout {
         self.hardbreak();
     }
 
+    /// An impl block's first line, `impl Type {` or `impl Trait for Type {`.
+    pub fn impl_header(&mut self, trait_path: Option<&str>, ty: &str) {
+        // The block's own box; its items (not written here) would break it anyway.
+        self.cbox(INDENT);
+        self.ibox(-INDENT);
+        self.cbox(INDENT);
+        self.word("impl");
+        self.end();
+        self.word(" ");
+        if let Some(path) = trait_path {
+            self.word(path);
+            self.space();
+            self.word("for ");
+        }
+        self.word(ty);
+        self.end();
+        self.word(" {");
+        self.end();
+        self.hardbreak();
+    }
+
+    /// An enum's variant holding one value, `Name(Type),`.
+    pub fn tuple_variant(&mut self, name: &str, ty: &str) {
+        self.word(name);
+        self.cbox(INDENT);
+        self.word("(");
+        self.zerobreak();
+        self.ty(ty);
+        self.trailing_comma(true);
+        self.offset(-INDENT);
+        self.word(")");
+        self.end();
+        self.word(",");
+        self.hardbreak();
+    }
+
+    /// An item `path!(argument);` whose argument is one token.
+    pub fn macro_stmt(&mut self, path: &str, argument: &str) {
+        Expr::Macro(path.into(), argument.into()).write(self);
+        self.word(";");
+        self.hardbreak();
+    }
+
     /// A statement: `expr;` (`semi`), or the block's value.
     pub fn stmt(&mut self, expr: &Expr, semi: bool) {
         self.ibox(0);
@@ -438,6 +481,8 @@ pub(crate) enum Expr {
     Field(Box<Expr>, String),
     Tuple(Vec<Expr>),
     Array(Vec<Expr>),
+    /// `path!(argument)` with a one-token argument.
+    Macro(String, String),
 }
 
 impl Expr {
@@ -455,6 +500,11 @@ impl Expr {
 
     pub fn method(self, name: &str, args: Vec<Expr>) -> Expr {
         Expr::Method(Box::new(self), name.into(), args)
+    }
+
+    /// `format!(literal)`.
+    pub fn format_macro(literal: &str) -> Expr {
+        Expr::Macro("format!".into(), literal.into())
     }
 
     pub fn field(self, name: &str) -> Expr {
@@ -516,6 +566,19 @@ impl Expr {
                         l.trailing_comma(i + 1 == elems.len());
                     }
                 }
+                l.offset(-INDENT);
+                l.end();
+                l.word(")");
+            }
+            Expr::Macro(path, argument) => {
+                l.word(path.as_str());
+                l.word("(");
+                l.cbox(INDENT);
+                l.zerobreak();
+                l.ibox(0);
+                l.word(argument.as_str());
+                l.end();
+                l.zerobreak();
                 l.offset(-INDENT);
                 l.end();
                 l.word(")");
@@ -716,6 +779,34 @@ mod tests {
             let expected = printed(&item);
             let expected = expected.strip_prefix("fn f() {\n").unwrap();
             assert_eq!(format!("{body}}}\n"), expected, "{n}");
+        }
+    }
+
+    #[test]
+    fn impl_headers_variants_and_macro_items_break_as_prettyplease_breaks_them() {
+        for name in [
+            "ShortError",
+            "AppsListInstallationRequestsForAuthenticatedAppError",
+        ] {
+            let mut header = Layout::default();
+            header.impl_header(Some("crate::runtime::ErrorDetails"), name);
+            let expected = printed(&format!(
+                "impl crate::runtime::ErrorDetails for {name} {{}}"
+            ));
+            let expected = expected.strip_suffix("}\n").unwrap();
+            assert_eq!(header.print(0).unwrap(), format!("{expected}\n"));
+
+            let ty = format!("BTreeMap<String, {name}{name}>");
+            let mut variant = Layout::default();
+            variant.tuple_variant("Variant", &ty);
+            let expected = printed(&format!("enum E {{ Variant({ty}), }}"));
+            let expected = expected.strip_prefix("enum E {\n").unwrap();
+            assert_eq!(format!("{}}}\n", variant.print(4).unwrap()), expected);
+
+            let mut call = Layout::default();
+            call.macro_stmt("crate::runtime::impl_error_display!", name);
+            let expected = printed(&format!("crate::runtime::impl_error_display!({name});"));
+            assert_eq!(call.print(0).unwrap(), expected);
         }
     }
 

@@ -2,7 +2,8 @@
 //! the IR. Rust sources are built as token streams (quote) and printed by prettyplease, so output
 //! is formatted and byte-identical for the same IR; the most repetitive items are also written
 //! straight as text in the same layout (`render`, `text`, `layout`, `model_text`,
-//! `operation_text`, `request_text`), checked against prettyplease in debug builds.
+//! `operation_text`, `request_text`, `errors_text`), checked against prettyplease in debug
+//! builds.
 //!
 //! - `types`: `TypeRef` -> Rust type tokens.
 //! - `models`: named types (structs, open enums, unions) and their `Validate` impls.
@@ -16,6 +17,7 @@
 //! - `runtime`: the runtime crate's sources, copied into `src/runtime/` unchanged.
 
 mod errors;
+mod errors_text;
 mod examples;
 mod features;
 mod imports;
