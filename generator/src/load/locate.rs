@@ -25,6 +25,30 @@ impl<'a> Lines<'a> {
         self.starts.len()
     }
 
+    /// The first line from `from` on whose text (after indentation and `- `) starts with one of
+    /// `keys`, or with `quoted` followed by `:`. Found by searching the text for each key, not by
+    /// testing every line: a 347,000-line spec was read line by line for each pointer token.
+    fn first_key_line(&self, from: usize, keys: &[&str], quoted: &str) -> Option<usize> {
+        let start = *self.starts.get(from)?;
+        let first = |needle: &str, valid: &dyn Fn(&str) -> bool| {
+            self.text[start..]
+                .match_indices(needle)
+                .map(|(at, _)| start + at)
+                .find_map(|at| {
+                    let line = self.starts.partition_point(|&s| s <= at) - 1;
+                    let text = self.get(line);
+                    let key = text.trim_start().trim_start_matches("- ");
+                    let key_at = self.starts[line] + (text.len() - key.len());
+                    (key_at == at && valid(key)).then_some(line)
+                })
+        };
+        let plain = keys.iter().filter_map(|key| first(key, &|_| true));
+        let quoted = first(quoted, &|key| {
+            key[quoted.len()..].trim_start().starts_with(':')
+        });
+        plain.chain(quoted).min()
+    }
+
     fn get(&self, i: usize) -> &'a str {
         let rest = &self.text[self.starts[i]..];
         match rest.find('\n') {
@@ -88,15 +112,10 @@ impl LineIndex {
             if found_any && in_flow {
                 continue;
             }
-            let hit = (line..lines.len()).position(|i| {
-                let t = lines.get(i).trim_start().trim_start_matches("- ");
-                t.starts_with(&yaml_plain)
-                    || t.starts_with(&yaml_single)
-                    || (t.starts_with(&quoted) && t[quoted.len()..].trim_start().starts_with(':'))
-            });
+            let hit = lines.first_key_line(line, &[&yaml_plain, &yaml_single], &quoted);
             match hit {
                 Some(hit) => {
-                    line += hit;
+                    line = hit;
                     found_any = true;
                 }
                 // A key inside a flow mapping (`{$ref: ...}`) on the line found so far.
