@@ -1,8 +1,9 @@
 //! Emitting: [`Api`] -> the files of a client crate. Never reads the spec: everything comes from
 //! the IR. Rust sources are built as token streams (quote) and printed by prettyplease, so output
 //! is formatted and byte-identical for the same IR; the most repetitive items are also written
-//! straight as text in the same layout (`render`, `text`, `model_text`), checked against
-//! prettyplease in debug builds.
+//! straight as text in the same layout (`render`, `text`, `layout`, `model_text`,
+//! `operation_text`, `request_text`, `errors_text`), checked against prettyplease in debug
+//! builds.
 //!
 //! - `types`: `TypeRef` -> Rust type tokens.
 //! - `models`: named types (structs, open enums, unions) and their `Validate` impls.
@@ -16,9 +17,11 @@
 //! - `runtime`: the runtime crate's sources, copied into `src/runtime/` unchanged.
 
 mod errors;
+mod errors_text;
 mod examples;
 mod features;
 mod imports;
+mod layout;
 mod manifest;
 mod mocks;
 mod model_text;
@@ -27,6 +30,7 @@ mod operation_text;
 mod operations;
 mod readme;
 mod render;
+mod request_text;
 mod requests;
 pub mod runtime;
 mod text;
