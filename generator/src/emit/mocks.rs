@@ -3,16 +3,17 @@
 //! .respond_error(UpdateLinkGone::LinkGone(ErrorBody::example()))`), the status and body each
 //! typed error is written as, and the models' test values (`examples`).
 
+use super::example_text::test_values_pieces;
 use super::examples::{emit_type_examples, tidy_setter_calls, with_examples};
 use super::operations::arg_type;
 use super::requests::to_text;
 use super::types::{rust_type, TypeIndex};
-use super::{job, job_at, FeatureGroups, Gate, Imports, ItemJob, RustFile};
+use super::{job, job_at, FeatureGroups, Gate, Imports, ItemJob, Piece, RustFile};
 use crate::ir::naming::{pascal, snake, Namespace};
 use crate::ir::{Api, ErrorBody, ErrorCase, Media, Operation, ParamLocation, StatusMatch, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 /// Methods the expectation builders and `MockApi` have: a parameter matcher or operation with
 /// one of these names gets a suffix instead.
@@ -189,38 +190,19 @@ pub fn emit_mocks<'a>(
                 modules += 1;
                 format!("test_values_{modules}")
             });
-            let (have, inputs) = (std::sync::Arc::clone(&have), std::sync::Arc::clone(&inputs));
-            let (gate, part_gate) = (gate.clone(), gate.clone());
-            let chunk = chunk.to_vec();
+            let part = std::sync::Arc::new(TestValues {
+                types: chunk.to_vec(),
+                module,
+                have: std::sync::Arc::clone(&have),
+                inputs: std::sync::Arc::clone(&inputs),
+            });
+            let text = std::sync::Arc::clone(&part);
             items.push(
-                job_at(chunk[0].origin.clone(), move || {
-                    let impls: Vec<TokenStream> = chunk
-                        .iter()
-                        .map(|t| {
-                            let input = inputs.contains(t.name.as_str());
-                            emit_type_examples(t, input, &have, index)
-                        })
-                        .filter(|impls| !impls.is_empty())
-                        .collect();
-                    match &module {
-                        _ if impls.is_empty() => TokenStream::new(),
-                        None => quote!(#(#impls)*),
-                        Some(module) => {
-                            let module = format_ident!("{}", module);
-                            let cfg = gate.attr();
-                            quote! {
-                                #cfg
-                                /// Test values of the models compiled under this `cfg`.
-                                mod #module {
-                                    use super::*;
-                                    #(#impls)*
-                                }
-                            }
-                        }
-                    }
-                })
-                .compiled_under(part_gate)
-                .finished_by(tidy_setter_calls),
+                job_at(chunk[0].origin.clone(), move || part.tokens(index))
+                    .with_pieces(move || text.pieces(index))
+                    // The module is one item: its `cfg` is the gate's, written by `render`.
+                    .gated(gate.clone())
+                    .finished_by(tidy_setter_calls),
             );
         }
     }
@@ -273,6 +255,53 @@ pub fn emit_mocks<'a>(
         }
     });
     RustFile::new(head, imports, std::iter::once(reexport).chain(items))
+}
+
+/// One part of the models' test values: `types` at the top level, or in `module` under the
+/// part's gate.
+struct TestValues<'a> {
+    types: Vec<&'a crate::ir::TypeDef>,
+    module: Option<String>,
+    have: std::sync::Arc<HashSet<&'a str>>,
+    inputs: std::sync::Arc<HashSet<&'a str>>,
+}
+
+impl TestValues<'_> {
+    fn tokens(&self, index: &TypeIndex<'_>) -> TokenStream {
+        let impls: Vec<TokenStream> = self
+            .types
+            .iter()
+            .map(|t| {
+                let input = self.inputs.contains(t.name.as_str());
+                emit_type_examples(t, input, &self.have, index)
+            })
+            .filter(|impls| !impls.is_empty())
+            .collect();
+        match &self.module {
+            _ if impls.is_empty() => TokenStream::new(),
+            None => quote!(#(#impls)*),
+            Some(module) => {
+                let module = format_ident!("{}", module);
+                quote! {
+                    /// Test values of the models compiled under this `cfg`.
+                    mod #module {
+                        use super::*;
+                        #(#impls)*
+                    }
+                }
+            }
+        }
+    }
+
+    fn pieces(&self, index: &TypeIndex<'_>) -> Option<Vec<Piece>> {
+        test_values_pieces(
+            &self.types,
+            self.module.as_deref(),
+            &self.have,
+            &self.inputs,
+            index,
+        )
+    }
 }
 
 /// A method name that does not shadow one of `taken`.

@@ -16,6 +16,7 @@
 //! - `runtime`: the runtime crate's sources, copied into `src/runtime/` unchanged.
 
 mod errors;
+mod example_text;
 mod examples;
 mod features;
 mod imports;
@@ -266,7 +267,7 @@ impl<'a> ItemJob<'a> {
         self
     }
 
-    /// The part's printed text goes through `finish`.
+    /// The part's printed text goes through `finish` (its pieces are written finished).
     pub fn finished_by(mut self, finish: fn(String) -> String) -> Self {
         self.finish = Some(finish);
         self
@@ -348,11 +349,7 @@ fn render_all(
             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let Some(job) = jobs.get(i) else { break };
             // Every part is kept until its file is joined, so without the slack its buffer grew.
-            let text = render::render(job, &gates).map(|text| {
-                let mut text = match job.finish {
-                    Some(finish) => finish(text),
-                    None => text,
-                };
+            let text = render::render(job, &gates).map(|mut text| {
                 text.shrink_to_fit();
                 text
             });

@@ -54,10 +54,16 @@ impl GateTexts {
     }
 }
 
-/// One part's text: the header of an error is already the whole message.
+/// One part's text, after the job's `finish`: the header of an error is already the whole
+/// message. Pieces are written finished (a part's `finish` tidies what prettyplease prints, which
+/// a writer of text writes tidy in the first place).
 pub(super) fn render(job: &ItemJob<'_>, gates: &GateTexts) -> Result<String, String> {
+    let finished = |text: String| match job.finish {
+        Some(finish) => finish(text),
+        None => text,
+    };
     let Some(pieces) = job.pieces.as_ref().and_then(|pieces| pieces()) else {
-        return render_tokens(job, gates);
+        return render_tokens(job, gates).map(finished);
     };
     let gate = if job.gate_in_text {
         gates.text(&job.gate)?
@@ -75,7 +81,7 @@ pub(super) fn render(job: &ItemJob<'_>, gates: &GateTexts) -> Result<String, Str
         }
     }
     if cfg!(debug_assertions) {
-        let printed = render_tokens(job, gates)?;
+        let printed = finished(render_tokens(job, gates)?);
         if printed != text {
             return Err(layout_mismatch(&printed, &text));
         }
