@@ -62,7 +62,7 @@ fn examples_impl(
         let inner = indent + 8;
         let mut value = ItemText::default();
         match &t.kind {
-            TypeKind::Struct(s) => value.struct_literal(inner, &struct_inits(s, index)?)?,
+            TypeKind::Struct(s) => value.struct_literal(inner, "Self", &struct_inits(s, index)?)?,
             TypeKind::Enum(values) => match values.first() {
                 Some(v) => value.verbatim(inner, &["Self::", &v.variant]),
                 None => value.verbatim(inner, &["Self::Unknown(String::new())"]),

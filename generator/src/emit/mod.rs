@@ -21,6 +21,7 @@ mod examples;
 mod features;
 mod imports;
 mod manifest;
+mod mock_text;
 mod mocks;
 mod model_text;
 mod models;

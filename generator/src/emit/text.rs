@@ -64,23 +64,23 @@ impl ItemText {
 
     /// `Self { .. }` with `inits` as a constructor's body (at 8 columns), closing the function.
     pub fn constructor_body(&mut self, inits: &[String]) -> Option<()> {
-        self.struct_literal(8, inits)?;
+        self.struct_literal(8, "Self", inits)?;
         self.verbatim(4, &["}"]);
         Some(())
     }
 
-    /// `Self { .. }` with `inits` (`name: value` each), alone on its line at `indent` (a
+    /// `path { .. }` with `inits` (`name: value` each), alone on its line at `indent` (a
     /// function's value): on one line while it is at most 34 columns wide without its closing
     /// brace (prettyplease's `end_with_max_width` for struct literals), else one field per line,
     /// each as [`field_init_lines`] lays it out.
-    pub fn struct_literal(&mut self, indent: usize, inits: &[String]) -> Option<()> {
-        let literal = format!("Self {{ {} }}", inits.join(", "));
+    pub fn struct_literal(&mut self, indent: usize, path: &str, inits: &[String]) -> Option<()> {
+        let literal = format!("{path} {{ {} }}", inits.join(", "));
         if inits.is_empty() {
-            self.verbatim(indent, &["Self {}"]);
+            self.verbatim(indent, &[path, " {}"]);
         } else if literal.len() - 1 <= 34 {
             self.verbatim(indent, &[&literal]);
         } else {
-            self.verbatim(indent, &["Self {"]);
+            self.verbatim(indent, &[path, " {"]);
             for (i, init) in inits.iter().enumerate() {
                 self.field_init_lines(indent + 4, init, i + 1 == inits.len())?;
             }
