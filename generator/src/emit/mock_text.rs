@@ -4,9 +4,10 @@
 //! these do not write (tagged error answers, lines they cannot be sure prettyplease keeps or
 //! breaks as written here) goes the token way, one item or one part at a time.
 
+use super::mock_errors::{error_answer, mock_status, ErrorAnswer};
 use super::mocks::{
-    error_answer, json_body, marker_doc, matcher, mock_status, respond_doc, success_answer,
-    ErrorAnswer, ExpectationItem, GroupPart, Matcher, RespondBody, SuccessAnswer,
+    json_body, marker_doc, matcher, respond_doc, success_answer, ExpectationItem, GroupPart,
+    Matcher, RespondBody, SuccessAnswer,
 };
 use super::render::Piece;
 use super::text::{fits, str_lit, type_text, ItemText};

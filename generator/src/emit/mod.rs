@@ -1,16 +1,16 @@
 //! Emitting: [`Api`] -> the files of a client crate. Never reads the spec: everything comes from
 //! the IR. Rust sources are built as token streams (quote) and printed by prettyplease, so output
 //! is formatted and byte-identical for the same IR; the most repetitive items are also written
-//! straight as text in the same layout (`render`, `text`, `model_text`), checked against
-//! prettyplease in debug builds.
+//! straight as text in the same layout (`render`, `text`, `model_text`, `mock_text`,
+//! `example_text`), checked against prettyplease in debug builds.
 //!
 //! - `types`: `TypeRef` -> Rust type tokens.
 //! - `models`: named types (structs, open enums, unions) and their `Validate` impls.
 //! - `errors`: one error enum per operation, one enum per tagged error status.
 //! - `operations`: client accessors, one method per operation, decoders, stream companions;
 //!   `requests`: each operation's request builder.
-//! - `mocks`: `src/mock.rs` (the `mock` feature): typed expectations per operation, and
-//!   `examples`: the models' test values.
+//! - `mocks`: `src/mock.rs` (the `mock` feature): typed expectations per operation,
+//!   `mock_errors`: how each error is answered, and `examples`: the models' test values.
 //! - `manifest`: `Cargo.toml` and `lib.rs`.
 //! - `readme`: the crate's `README.md` (construction, one call per group, regeneration).
 //! - `runtime`: the runtime crate's sources, copied into `src/runtime/` unchanged.
@@ -21,6 +21,7 @@ mod examples;
 mod features;
 mod imports;
 mod manifest;
+mod mock_errors;
 mod mock_text;
 mod mocks;
 mod model_text;

@@ -6,7 +6,8 @@
 //! (perf on GitHub's spec), and a large API's gates are much of its text (Stripe: 60-feature
 //! `cfg(any(...))` lists, 41 % of the generated lines). A gate is printed once per distinct gate
 //! instead of being built, parsed and printed before every item. The repetitive items (plain
-//! structs, string enums, empty `Validate` impls) are written as text in prettyplease's layout.
+//! structs, string enums, empty `Validate` impls; nearly all of `mock.rs`: accessors,
+//! expectations, error answers, test values) are written as text in prettyplease's layout.
 //!
 //! In debug builds (every test and corpus run) every part that has a fast path is also rendered
 //! the old way, whole, and the two texts must be equal: a difference is an error naming the part's
