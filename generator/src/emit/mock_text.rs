@@ -313,7 +313,15 @@ fn signature(out: &mut ItemText, method: &str, params: &[&str], returns: &str) -
         }
         out.verbatim(8, &[param, ","]);
     }
-    out.verbatim(4, &[") -> ", returns, " {"]);
+    match returns.strip_suffix('>').and_then(|t| t.split_once('<')) {
+        // Past the margin the return type's generic arguments go on a line of their own.
+        Some((outer, arguments)) if !fits(4, &[") -> ", returns, " {"]) => {
+            out.verbatim(4, &[") -> ", outer, "<"]);
+            out.line(8, &[arguments, ","]);
+            out.verbatim(4, &["> {"]);
+        }
+        _ => out.verbatim(4, &[") -> ", returns, " {"]),
+    }
     Some(())
 }
 
