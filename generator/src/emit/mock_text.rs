@@ -254,7 +254,7 @@ fn matcher_text(out: &mut ItemText, m: &Matcher<'_>, index: &TypeIndex<'_>) -> O
 /// errors, whose code matches are not written here.
 pub(super) fn error_answer_pieces(op: &Operation) -> Option<Vec<Piece>> {
     let mut out = ItemText::default();
-    out.line(0, &["impl MockErrorAnswer for ", &op.error_type, " {"]);
+    impl_header(&mut out, "MockErrorAnswer", &op.error_type);
     out.verbatim(4, &["fn mock_answer(&self) -> MockAnswer {"]);
     out.verbatim(8, &["match self {"]);
     for e in &op.errors {
@@ -275,15 +275,16 @@ pub(super) fn error_answer_pieces(op: &Operation) -> Option<Vec<Piece>> {
             _ => format!("{variant}({binding}) => "),
         };
         // The arm's width without its comma (a break token's) decides; past the margin the
-        // answer goes in a block, or, when the pattern is past it, the binding on a line of
-        // its own.
+        // answer goes in a block, or, when a binding's parentheses are past it, the binding on
+        // a line of its own (a unit variant's path is never broken).
+        let pattern_breaks = !binding.is_empty() && !fits(12, &[&pattern]);
         if fits(12, &[&pattern, &answer]) {
             out.verbatim(12, &[&pattern, &answer, ","]);
-        } else if fits(12, &[&pattern]) && fits(16, &[&answer]) {
+        } else if !pattern_breaks && fits(16, &[&answer]) {
             out.verbatim(12, &[&pattern, "{"]);
             out.verbatim(16, &[&answer]);
             out.verbatim(12, &["}"]);
-        } else if !binding.is_empty() && fits(12, &[") => ", &answer]) {
+        } else if pattern_breaks && fits(12, &[") => ", &answer]) {
             out.verbatim(12, &[&variant, "("]);
             out.verbatim(16, &[binding, ","]);
             out.verbatim(12, &[") => ", &answer, ","]);
@@ -395,4 +396,83 @@ fn value_text(ty: &TypeRef, index: &TypeIndex<'_>) -> String {
         _ => "value.to_string()",
     };
     text.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emit::types::TypeIndex;
+
+    /// Names long enough that prettyplease breaks signatures, calls, generic arguments, match
+    /// arms and struct fields: debug builds check every written part against its layout.
+    const SPEC: &str = "openapi: 3.1.0
+info: {title: Reports, version: '1'}
+paths:
+  /organizations/{organization_identifier}/billing/usage-reports/{report_identifier}:
+    get:
+      operationId: billingReports.getOrganizationUsageReportWithAllTheDetails
+      parameters:
+        - {name: organization_identifier, in: path, required: true, schema: {type: string}}
+        - {name: report_identifier, in: path, required: true, schema: {type: integer}}
+        - {name: only_entries_created_after_this_moment, in: query, schema: {type: string, format: date-time}}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {type: array, items: {$ref: '#/components/schemas/UsageReportLineItemWithTheCostBreakdown'}}}}}
+        '422': {description: bad, content: {application/json: {schema: {$ref: '#/components/schemas/ValidationProblem'}}}}
+        '503': {description: down}
+components:
+  schemas:
+    UsageReportLineItemWithTheCostBreakdown:
+      type: object
+      required: [description_of_the_line_item_as_shown_on_the_invoice, cost]
+      properties:
+        description_of_the_line_item_as_shown_on_the_invoice: {type: string}
+        cost: {$ref: '#/components/schemas/CostOfTheLineItemInEitherCurrencyOrCreditsWithDetails'}
+    CostOfTheLineItemInEitherCurrencyOrCreditsWithDetails:
+      oneOf:
+        - $ref: '#/components/schemas/CurrencyAmountOfTheLineItemWithTheCurrencyCodeAndCents'
+        - {type: integer}
+    CurrencyAmountOfTheLineItemWithTheCurrencyCodeAndCents:
+      type: object
+      properties: {cents: {type: integer}}
+    ValidationProblem: {type: object, properties: {title: {type: string}}}
+";
+
+    #[test]
+    fn long_names_are_written_as_text_in_prettyplease_s_broken_layouts() {
+        let generation = crate::generate(SPEC, &crate::Config::new("reports")).unwrap();
+        let api = &generation.api;
+        let index = TypeIndex::new(api);
+        let op = &api.operations[0];
+        let marker = op.type_prefix.as_str();
+        let ty = format!("{marker}Expectation");
+        let pieces = expectation_pieces(op, &ty, marker, &index).unwrap();
+        assert_eq!(pieces.len(), 5, "alias, marker, success, errors, matchers");
+        assert!(pieces.iter().all(|p| matches!(p, Piece::Item(_))));
+        assert!(error_answer_pieces(op).is_some());
+        let types: Vec<_> = api.types.iter().collect();
+        let have = super::super::examples::with_examples(api, &index);
+        let values = super::super::example_text::test_values_pieces(
+            &types,
+            None,
+            &have,
+            &api.input_types(),
+            &index,
+        )
+        .unwrap();
+        assert_eq!(values.len(), types.len());
+        let text = generation.krate.file("src/mock.rs").unwrap();
+        for broken in [
+            // A type alias's generic argument, a chain and its arguments.
+            " = TypedExpectation<\n    GetOrganizationUsageReportWithAllTheDetailsBillingReport,\n>;",
+            "        self.expectation()\n            .query_param(\n",
+            // A match arm's binding on a line of its own, an answer in a block.
+            "::UnprocessableEntity(\n                body,\n            ) => MockAnswer::json(422u16, body),",
+            "::ServiceUnavailable => {\n                MockAnswer::raw(503u16, ::bytes::Bytes::new())\n            }",
+            // A struct field's method call and a union's argument.
+            "            description_of_the_line_item_as_shown_on_the_invoice: \"description_of_the_line_item_as_shown_on_the_invoice\"\n                .to_owned(),",
+            "        Self::CurrencyAmountOfTheLineItemWithTheCurrencyCodeAndCents(\n",
+        ] {
+            assert!(text.contains(broken), "{broken:?} missing:\n{text}");
+        }
+    }
 }
