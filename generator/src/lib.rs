@@ -60,15 +60,16 @@ fn generate_inner(
     previous: Option<Previous<'_>>,
 ) -> Result<(Generation, Option<diff::record::Decision>), Diagnostics> {
     let doc = load::load_for_generation(spec_text)?;
+    let lines = load::LineIndex::new(spec_text);
     let (api, ir_warnings) = ir::build(&doc, config).map_err(|mut e| {
         for d in &mut e.0 {
-            d.line = d.line.or_else(|| doc.lines.find(&d.pointer));
+            d.line = d.line.or_else(|| lines.find(&d.pointer));
         }
         e
     })?;
     let mut warnings = doc.warnings.clone();
     warnings.extend(ir_warnings.into_iter().map(|mut d| {
-        d.line = d.line.or_else(|| doc.lines.find(&d.pointer));
+        d.line = d.line.or_else(|| lines.find(&d.pointer));
         d
     }));
     let sha256 = doc.sha256.clone();
@@ -86,11 +87,8 @@ fn generate_inner(
         config.crate_version = decision.version.clone();
     }
     // The document (raw JSON and typed model) is the largest structure and emitting does not need
-    // it: it is freed on another thread while the crate is emitted. Its line index stays, for
-    // diagnostics.
-    let load::Document {
-        spec, raw, lines, ..
-    } = doc;
+    // it: it is freed on another thread while the crate is emitted.
+    let load::Document { spec, raw, .. } = doc;
     let mut krate = std::thread::scope(|scope| {
         scope.spawn(move || drop((spec, raw)));
         emit::emit(&api, &config, &sha256)

@@ -88,8 +88,9 @@ impl Report {
 pub fn surface_of_spec(spec_text: &str, config: &Config) -> Result<(Api, Surface), Diagnostics> {
     let doc = crate::load::load_str(spec_text)?;
     let (api, _warnings) = crate::ir::build(&doc, config).map_err(|mut e| {
+        let lines = crate::load::LineIndex::new(spec_text);
         for d in &mut e.0 {
-            d.line = d.line.or_else(|| doc.lines.find(&d.pointer));
+            d.line = d.line.or_else(|| lines.find(&d.pointer));
         }
         e
     })?;

@@ -5,8 +5,8 @@
 use super::types::{rust_type, TypeIndex};
 use super::{docs, job, job_at, FeatureGroups, Imports, RustFile};
 use crate::ir::{
-    Api, ErrorBody, ErrorCase, Media, Operation, StatusMatch, TaggedError, TypeKind, TypeRef,
-    Wrapper,
+    Api, ErrorBody, ErrorCase, Field, Media, Operation, StatusMatch, TaggedError, TypeKind,
+    TypeRef, Wrapper,
 };
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -33,6 +33,7 @@ pub fn emit_errors<'a>(
         job_at(super::operation_pointer(op), move || {
             emit_operation_errors(op, sharers, index)
         })
+        .with_pieces(move || super::errors_text::error_pieces(op, sharers, index))
         .gated(gate)
     });
     // The one allow: an error enum's variants hold each status's body as the spec shapes it, so
@@ -107,12 +108,10 @@ fn emit_operation_errors(op: &Operation, sharers: usize, index: &TypeIndex<'_>) 
             ErrorBody::Tagged(_) => {
                 quote! { Self::#ident(e) => crate::runtime::ErrorDetails::code(e), }
             }
-            ErrorBody::Typed { ty, .. } => {
-                match string_field(ty, &["code", "error", "error_code", "errorCode"], index) {
-                    Some(access) => quote! { Self::#ident(body) => #access, },
-                    None => quote! { Self::#ident(..) => None, },
-                }
-            }
+            ErrorBody::Typed { ty, .. } => match string_field(ty, CODE_FIELDS, index) {
+                Some(access) => quote! { Self::#ident(body) => #access, },
+                None => quote! { Self::#ident(..) => None, },
+            },
             ErrorBody::None => quote! { Self::#ident => None, },
         }
     });
@@ -123,13 +122,7 @@ fn emit_operation_errors(op: &Operation, sharers: usize, index: &TypeIndex<'_>) 
             ErrorBody::Typed { ty, .. } => Some(ty),
             ErrorBody::None => None,
         };
-        let access = ty.and_then(|ty| {
-            string_field(
-                ty,
-                &["message", "detail", "error_description", "title"],
-                index,
-            )
-        });
+        let access = ty.and_then(|ty| string_field(ty, MESSAGE_FIELDS, index));
         match (&e.body, access) {
             (ErrorBody::Tagged(_), _) => {
                 quote! { Self::#ident(e) => crate::runtime::ErrorDetails::message(e), }
@@ -210,29 +203,15 @@ fn emit_decode(op: &Operation) -> TokenStream {
     for e in &op.errors {
         let pattern = status_pattern(&e.status);
         let variant = format_ident!("{}", e.variant);
-        let value = match &e.body {
-            ErrorBody::None => quote!(crate::runtime::Outcome::ApiError(Self::#variant)),
-            ErrorBody::Typed {
-                media: Media::Text, ..
-            }
-            | ErrorBody::Typed {
-                ty: TypeRef::String,
-                ..
-            } => quote!(crate::runtime::text_error(&response.body, Self::#variant)),
-            ErrorBody::Typed {
-                media: Media::Binary(_),
-                ..
-            }
-            | ErrorBody::Typed {
-                ty: TypeRef::Bytes, ..
-            } => {
+        let value = match decoded_as(e) {
+            Decoded::Unit => quote!(crate::runtime::Outcome::ApiError(Self::#variant)),
+            Decoded::Text => quote!(crate::runtime::text_error(&response.body, Self::#variant)),
+            Decoded::Bytes => {
                 quote!(crate::runtime::Outcome::ApiError(Self::#variant(response.body.to_vec())))
             }
-            ErrorBody::Typed { .. } => {
-                quote!(crate::runtime::json_error(&response.body, Self::#variant))
-            }
-            ErrorBody::Tagged(t) => {
-                let enum_ty = format_ident!("{}", t.type_name);
+            Decoded::Json => quote!(crate::runtime::json_error(&response.body, Self::#variant)),
+            Decoded::Tagged(enum_ty) => {
+                let enum_ty = format_ident!("{}", enum_ty);
                 quote!(crate::runtime::json_error(&response.body, |body| Self::#variant(#enum_ty::from_body(body))))
             }
         };
@@ -281,6 +260,39 @@ fn emit_decode(op: &Operation) -> TokenStream {
     }
 }
 
+/// How an error status's body is read into its variant.
+pub(super) enum Decoded<'a> {
+    /// No body.
+    Unit,
+    Text,
+    Bytes,
+    Json,
+    /// JSON, then the per-code enum of this name picks the variant.
+    Tagged(&'a str),
+}
+
+pub(super) fn decoded_as(e: &ErrorCase) -> Decoded<'_> {
+    match &e.body {
+        ErrorBody::None => Decoded::Unit,
+        ErrorBody::Typed {
+            media: Media::Text, ..
+        }
+        | ErrorBody::Typed {
+            ty: TypeRef::String,
+            ..
+        } => Decoded::Text,
+        ErrorBody::Typed {
+            media: Media::Binary(_),
+            ..
+        }
+        | ErrorBody::Typed {
+            ty: TypeRef::Bytes, ..
+        } => Decoded::Bytes,
+        ErrorBody::Typed { .. } => Decoded::Json,
+        ErrorBody::Tagged(t) => Decoded::Tagged(&t.type_name),
+    }
+}
+
 /// The `match` pattern of a status: a code, a range, or `_` for `default`.
 pub fn status_pattern(status: &StatusMatch) -> TokenStream {
     match status {
@@ -291,6 +303,18 @@ pub fn status_pattern(status: &StatusMatch) -> TokenStream {
             quote!(#lo..=#hi)
         }
         StatusMatch::Default => quote!(_),
+    }
+}
+
+/// [`status_pattern`] as printed text.
+pub fn status_text(status: &StatusMatch) -> String {
+    match status {
+        StatusMatch::Code(c) => format!("{c}u16"),
+        StatusMatch::Range(r) => {
+            let lo = *r as u16 * 100;
+            format!("{lo}u16..={}u16", lo + 99)
+        }
+        StatusMatch::Default => "_".to_owned(),
     }
 }
 
@@ -309,15 +333,7 @@ fn body_type(e: &ErrorCase) -> Option<TokenStream> {
 /// An expression of type `Option<&str>` reading the first of `names` that is a string field of
 /// the struct `ty`, from a binding `body: &Struct`.
 fn string_field(ty: &TypeRef, names: &[&str], index: &TypeIndex<'_>) -> Option<TokenStream> {
-    let TypeRef::Named(n) = ty else { return None };
-    let TypeKind::Struct(s) = &index.get(n)?.kind else {
-        return None;
-    };
-    let f = names.iter().find_map(|name| {
-        s.fields
-            .iter()
-            .find(|f| f.name == *name && f.ty == TypeRef::String && !f.boxed)
-    })?;
+    let f = find_string_field(ty, names, index)?;
     let ident = format_ident!("{}", f.rust_name);
     Some(match f.wrapper() {
         Wrapper::Plain => quote!(Some(body.#ident.as_str())),
@@ -325,6 +341,27 @@ fn string_field(ty: &TypeRef, names: &[&str], index: &TypeIndex<'_>) -> Option<T
         Wrapper::Nullable => quote!(body.#ident.as_ref().into_option().map(|s| s.as_str())),
     })
 }
+
+/// The field [`string_field`] reads: the first of `names` that is a string field of `ty`.
+pub(super) fn find_string_field<'a>(
+    ty: &TypeRef,
+    names: &[&str],
+    index: &'a TypeIndex<'_>,
+) -> Option<&'a Field> {
+    let TypeRef::Named(n) = ty else { return None };
+    let TypeKind::Struct(s) = &index.get(n)?.kind else {
+        return None;
+    };
+    names.iter().find_map(|name| {
+        s.fields
+            .iter()
+            .find(|f| f.name == *name && f.ty == TypeRef::String && !f.boxed)
+    })
+}
+
+/// The fields an error's `code()` and `message()` come from, in order of preference.
+pub(super) const CODE_FIELDS: &[&str] = &["code", "error", "error_code", "errorCode"];
+pub(super) const MESSAGE_FIELDS: &[&str] = &["message", "detail", "error_description", "title"];
 
 fn emit_tagged(t: &TaggedError, case: &ErrorCase, index: &TypeIndex<'_>) -> TokenStream {
     let name = format_ident!("{}", t.type_name);
@@ -364,11 +401,7 @@ fn emit_tagged(t: &TaggedError, case: &ErrorCase, index: &TypeIndex<'_>) -> Toke
     } else {
         quote!(self.code())
     };
-    let message = match string_field(
-        &t.body,
-        &["message", "detail", "error_description", "title"],
-        index,
-    ) {
+    let message = match string_field(&t.body, MESSAGE_FIELDS, index) {
         Some(access) => quote! { let body = self.body(); #access },
         None => quote!(None),
     };

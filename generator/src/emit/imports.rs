@@ -32,12 +32,41 @@ impl Imports {
         self
     }
 
-    /// The `use` lines for what the parts use: each part's identifiers and the gate it is
+    /// Which of the names this file may import `text` (one part) uses: its bare identifiers
+    /// ([`identifiers`]) matched against each `names` entry's names and each `glob` entry's
+    /// `provides`. Taken on the thread that printed the part, so that only this small list, not
+    /// every identifier of a 2-million-line file, is kept until the file is joined.
+    pub fn usage(&self, text: &str) -> Usage {
+        let ids = identifiers(text);
+        let mut used = Vec::new();
+        let mut unit = 0u32;
+        for entry in &self.entries {
+            match entry {
+                Import::Names(_, names) => {
+                    for name in names {
+                        if ids.contains(name.as_str()) {
+                            used.push(unit);
+                        }
+                        unit += 1;
+                    }
+                }
+                Import::Glob(_, provides) => {
+                    if ids.iter().any(|n| provides.contains(*n)) {
+                        used.push(unit);
+                    }
+                    unit += 1;
+                }
+            }
+        }
+        Usage(used)
+    }
+
+    /// The `use` lines for what the parts use: each part's [`Usage`] and the gate it is
     /// compiled under. A name is imported under the union of the gates of the parts using it
     /// (with group features off, an import only their parts use would be unused), one line per
     /// path and gate, in declaration order, formatted as prettyplease formats the rest of the
     /// file.
-    pub fn render(&self, parts: &[(HashSet<&str>, &Gate)]) -> String {
+    pub fn render(&self, parts: &[(&Usage, &Gate)]) -> String {
         let text = self.unformatted(parts);
         match syn::parse_file(&text) {
             Ok(file) if !text.is_empty() => prettyplease::unparse(&file),
@@ -45,17 +74,22 @@ impl Imports {
         }
     }
 
-    fn unformatted(&self, parts: &[(HashSet<&str>, &Gate)]) -> String {
+    fn unformatted(&self, parts: &[(&Usage, &Gate)]) -> String {
         let mut out = String::new();
+        let mut unit = 0u32;
+        let users_of = |unit: u32| {
+            parts
+                .iter()
+                .filter(move |(usage, _)| usage.0.binary_search(&unit).is_ok())
+                .map(|(_, gate)| *gate)
+        };
         for entry in &self.entries {
             match entry {
                 Import::Names(path, names) => {
                     let mut by_gate: BTreeMap<Gate, BTreeSet<&str>> = BTreeMap::new();
                     for name in names {
-                        let users = parts
-                            .iter()
-                            .filter(|(used, _)| used.contains(name.as_str()))
-                            .map(|(_, gate)| *gate);
+                        let users = users_of(unit);
+                        unit += 1;
                         if let Some(gate) = Gate::union(users) {
                             by_gate.entry(gate).or_default().insert(name);
                         }
@@ -69,11 +103,9 @@ impl Imports {
                         out.push_str(&format!("{}use {path}::{list};\n", gate.attr_text()));
                     }
                 }
-                Import::Glob(path, provides) => {
-                    let users = parts
-                        .iter()
-                        .filter(|(used, _)| used.iter().any(|n| provides.contains(*n)))
-                        .map(|(_, gate)| *gate);
+                Import::Glob(path, _) => {
+                    let users = users_of(unit);
+                    unit += 1;
                     if let Some(gate) = Gate::union(users) {
                         out.push_str(&format!("{}use {path}::*;\n", gate.attr_text()));
                     }
@@ -83,6 +115,11 @@ impl Imports {
         out
     }
 }
+
+/// The importable names (in [`Imports`]' order, `names` entries name by name, a `glob` entry as
+/// one) a part uses, ascending.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Usage(Vec<u32>);
 
 /// The identifiers of Rust source `text` that stand bare, that is what an import would serve:
 /// outside comments and string and character literals, and not after `::` (in
@@ -217,12 +254,13 @@ mod tests {
             )
             .names("serde", &["Serialize"])
             .glob("crate::models", ["Link".to_owned(), "Other".to_owned()]);
-        let used: HashSet<&str> = ["Validate", "InvalidRequest", "Link"].into_iter().collect();
+        let used = imports.usage("fn f(l: Link) -> Result<(), InvalidRequest> { Validate }");
         assert_eq!(
-            imports.render(&[(used, &Gate::Always)]),
+            imports.render(&[(&used, &Gate::Always)]),
             "use crate::runtime::{InvalidRequest, Validate};\nuse crate::models::*;\n"
         );
-        assert_eq!(imports.render(&[(HashSet::new(), &Gate::Always)]), "");
+        let unused = imports.usage("// Link, Validate\nfn f() {}");
+        assert_eq!(imports.render(&[(&unused, &Gate::Always)]), "");
     }
 
     #[test]
@@ -232,10 +270,15 @@ mod tests {
             .glob("crate::models", ["Link".to_owned()]);
         let repos = Gate::Any(["repos".to_owned()].into());
         let users = Gate::Any(["users".to_owned()].into());
+        let usages = [
+            imports.usage("Validate Call"),
+            imports.usage("Validate Link"),
+            imports.usage("Call"),
+        ];
         let parts = [
-            (["Validate", "Call"].into_iter().collect(), &repos),
-            (["Validate", "Link"].into_iter().collect(), &users),
-            (["Call"].into_iter().collect(), &Gate::Always),
+            (&usages[0], &repos),
+            (&usages[1], &users),
+            (&usages[2], &Gate::Always),
         ];
         assert_eq!(
             imports.render(&parts),

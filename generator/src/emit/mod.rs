@@ -1,8 +1,9 @@
 //! Emitting: [`Api`] -> the files of a client crate. Never reads the spec: everything comes from
 //! the IR. Rust sources are built as token streams (quote) and printed by prettyplease, so output
 //! is formatted and byte-identical for the same IR; the most repetitive items are also written
-//! straight as text in the same layout (`render`, `text`, `model_text`, `mock_text`,
-//! `example_text`), checked against prettyplease in debug builds.
+//! straight as text in the same layout (`render`, `text`, `layout`, `model_text`,
+//! `operation_text`, `request_text`, `errors_text`, `mock_text`, `example_text`), checked
+//! against prettyplease in debug builds.
 //!
 //! - `types`: `TypeRef` -> Rust type tokens.
 //! - `models`: named types (structs, open enums, unions) and their `Validate` impls.
@@ -16,10 +17,12 @@
 //! - `runtime`: the runtime crate's sources, copied into `src/runtime/` unchanged.
 
 mod errors;
+mod errors_text;
 mod example_text;
 mod examples;
 mod features;
 mod imports;
+mod layout;
 mod manifest;
 mod mock_errors;
 mod mock_text;
@@ -30,6 +33,7 @@ mod operation_text;
 mod operations;
 mod readme;
 mod render;
+mod request_text;
 mod requests;
 pub mod runtime;
 mod text;
@@ -77,7 +81,14 @@ pub fn emit(api: &Api, config: &Config, spec_sha256: &str) -> Result<GeneratedCr
     let index = types::TypeIndex::new(api);
     let groups = FeatureGroups::new(api, config);
     let rust_files = rust_files(api, config, &index, &groups);
-    let jobs: Vec<&ItemJob<'_>> = rust_files.iter().flat_map(|(_, f)| &f.items).collect();
+    // Every part but a file's head is scanned for the names its file may import.
+    let jobs: Vec<(&ItemJob<'_>, Option<&Imports>)> = rust_files
+        .iter()
+        .flat_map(|(_, f)| {
+            let scanned = f.items.iter().enumerate();
+            scanned.map(|(i, job)| (job, (i > 0).then_some(&f.imports)))
+        })
+        .collect();
     let texts = printed_or_errors(render_all(&jobs, config.emit_workers), &jobs)?;
     let mut rendered = texts.into_iter();
     let features = index.features();
@@ -120,48 +131,57 @@ pub fn emit(api: &Api, config: &Config, spec_sha256: &str) -> Result<GeneratedCr
 }
 
 /// A file's text: the header, its head part, the `use` lines its items need, then the items.
-/// Written into one buffer of the final size, so a large file is not copied twice on the way.
-fn join_parts(header: &str, file: &RustFile<'_>, parts: impl Iterator<Item = String>) -> String {
-    let parts: Vec<String> = parts.collect();
-    let (head, items) = match parts.split_first() {
-        Some((head, items)) => (head.as_str(), items),
-        None => ("", &[][..]),
-    };
-    // Each part's identifiers under its gate: an import gets the gates of the parts using it.
-    let used: Vec<_> = items
+/// Written into one buffer of the final size, each part freed as soon as it is copied in, so a
+/// large file (Graph beta's operations: 2.4 million lines) is not held twice on the way.
+fn join_parts(header: &str, file: &RustFile<'_>, parts: impl Iterator<Item = Rendered>) -> String {
+    let mut parts = parts
+        .map(|part| (part.text, part.usage))
+        .collect::<Vec<_>>();
+    // Each part's usage under its gate: an import gets the gates of the parts using it.
+    let used: Vec<_> = parts
         .iter()
-        .zip(file.items.iter().skip(1))
-        .map(|(text, job)| (imports::identifiers(text), &job.gate))
+        .zip(&file.items)
+        .skip(1)
+        .map(|((_, usage), job)| (usage, &job.gate))
         .collect();
     let uses = file.imports.render(&used);
-    let size =
-        header.len() + head.len() + uses.len() + items.iter().map(String::len).sum::<usize>();
+    let size = header.len() + uses.len() + parts.iter().map(|(t, _)| t.len()).sum::<usize>();
     let mut text = String::with_capacity(size);
-    for piece in [header, head, &uses]
-        .into_iter()
-        .chain(items.iter().map(String::as_str))
-    {
-        text.push_str(piece);
+    text.push_str(header);
+    let mut parts = parts.drain(..).map(|(part, _)| part);
+    if let Some(head) = parts.next() {
+        text.push_str(&head);
+    }
+    text.push_str(&uses);
+    for part in parts {
+        text.push_str(&part);
     }
     text
 }
 
+/// A part's text and the importable names it uses.
+#[derive(Debug, Default)]
+struct Rendered {
+    text: String,
+    usage: imports::Usage,
+}
+
 /// The printed parts, or an error naming the origin of each part that did not parse.
-fn printed_or_errors(
-    results: Vec<Result<String, String>>,
-    jobs: &[&ItemJob<'_>],
-) -> Result<Vec<String>, Diagnostics> {
+fn printed_or_errors<T: Default>(
+    results: Vec<Result<T, String>>,
+    jobs: &[(&ItemJob<'_>, Option<&Imports>)],
+) -> Result<Vec<T>, Diagnostics> {
     let mut failures = Vec::new();
     let texts = results
         .into_iter()
         .zip(jobs)
-        .map(|(text, job)| {
+        .map(|(text, (job, _))| {
             text.unwrap_or_else(|e| {
                 failures.push(
                     Diagnostic::error(job.origin.clone(), e)
                         .with_hint("a generator bug: please report it with this part of the spec"),
                 );
-                String::new()
+                T::default()
             })
         })
         .collect();
@@ -331,9 +351,9 @@ pub(crate) fn job_at<'a>(
 /// output does not depend on which thread renders what. `workers` fixes the thread count (tests
 /// compare one worker with several); by default it is one per core.
 fn render_all(
-    jobs: &[&ItemJob<'_>],
+    jobs: &[(&ItemJob<'_>, Option<&Imports>)],
     workers: Option<std::num::NonZeroUsize>,
-) -> Vec<Result<String, String>> {
+) -> Vec<Result<Rendered, String>> {
     // Below this many jobs a thread costs more than it saves.
     const JOBS_PER_EXTRA_THREAD: usize = 16;
     let workers = match workers {
@@ -349,20 +369,27 @@ fn render_all(
         let mut done = Vec::new();
         loop {
             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(job) = jobs.get(i) else { break };
+            let Some((job, imports)) = jobs.get(i) else {
+                break;
+            };
             // Every part is kept until its file is joined, so without the slack its buffer grew.
             let text = render::render(job, &gates).map(|mut text| {
                 text.shrink_to_fit();
-                text
+                let usage = imports.map(|imports| imports.usage(&text));
+                Rendered {
+                    text,
+                    usage: usage.unwrap_or_default(),
+                }
             });
             done.push((i, text));
         }
         done
     };
-    let mut slots: Vec<Result<String, String>> = vec![Ok(String::new()); jobs.len()];
+    let mut slots: Vec<Result<Rendered, String>> =
+        (0..jobs.len()).map(|_| Err(String::new())).collect();
     std::thread::scope(|scope| {
         let helpers: Vec<_> = (1..workers).map(|_| scope.spawn(work)).collect();
-        let mut place = |done: Vec<(usize, Result<String, String>)>| {
+        let mut place = |done: Vec<(usize, Result<Rendered, String>)>| {
             for (i, text) in done {
                 slots[i] = text;
             }
@@ -524,6 +551,10 @@ fn escape_words(s: &str) -> String {
 mod tests {
     use super::*;
 
+    fn texts(rendered: Vec<Rendered>) -> Vec<String> {
+        rendered.into_iter().map(|part| part.text).collect()
+    }
+
     #[test]
     fn markdown_links_are_kept_and_other_brackets_escaped() {
         assert_eq!(
@@ -567,7 +598,7 @@ mod tests {
                 || quote::quote!(pub struct;),
             ),
         ];
-        let jobs: Vec<&ItemJob<'_>> = jobs.iter().collect();
+        let jobs: Vec<_> = jobs.iter().map(|job| (job, None)).collect();
         let err = printed_or_errors(render_all(&jobs, None), &jobs).unwrap_err();
         assert_eq!(err.0.len(), 1);
         assert_eq!(err.0[0].pointer, "/components/schemas/Broken");
@@ -577,7 +608,7 @@ mod tests {
             err.0[0].message
         );
         let fine = printed_or_errors(render_all(&jobs[..1], None), &jobs[..1]).unwrap();
-        assert_eq!(fine, ["pub struct Fine;\n"]);
+        assert_eq!(texts(fine), ["pub struct Fine;\n"]);
     }
 
     #[test]
@@ -585,8 +616,8 @@ mod tests {
         let gate = Gate::Any(["a".into(), "b".into()].into());
         let items = || quote::quote!(pub struct A; impl A { fn f() {} });
         let jobs = [job(items).gated(gate.clone())];
-        let jobs: Vec<&ItemJob<'_>> = jobs.iter().collect();
-        let text = printed_or_errors(render_all(&jobs, None), &jobs).unwrap();
+        let jobs: Vec<_> = jobs.iter().map(|job| (job, None)).collect();
+        let text = texts(printed_or_errors(render_all(&jobs, None), &jobs).unwrap());
         let whole = render::format_tokens(gate.apply(items())).unwrap();
         assert_eq!(text, [whole]);
         assert_eq!(
@@ -613,7 +644,7 @@ mod tests {
             })
             .with_pieces(written("pub  struct O;\n")),
         ];
-        let jobs: Vec<&ItemJob<'_>> = jobs.iter().collect();
+        let jobs: Vec<_> = jobs.iter().map(|job| (job, None)).collect();
         let result = printed_or_errors(render_all(&jobs, None), &jobs);
         if cfg!(debug_assertions) {
             let err = result.unwrap_err();
@@ -628,7 +659,10 @@ mod tests {
             );
         } else {
             // Release builds trust the writer (the check is what debug builds are for).
-            assert_eq!(result.unwrap(), ["pub struct S;\n", "pub  struct O;\n"]);
+            assert_eq!(
+                texts(result.unwrap()),
+                ["pub struct S;\n", "pub  struct O;\n"]
+            );
         }
     }
 }

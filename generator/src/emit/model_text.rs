@@ -252,7 +252,7 @@ fn validate_text(t: &TypeDef, s: &Struct, index: &TypeIndex<'_>) -> Option<Strin
 }
 
 /// `models::check_value` as text: the statements checking `value` at `indent`.
-fn check_text(
+pub(super) fn check_text(
     out: &mut ItemText,
     indent: usize,
     value: &str,

@@ -4,7 +4,7 @@
 use super::errors::status_pattern;
 use super::requests::emit_request_fn;
 use super::types::{rust_type, TypeIndex};
-use super::{docs, job, job_at, FeatureGroups, Gate, Imports, ItemJob, Piece, RustFile};
+use super::{docs, job, job_at, FeatureGroups, Gate, Imports, ItemJob, RustFile};
 use crate::ir::naming::{pascal, snake, Namespace};
 use crate::ir::{
     Api, Body, FieldStep, Media, Operation, PageKind, ParamLocation, StatusMatch, TypeRef, Wrapper,
@@ -91,20 +91,22 @@ pub fn emit_operations<'a>(
         for op in ops {
             let base = fn_names.claim([snake(&op.type_prefix).as_str()]);
             decoders.push((op, base.clone(), features.operation(op)));
+            let fn_base = base.clone();
+            let group_ty_for_text = group_ty.clone();
             let owner = group_ty.clone();
-            let rest_base = base.clone();
-            let rest_owner = owner.clone();
             items.push(
                 job_at(super::operation_pointer(op), move || {
-                    let params = emit_params_struct(op, index);
+                    let params = emit_params_struct(op);
                     let rest = emit_operation(op, &base, owner.as_deref(), index);
                     quote!(#params #rest)
                 })
                 .with_pieces(move || {
-                    let mut pieces = super::operation_text::params_pieces(op)?;
-                    let rest = emit_operation(op, &rest_base, rest_owner.as_deref(), index);
-                    pieces.push(Piece::Tokens(rest));
-                    Some(pieces)
+                    Some(super::operation_text::operation_pieces(
+                        op,
+                        &fn_base,
+                        group_ty_for_text.as_deref(),
+                        index,
+                    ))
                 })
                 .gated(features.operation(op)),
             );
@@ -266,7 +268,7 @@ pub(super) fn arg_type(ty: &TypeRef) -> TokenStream {
     }
 }
 
-fn emit_params_struct(op: &Operation, index: &TypeIndex<'_>) -> Option<TokenStream> {
+pub(super) fn emit_params_struct(op: &Operation) -> Option<TokenStream> {
     let name = format_ident!("{}", op.params_type.as_ref()?);
     let fields = op
         .params
@@ -331,7 +333,6 @@ fn emit_params_struct(op: &Operation, index: &TypeIndex<'_>) -> Option<TokenStre
     let many = (non_path.iter().filter(|p| p.required).count() > 7)
         .then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let doc = format!(" Query, header and cookie parameters of `{}`.", op.id);
-    let _ = index;
     // `#[non_exhaustive]` with `new` and setters: a parameter the spec adds later is a new setter.
     Some(quote! {
         #[doc = #doc]
@@ -402,13 +403,54 @@ fn method_args(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
 
 /// One operation's part but its parameter struct (`emit_params_struct`, which comes first): its
 /// public method(s) in an impl block on the group's type (`owner`, or `Client` for the root), and
-/// its private request builder and decoder.
+/// its private request builder and decoder(s).
 fn emit_operation(
     op: &Operation,
     base: &str,
     owner: Option<&str>,
     index: &TypeIndex<'_>,
 ) -> TokenStream {
+    let methods = emit_methods(op, base, owner);
+    let request = emit_request(op, base, index);
+    let decode = emit_decode(op, base);
+    let head = emit_head_decode(op, base);
+    quote!(#methods #request #decode #head)
+}
+
+/// Whether the operation's only success is an event stream (it has no whole-body decoder).
+pub(super) fn events_only(op: &Operation) -> bool {
+    op.success.events.as_ref().is_some_and(|e| e.only)
+}
+
+/// Whether the operation's calls can open their success as a stream once its head arrives.
+pub(super) fn has_head_decoder(op: &Operation) -> bool {
+    op.success.events.is_some() || op.has_byte_stream_method()
+}
+
+pub(super) fn emit_request(op: &Operation, base: &str, index: &TypeIndex<'_>) -> TokenStream {
+    let (args, _) = signature(op);
+    emit_request_fn(op, &format_ident!("{}_request", base), &args, index)
+}
+
+pub(super) fn emit_decode(op: &Operation, base: &str) -> TokenStream {
+    if events_only(op) {
+        return TokenStream::new();
+    }
+    let error = format_ident!("{}", op.error_type);
+    let name = format_ident!("{}_decode", base);
+    emit_decode_fn(op, &name, &success_type(op), &error)
+}
+
+pub(super) fn emit_head_decode(op: &Operation, base: &str) -> TokenStream {
+    if !has_head_decoder(op) {
+        return TokenStream::new();
+    }
+    let error = format_ident!("{}", op.error_type);
+    emit_head_decode_fn(op, &format_ident!("{}_decode_head", base), &error)
+}
+
+/// The operation's public method(s) in an impl block of their own.
+pub(super) fn emit_methods(op: &Operation, base: &str, owner: Option<&str>) -> TokenStream {
     let method = format_ident!("{}", op.method_name);
     let request_fn = format_ident!("{}_request", base);
     let decode_fn = format_ident!("{}_decode", base);
@@ -416,25 +458,14 @@ fn emit_operation(
     let error = format_ident!("{}", op.error_type);
     let success = success_type(op);
     let (args, arg_names) = signature(op);
-
-    let endpoint = format!("`{} {}` (`{}`)", op.http_method, op.path, op.id);
-    let mut doc_parts: Vec<Option<&str>> = vec![
-        op.summary.as_deref(),
-        op.description
-            .as_deref()
-            .filter(|d| Some(*d) != op.summary.as_deref()),
-    ];
-    doc_parts.push(Some(endpoint.as_str()));
-    let errors_doc = errors_summary(op);
-    doc_parts.push(Some(errors_doc.as_str()));
-    let doc = docs(doc_parts);
+    let doc = docs(method_doc_parts(op).iter().map(|p| p.as_deref()));
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
 
     let client = match owner {
         Some(_) => quote!(self.client),
         None => quote!(self),
     };
-    let events_only = op.success.events.as_ref().is_some_and(|e| e.only);
+    let events_only = events_only(op);
     // How the main method (and `_with`) make their call: decoded whole, or, for an operation
     // whose only success is an event stream, opened as one.
     let call = |passed: &[TokenStream]| {
@@ -453,11 +484,7 @@ fn emit_operation(
         let main_call = call(&passed);
         let with = op.has_with_method().then(|| {
             let with = format_ident!("{}_with", op.method_name);
-            let doc = format!(
-                " [`Self::{}`] with its optional parameters (`{}`).",
-                op.method_name,
-                op.params_type.as_deref().unwrap_or_default()
-            );
+            let doc = with_doc(op);
             quote! {
                 #[doc = #doc]
                 #deprecated
@@ -485,18 +512,33 @@ fn emit_operation(
         }
         None => quote!(impl crate::runtime::Client),
     };
-    let request = emit_request_fn(op, &request_fn, &args, index);
-    let decode = (!events_only).then(|| emit_decode_fn(op, &decode_fn, &success, &error));
-    let head = (op.success.events.is_some() || op.has_byte_stream_method())
-        .then(|| emit_head_decode_fn(op, &head_fn, &error));
     quote! {
         #owner {
             #public
         }
-        #request
-        #decode
-        #head
     }
+}
+
+/// The main method's documentation: summary, description, endpoint and errors.
+pub(super) fn method_doc_parts(op: &Operation) -> Vec<Option<String>> {
+    let description = op
+        .description
+        .clone()
+        .filter(|d| Some(d) != op.summary.as_ref());
+    vec![
+        op.summary.clone(),
+        description,
+        Some(format!("`{} {}` (`{}`)", op.http_method, op.path, op.id)),
+        Some(errors_summary(op)),
+    ]
+}
+
+pub(super) fn with_doc(op: &Operation) -> String {
+    format!(
+        " [`Self::{}`] with its optional parameters (`{}`).",
+        op.method_name,
+        op.params_type.as_deref().unwrap_or_default()
+    )
 }
 
 fn errors_summary(op: &Operation) -> String {

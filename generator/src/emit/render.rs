@@ -5,9 +5,12 @@
 //! Why: on large specs, re-parsing the tokens `quote` builds was about 40 % of a run's CPU time
 //! (perf on GitHub's spec), and a large API's gates are much of its text (Stripe: 60-feature
 //! `cfg(any(...))` lists, 41 % of the generated lines). A gate is printed once per distinct gate
-//! instead of being built, parsed and printed before every item. The repetitive items (plain
-//! structs, string enums, empty `Validate` impls; nearly all of `mock.rs`: accessors,
-//! expectations, error answers, test values) are written as text in prettyplease's layout.
+//! instead of being built, parsed and printed before every item. The repetitive items are
+//! written as text in prettyplease's layout: the models' plain structs, string enums, builders and
+//! `Validate` impls (`model_text`), and each operation's parameter struct, methods, request
+//! function and decoders (`operation_text`, `request_text`), and each operation's error type
+//! (`errors_text`), with `layout` for lines that break; nearly all of `mock.rs` (`mock_text`:
+//! accessors, expectations, error answers; `example_text`: the models' test values).
 //!
 //! In debug builds (every test and corpus run) every part that has a fast path is also rendered
 //! the old way, whole, and the two texts must be equal: a difference is an error naming the part's

@@ -126,6 +126,14 @@ impl ItemText {
         Some(())
     }
 
+    /// Lines laid out by `layout`, the first starting at `indent` columns (see `layout`).
+    pub fn laid_out(&mut self, layout: super::layout::Layout, indent: usize) {
+        match layout.print(indent) {
+            Some(text) => self.out.push_str(&text),
+            None => self.declined = true,
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.out.is_empty()
     }

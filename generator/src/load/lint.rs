@@ -39,19 +39,20 @@ const DROPPED: &[(&str, &str)] = &[
     ("$dynamicRef", "`$dynamicRef` is not supported"),
 ];
 
-/// Warns about each keyword the typed model drops. Takes `&mut` only because the schema walker
-/// is shared with the upgrade pass; nothing is changed.
-pub fn check_keywords(raw: &mut Value, warnings: &mut Vec<Diagnostic>) {
-    super::walk::for_each_schema(raw, &mut |pointer, map| {
-        for (keyword, what) in DROPPED {
-            if map.contains_key(*keyword) {
-                warnings.push(
-                    Diagnostic::warning(crate::diagnostic::join(pointer, keyword), *what)
-                        .with_hint("the rest of the schema is generated; check the constraint yourself if it matters"),
-                );
-            }
+/// Warns about each keyword of one schema object (at `pointer`) that the typed model drops.
+pub fn check_dropped_keywords(
+    map: &serde_json::Map<String, Value>,
+    pointer: &str,
+    warnings: &mut Vec<Diagnostic>,
+) {
+    for (keyword, what) in DROPPED {
+        if map.contains_key(*keyword) {
+            warnings.push(
+                Diagnostic::warning(crate::diagnostic::join(pointer, keyword), *what)
+                    .with_hint("the rest of the schema is generated; check the constraint yourself if it matters"),
+            );
         }
-    });
+    }
 }
 
 /// Every `$ref` that is external or points at nothing, as an error.

@@ -9,29 +9,48 @@
 use crate::diagnostic::{join, Diagnostic};
 use serde_json::{json, Map, Value};
 
-pub fn upgrade_30_to_31(doc: &mut Value, warnings: &mut Vec<Diagnostic>) {
-    super::walk::for_each_schema(doc, &mut |pointer, map| {
-        upgrade_schema_object(map, pointer, warnings)
-    });
-    if let Some(v) = doc.get_mut("openapi") {
-        *v = Value::String("3.1.0".into());
+/// The OpenAPI dialect a document is written in, which decides how its schemas are upgraded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    V30,
+    V31,
+}
+
+/// Rewrites one schema object (at `pointer`) to the 3.1 form; called for every schema object, parents
+/// before children, by the load's single schema walk.
+pub fn upgrade_schema(
+    dialect: Dialect,
+    map: &mut Map<String, Value>,
+    pointer: &str,
+    warnings: &mut Vec<Diagnostic>,
+) {
+    match dialect {
+        Dialect::V30 => upgrade_schema_object(map, pointer, warnings),
+        // 3.1 documents that still write 3.0's boolean `exclusiveMinimum: true` next to `minimum`
+        // mean the same thing; the bound is rewritten to the 3.1 form, with a warning.
+        Dialect::V31 => {
+            for flag in ["exclusiveMinimum", "exclusiveMaximum"] {
+                if map.get(flag).is_some_and(Value::is_boolean) {
+                    warnings.push(Diagnostic::warning(
+                        join(pointer, flag),
+                        format!(
+                            "`{flag}` is a boolean, the OpenAPI 3.0 form; read as 3.0 meant it"
+                        ),
+                    ));
+                }
+            }
+            boolean_bounds_to_numeric(map, pointer, warnings);
+        }
     }
 }
 
-/// 3.1 documents that still write 3.0's boolean `exclusiveMinimum: true` next to `minimum` mean
-/// the same thing; the bound is rewritten to the 3.1 form, with a warning.
-pub fn boolean_bounds_in_31(doc: &mut Value, warnings: &mut Vec<Diagnostic>) {
-    super::walk::for_each_schema(doc, &mut |pointer, map| {
-        for flag in ["exclusiveMinimum", "exclusiveMaximum"] {
-            if map.get(flag).is_some_and(Value::is_boolean) {
-                warnings.push(Diagnostic::warning(
-                    join(pointer, flag),
-                    format!("`{flag}` is a boolean, the OpenAPI 3.0 form; read as 3.0 meant it"),
-                ));
-            }
+/// After every schema is upgraded: a 3.0 document now declares 3.1.
+pub fn declare_upgraded(doc: &mut Value, dialect: Dialect) {
+    if dialect == Dialect::V30 {
+        if let Some(v) = doc.get_mut("openapi") {
+            *v = Value::String("3.1.0".into());
         }
-        boolean_bounds_to_numeric(map, pointer, warnings);
-    });
+    }
 }
 
 fn upgrade_schema_object(

@@ -1,0 +1,819 @@
+//! Line breaking for text writers whose lines can be too long for one line (signatures, calls,
+//! method chains, match arms): the piece is described as words, breaks and boxes, the way
+//! prettyplease describes what it prints, and laid out by the same rule, so the text is the one
+//! prettyplease prints (checked against it in debug builds, see `render`).
+//!
+//! The rule is Oppen's ("Prettyprinting", 1980), which prettyplease uses with a 89-column
+//! margin: a box is broken when its text up to the next break outside it does not fit in what
+//! is left of the line; a broken consistent box breaks all its breaks, a broken inconsistent one
+//! only those whose text up to the next break does not fit. [`Expr`] writes the few expression
+//! shapes the operations use in prettyplease's boxes. Words that prettyplease could break but
+//! these writers do not describe ([`Layout::fitted`]) must end on a line that fits the margin, or
+//! the piece is declined.
+
+/// prettyplease's margin, its indentation step and the least room it gives a deep line.
+const MARGIN: isize = 89;
+const INDENT: isize = 4;
+const MIN_SPACE: isize = 60;
+/// A hard break's width: larger than any line, so every box around it is broken.
+const HARD: isize = 0xffff;
+
+#[derive(Clone, Copy)]
+struct Break {
+    blank: isize,
+    offset: isize,
+    /// Written before the newline when broken (a trailing comma).
+    pre: Option<char>,
+    /// Written after the newline's indentation when broken.
+    post: &'static str,
+    /// Written instead of the blank when not broken.
+    unbroken: Option<char>,
+    never: bool,
+}
+
+const ZERO: Break = Break {
+    blank: 0,
+    offset: 0,
+    pre: None,
+    post: "",
+    unbroken: None,
+    never: false,
+};
+
+enum Token {
+    Word(String),
+    /// A word that must end on a line within the margin (prettyplease might break inside it).
+    Fitted(String),
+    Break(Break),
+    Begin {
+        offset: isize,
+        consistent: bool,
+    },
+    End,
+}
+
+/// A piece of text as words, breaks and boxes, laid out at a given indentation.
+#[derive(Default)]
+pub(crate) struct Layout {
+    tokens: Vec<Token>,
+}
+
+impl Layout {
+    pub fn word(&mut self, word: impl Into<String>) {
+        self.tokens.push(Token::Word(word.into()));
+    }
+
+    pub fn fitted(&mut self, word: impl Into<String>) {
+        self.tokens.push(Token::Fitted(word.into()));
+    }
+
+    /// A box whose breaks all break, or none.
+    pub fn cbox(&mut self, offset: isize) {
+        self.tokens.push(Token::Begin {
+            offset,
+            consistent: true,
+        });
+    }
+
+    /// A box whose breaks break one at a time, as needed.
+    pub fn ibox(&mut self, offset: isize) {
+        self.tokens.push(Token::Begin {
+            offset,
+            consistent: false,
+        });
+    }
+
+    /// Closes a box; a box holding nothing but one break is dropped, as prettyplease does.
+    pub fn end(&mut self) {
+        if let [.., Token::Begin { .. }, Token::Break(_)] = self.tokens.as_slice() {
+            self.tokens.truncate(self.tokens.len() - 2);
+            return;
+        }
+        self.tokens.push(Token::End);
+    }
+
+    pub fn zerobreak(&mut self) {
+        self.tokens.push(Token::Break(ZERO));
+    }
+
+    pub fn space(&mut self) {
+        self.tokens.push(Token::Break(Break { blank: 1, ..ZERO }));
+    }
+
+    pub fn hardbreak(&mut self) {
+        self.tokens.push(Token::Break(Break {
+            blank: HARD,
+            ..ZERO
+        }));
+    }
+
+    pub fn neverbreak(&mut self) {
+        self.tokens.push(Token::Break(Break {
+            never: true,
+            ..ZERO
+        }));
+    }
+
+    /// After a list element: `, ` (breakable) between elements; after the last, a break that
+    /// writes a comma only when broken.
+    pub fn trailing_comma(&mut self, is_last: bool) {
+        if is_last {
+            self.tokens.push(Token::Break(Break {
+                pre: Some(','),
+                ..ZERO
+            }));
+        } else {
+            self.word(",");
+            self.space();
+        }
+    }
+
+    /// Moves the last break's indentation (the break before a list's closing delimiter).
+    pub fn offset(&mut self, offset: isize) {
+        if let Some(Token::Break(b)) = self.tokens.last_mut() {
+            b.offset += offset;
+        }
+    }
+
+    /// A type as `text::type_text` writes it: each `<...>` list a box of its own.
+    pub fn ty(&mut self, ty: &str) {
+        let mut word = String::new();
+        let mut chars = ty.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '<' => {
+                    word.push('<');
+                    self.word(std::mem::take(&mut word));
+                    self.cbox(INDENT);
+                    self.zerobreak();
+                }
+                ',' if chars.peek() == Some(&' ') => {
+                    chars.next();
+                    word.push(',');
+                    self.word(std::mem::take(&mut word));
+                    self.space();
+                }
+                '>' => {
+                    if !word.is_empty() {
+                        self.word(std::mem::take(&mut word));
+                    }
+                    self.trailing_comma(true);
+                    self.offset(-INDENT);
+                    self.end();
+                    word.push('>');
+                }
+                _ => word.push(c),
+            }
+        }
+        if !word.is_empty() {
+            self.word(word);
+        }
+    }
+
+    /// A function's signature up to its opening brace, as prettyplease prints an item `fn`:
+    /// `head` is everything before the parameter list (`pub fn name`), each of `params` is
+    /// written whole (`name: ` and its type, or `&self`).
+    pub fn signature(&mut self, head: &str, params: &[(&str, &str)], ret: &str) {
+        // The function's own box; its body (not written here) would break it anyway.
+        self.cbox(INDENT);
+        self.word(head);
+        self.word("(");
+        self.neverbreak();
+        self.cbox(0);
+        self.zerobreak();
+        for (i, (name, ty)) in params.iter().enumerate() {
+            self.word(*name);
+            if !ty.is_empty() {
+                self.word(": ");
+                self.ty(ty);
+            }
+            self.trailing_comma(i + 1 == params.len());
+        }
+        self.offset(-INDENT);
+        self.end();
+        self.word(")");
+        self.cbox(-INDENT);
+        self.word(" -> ");
+        self.ty(ret);
+        self.end();
+        self.word(" {");
+        self.end();
+        self.hardbreak();
+    }
+
+    /// An impl block's first line, `impl Type {` or `impl Trait for Type {`.
+    pub fn impl_header(&mut self, trait_path: Option<&str>, ty: &str) {
+        // The block's own box; its items (not written here) would break it anyway.
+        self.cbox(INDENT);
+        self.ibox(-INDENT);
+        self.cbox(INDENT);
+        self.word("impl");
+        self.end();
+        self.word(" ");
+        if let Some(path) = trait_path {
+            self.word(path);
+            self.space();
+            self.word("for ");
+        }
+        self.word(ty);
+        self.end();
+        self.word(" {");
+        self.end();
+        self.hardbreak();
+    }
+
+    /// An enum's variant holding one value, `Name(Type),`.
+    pub fn tuple_variant(&mut self, name: &str, ty: &str) {
+        self.word(name);
+        self.cbox(INDENT);
+        self.word("(");
+        self.zerobreak();
+        self.ty(ty);
+        self.trailing_comma(true);
+        self.offset(-INDENT);
+        self.word(")");
+        self.end();
+        self.word(",");
+        self.hardbreak();
+    }
+
+    /// An item `path!(argument);` whose argument is one token.
+    pub fn macro_stmt(&mut self, path: &str, argument: &str) {
+        Expr::Macro(path.into(), argument.into()).write(self);
+        self.word(";");
+        self.hardbreak();
+    }
+
+    /// A statement: `expr;` (`semi`), or the block's value.
+    pub fn stmt(&mut self, expr: &Expr, semi: bool) {
+        self.ibox(0);
+        expr.write_line_start(self);
+        if semi {
+            self.word(";");
+        }
+        self.end();
+        self.hardbreak();
+    }
+
+    /// `let pattern = expr;`
+    pub fn let_stmt(&mut self, pattern: &str, expr: &Expr) {
+        self.ibox(0);
+        self.word("let ");
+        self.fitted(pattern);
+        self.word(" = ");
+        self.neverbreak();
+        expr.write(self);
+        self.end();
+        self.word(";");
+        self.hardbreak();
+    }
+
+    /// A `match` arm `pattern => expr,` whose value goes into braces on lines of its own when
+    /// it does not fit.
+    pub fn arm(&mut self, pattern: &str, expr: &Expr) {
+        self.ibox(0);
+        self.fitted(pattern);
+        self.word(" => ");
+        self.neverbreak();
+        self.cbox(INDENT);
+        self.tokens.push(Token::Break(Break {
+            pre: Some('{'),
+            ..ZERO
+        }));
+        expr.write_line_start(self);
+        self.tokens.push(Token::Break(Break {
+            offset: -INDENT,
+            post: "}",
+            unbroken: Some(','),
+            ..ZERO
+        }));
+        self.end();
+        self.end();
+        self.hardbreak();
+    }
+
+    /// The text, its first line starting at column `indent` inside a broken block indented as
+    /// much; `None` when a fitted word ends past the margin.
+    pub fn print(self, indent: usize) -> Option<String> {
+        let sizes = self.sizes();
+        let mut printer = Printer {
+            out: String::new(),
+            space: MARGIN - indent as isize,
+            indent: indent as isize,
+            pending: indent,
+            frames: Vec::new(),
+            fitted_line: false,
+        };
+        for (token, size) in self.tokens.into_iter().zip(sizes) {
+            printer.token(token, size)?;
+        }
+        printer.newline_check()?;
+        Some(printer.out)
+    }
+
+    /// Each box's and break's width: its text up to the next break that is not inside a box
+    /// opened after it (Oppen's scan), computed with a stack of the unresolved ones.
+    fn sizes(&self) -> Vec<isize> {
+        let mut sizes = vec![0; self.tokens.len()];
+        let mut open: Vec<usize> = Vec::new();
+        let mut total: isize = 0;
+        for (i, token) in self.tokens.iter().enumerate() {
+            match token {
+                Token::Word(w) | Token::Fitted(w) => total += w.len() as isize,
+                Token::Begin { .. } => {
+                    sizes[i] = -total;
+                    open.push(i);
+                }
+                Token::End => open.push(i),
+                Token::Break(b) => {
+                    self.resolve(&mut open, &mut sizes, total);
+                    sizes[i] = -total;
+                    open.push(i);
+                    total += b.blank;
+                }
+            }
+        }
+        self.resolve(&mut open, &mut sizes, total);
+        sizes
+    }
+
+    /// At a break (or the end): the boxes closed since the last break at this level, and that
+    /// break, now know their width.
+    fn resolve(&self, open: &mut Vec<usize>, sizes: &mut [isize], total: isize) {
+        let mut depth = 0;
+        while let Some(&i) = open.last() {
+            match self.tokens[i] {
+                Token::Begin { .. } => {
+                    if depth == 0 {
+                        break;
+                    }
+                    open.pop();
+                    sizes[i] += total;
+                    depth -= 1;
+                }
+                Token::End => {
+                    open.pop();
+                    depth += 1;
+                }
+                Token::Break(_) => {
+                    open.pop();
+                    sizes[i] += total;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                Token::Word(_) | Token::Fitted(_) => unreachable!("words are not kept open"),
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Frame {
+    Fits,
+    Broken {
+        outer_indent: isize,
+        consistent: bool,
+    },
+}
+
+struct Printer {
+    out: String,
+    space: isize,
+    indent: isize,
+    /// Indentation not yet written (none is written before a newline).
+    pending: usize,
+    frames: Vec<Frame>,
+    /// The current line holds a fitted word.
+    fitted_line: bool,
+}
+
+impl Printer {
+    fn token(&mut self, token: Token, size: isize) -> Option<()> {
+        match token {
+            Token::Word(w) => self.write(&w),
+            Token::Fitted(w) => {
+                self.write(&w);
+                self.fitted_line = true;
+            }
+            Token::Begin { offset, consistent } => {
+                if size > self.space {
+                    self.frames.push(Frame::Broken {
+                        outer_indent: self.indent,
+                        consistent,
+                    });
+                    self.indent += offset;
+                } else {
+                    self.frames.push(Frame::Fits);
+                }
+            }
+            Token::End => {
+                if let Some(Frame::Broken { outer_indent, .. }) = self.frames.pop() {
+                    self.indent = outer_indent;
+                }
+            }
+            Token::Break(b) => {
+                let top = self.frames.last().copied().unwrap_or(Frame::Broken {
+                    outer_indent: 0,
+                    consistent: false,
+                });
+                let fits = b.never
+                    || match top {
+                        Frame::Fits => true,
+                        Frame::Broken { consistent, .. } => !consistent && size <= self.space,
+                    };
+                if fits {
+                    self.pending += b.blank as usize;
+                    self.space -= b.blank;
+                    if let Some(c) = b.unbroken {
+                        self.out.push(c);
+                        self.space -= 1;
+                    }
+                } else {
+                    if let Some(c) = b.pre {
+                        self.write(c.encode_utf8(&mut [0; 4]));
+                    }
+                    self.newline_check()?;
+                    self.out.push('\n');
+                    let indent = self.indent + b.offset;
+                    self.pending = indent as usize;
+                    self.space = (MARGIN - indent).max(MIN_SPACE);
+                    if !b.post.is_empty() {
+                        self.write(b.post);
+                    }
+                }
+            }
+        }
+        Some(())
+    }
+
+    fn write(&mut self, text: &str) {
+        self.out.extend(std::iter::repeat_n(' ', self.pending));
+        self.pending = 0;
+        self.out.push_str(text);
+        self.space -= text.len() as isize;
+    }
+
+    /// Declines when the line ending here holds a fitted word and passes the margin.
+    fn newline_check(&mut self) -> Option<()> {
+        let line_start = self.out.rfind('\n').map_or(0, |i| i + 1);
+        let too_wide = (self.out.len() - line_start) as isize > MARGIN;
+        if std::mem::take(&mut self.fitted_line) && too_wide {
+            return None;
+        }
+        Some(())
+    }
+}
+
+/// The expression shapes the operations' text writers use, written in prettyplease's boxes.
+pub(crate) enum Expr {
+    /// A path, literal or other word with no break in it.
+    Word(String),
+    /// A short expression prettyplease could break but never does on a line that fits.
+    Fitted(String),
+    Ref(Box<Expr>),
+    Try(Box<Expr>),
+    /// `path(args)`.
+    Call(String, Vec<Expr>),
+    /// `receiver.method(args)`.
+    Method(Box<Expr>, String, Vec<Expr>),
+    /// `base.field`.
+    Field(Box<Expr>, String),
+    Tuple(Vec<Expr>),
+    Array(Vec<Expr>),
+    /// `path!(argument)` with a one-token argument.
+    Macro(String, String),
+}
+
+impl Expr {
+    pub fn word(text: impl Into<String>) -> Expr {
+        Expr::Word(text.into())
+    }
+
+    pub fn fitted(text: impl Into<String>) -> Expr {
+        Expr::Fitted(text.into())
+    }
+
+    pub fn call(path: impl Into<String>, args: Vec<Expr>) -> Expr {
+        Expr::Call(path.into(), args)
+    }
+
+    pub fn method(self, name: &str, args: Vec<Expr>) -> Expr {
+        Expr::Method(Box::new(self), name.into(), args)
+    }
+
+    /// `format!(literal)`.
+    pub fn format_macro(literal: &str) -> Expr {
+        Expr::Macro("format!".into(), literal.into())
+    }
+
+    pub fn field(self, name: &str) -> Expr {
+        Expr::Field(Box::new(self), name.into())
+    }
+
+    pub fn reference(self) -> Expr {
+        Expr::Ref(Box::new(self))
+    }
+
+    pub fn tried(self) -> Expr {
+        Expr::Try(Box::new(self))
+    }
+
+    /// The expression on one line, as it is printed where it fits.
+    pub fn flat(&self) -> String {
+        let mut l = Layout::default();
+        self.write(&mut l);
+        let mut text = String::new();
+        for token in &l.tokens {
+            match token {
+                Token::Word(w) | Token::Fitted(w) => text.push_str(w),
+                Token::Break(b) => text.extend(std::iter::repeat_n(' ', b.blank as usize)),
+                Token::Begin { .. } | Token::End => {}
+            }
+        }
+        text
+    }
+
+    fn write(&self, l: &mut Layout) {
+        match self {
+            Expr::Word(w) => l.word(w.as_str()),
+            Expr::Fitted(w) => l.fitted(w.as_str()),
+            Expr::Ref(inner) => {
+                l.word("&");
+                inner.write(l);
+            }
+            Expr::Try(inner) => {
+                inner.write(l);
+                l.word("?");
+            }
+            Expr::Call(path, args) => {
+                l.word(path.as_str());
+                l.word("(");
+                call_args(l, args);
+                l.word(")");
+            }
+            Expr::Method(..) | Expr::Field(..) => self.write_chain(l, false),
+            Expr::Tuple(elems) => {
+                l.word("(");
+                l.cbox(INDENT);
+                l.zerobreak();
+                for (i, e) in elems.iter().enumerate() {
+                    e.write(l);
+                    if elems.len() == 1 {
+                        l.word(",");
+                        l.zerobreak();
+                    } else {
+                        l.trailing_comma(i + 1 == elems.len());
+                    }
+                }
+                l.offset(-INDENT);
+                l.end();
+                l.word(")");
+            }
+            Expr::Macro(path, argument) => {
+                l.word(path.as_str());
+                l.word("(");
+                l.cbox(INDENT);
+                l.zerobreak();
+                l.ibox(0);
+                l.word(argument.as_str());
+                l.end();
+                l.zerobreak();
+                l.offset(-INDENT);
+                l.end();
+                l.word(")");
+            }
+            Expr::Array(elems) if elems.is_empty() => l.word("[]"),
+            Expr::Array(elems) => {
+                l.word("[");
+                l.cbox(INDENT);
+                l.zerobreak();
+                for (i, e) in elems.iter().enumerate() {
+                    e.write(l);
+                    l.trailing_comma(i + 1 == elems.len());
+                }
+                l.offset(-INDENT);
+                l.end();
+                l.word("]");
+            }
+        }
+    }
+
+    /// At the start of a statement or match arm, where a method call on a short name keeps
+    /// the name and the call together.
+    fn write_line_start(&self, l: &mut Layout) {
+        match self {
+            Expr::Method(..) | Expr::Field(..) => self.write_chain(l, true),
+            Expr::Try(inner) => {
+                inner.write_line_start(l);
+                l.word("?");
+            }
+            _ => self.write(l),
+        }
+    }
+
+    /// A method call or field access: the chain it ends in, in one box.
+    fn write_chain(&self, l: &mut Layout, line_start: bool) {
+        l.cbox(INDENT);
+        let unindent_args =
+            matches!(self, Expr::Method(receiver, ..) if line_start && receiver.is_short_name());
+        self.write_chain_link(l, line_start, unindent_args);
+        l.end();
+    }
+
+    /// A short name: prettyplease keeps `name.method(` together at a line's start.
+    fn is_short_name(&self) -> bool {
+        matches!(self, Expr::Word(w) if w.len() <= INDENT as usize
+            && w.chars().all(|c| c.is_alphanumeric() || c == '_'))
+    }
+
+    /// One link of a method chain, inside the chain's box: the receiver, a break before the
+    /// dot, the method and its arguments.
+    fn write_chain_link(&self, l: &mut Layout, line_start: bool, unindent_args: bool) {
+        match self {
+            Expr::Method(receiver, name, args) => {
+                receiver.write_chain_link(l, line_start, false);
+                if !(line_start && receiver.is_short_name()) {
+                    l.zerobreak();
+                }
+                l.word(format!(".{name}"));
+                l.cbox(if unindent_args { -INDENT } else { 0 });
+                l.word("(");
+                call_args(l, args);
+                l.word(")");
+                l.end();
+            }
+            Expr::Field(base, name) => {
+                base.write_chain_link(l, line_start, false);
+                if !(line_start && base.is_short_name()) {
+                    l.zerobreak();
+                }
+                l.word(format!(".{name}"));
+            }
+            Expr::Call(path, args) => {
+                l.cbox(-INDENT);
+                l.word(path.as_str());
+                l.end();
+                l.word("(");
+                call_args(l, args);
+                l.word(")");
+            }
+            Expr::Try(inner) => {
+                inner.write_chain_link(l, line_start, false);
+                l.word("?");
+            }
+            other => {
+                l.cbox(-INDENT);
+                other.write(l);
+                l.end();
+            }
+        }
+    }
+}
+
+/// A call's arguments: one box, all on one line or one a line; a lone tuple or array argument
+/// is written without it.
+fn call_args(l: &mut Layout, args: &[Expr]) {
+    if let [Expr::Tuple(_) | Expr::Array(_)] = args {
+        args[0].write(l);
+        return;
+    }
+    l.cbox(INDENT);
+    l.zerobreak();
+    for (i, arg) in args.iter().enumerate() {
+        arg.write(l);
+        l.trailing_comma(i + 1 == args.len());
+    }
+    l.offset(-INDENT);
+    l.end();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn printed(item: &str) -> String {
+        prettyplease::unparse(&syn::parse_file(item).unwrap())
+    }
+
+    #[test]
+    fn signatures_break_as_prettyplease_breaks_them() {
+        for params in [1, 3, 6] {
+            let params: Vec<(String, String)> = (0..params)
+                .map(|i| (format!("argument_{i}"), format!("&SomeLongTypeName{i}")))
+                .collect();
+            let params: Vec<(&str, &str)> = params
+                .iter()
+                .map(|(n, t)| (n.as_str(), t.as_str()))
+                .collect();
+            for ret in [
+                "()",
+                "Outcome<AVeryLongSuccessTypeNameIndeed, AnEvenLongerErrorTypeNameThatWraps>",
+            ] {
+                let mut l = Layout::default();
+                l.signature("fn some_operation_request", &params, ret);
+                let head = l.print(0).unwrap();
+                let args: Vec<String> = params.iter().map(|(n, t)| format!("{n}: {t}")).collect();
+                let item = format!(
+                    "fn some_operation_request({}) -> {ret} {{ x }}",
+                    args.join(", ")
+                );
+                let expected = printed(&item);
+                assert!(expected.starts_with(&head), "{expected}\n---\n{head}");
+            }
+        }
+    }
+
+    #[test]
+    fn statements_and_arms_break_as_prettyplease_breaks_them() {
+        let call = |n: usize| {
+            Expr::call(
+                "Call::new",
+                vec![
+                    Expr::word("self"),
+                    Expr::call(
+                        "an_operation_request",
+                        (0..n)
+                            .map(|i| Expr::word(format!("argument_{i}")))
+                            .collect(),
+                    ),
+                    Expr::word("an_operation_decode"),
+                ],
+            )
+        };
+        let chain = Expr::word("parts").method(
+            "push_query",
+            vec![
+                Expr::word("\"since\""),
+                Expr::word("value").method(
+                    "to_rfc3339_opts",
+                    vec![
+                        Expr::word("::chrono::SecondsFormat::AutoSi"),
+                        Expr::word("true"),
+                    ],
+                ),
+            ],
+        );
+        for n in [0, 2, 5, 12] {
+            let mut l = Layout::default();
+            l.stmt(&call(n), true);
+            l.stmt(&chain, true);
+            l.let_stmt("mut parts", &call(n).tried());
+            l.word("match status {");
+            l.cbox(INDENT);
+            l.hardbreak();
+            l.arm("200u16 | 201u16", &call(n));
+            l.offset(-INDENT);
+            l.end();
+            l.word("}");
+            l.hardbreak();
+            let body = l.print(4).unwrap();
+            let args: Vec<String> = (0..n).map(|i| format!("argument_{i}")).collect();
+            let call = format!(
+                "Call::new(self, an_operation_request({}), an_operation_decode)",
+                args.join(", ")
+            );
+            let item = format!(
+                "fn f() {{ {call}; parts.push_query(\"since\", value.to_rfc3339_opts(::chrono::SecondsFormat::AutoSi, true)); let mut parts = {call}?; match status {{ 200u16 | 201u16 => {call}, }} }}"
+            );
+            let expected = printed(&item);
+            let expected = expected.strip_prefix("fn f() {\n").unwrap();
+            assert_eq!(format!("{body}}}\n"), expected, "{n}");
+        }
+    }
+
+    #[test]
+    fn impl_headers_variants_and_macro_items_break_as_prettyplease_breaks_them() {
+        for name in [
+            "ShortError",
+            "AppsListInstallationRequestsForAuthenticatedAppError",
+        ] {
+            let mut header = Layout::default();
+            header.impl_header(Some("crate::runtime::ErrorDetails"), name);
+            let expected = printed(&format!(
+                "impl crate::runtime::ErrorDetails for {name} {{}}"
+            ));
+            let expected = expected.strip_suffix("}\n").unwrap();
+            assert_eq!(header.print(0).unwrap(), format!("{expected}\n"));
+
+            let ty = format!("BTreeMap<String, {name}{name}>");
+            let mut variant = Layout::default();
+            variant.tuple_variant("Variant", &ty);
+            let expected = printed(&format!("enum E {{ Variant({ty}), }}"));
+            let expected = expected.strip_prefix("enum E {\n").unwrap();
+            assert_eq!(format!("{}}}\n", variant.print(4).unwrap()), expected);
+
+            let mut call = Layout::default();
+            call.macro_stmt("crate::runtime::impl_error_display!", name);
+            let expected = printed(&format!("crate::runtime::impl_error_display!({name});"));
+            assert_eq!(call.print(0).unwrap(), expected);
+        }
+    }
+
+    #[test]
+    fn a_fitted_word_past_the_margin_declines() {
+        let mut l = Layout::default();
+        l.stmt(&Expr::fitted("x".repeat(90)), true);
+        assert_eq!(l.print(0), None);
+    }
+}
