@@ -4,6 +4,7 @@
 //! these do not write (tagged error answers, lines they cannot be sure prettyplease keeps or
 //! breaks as written here) goes the token way, one item or one part at a time.
 
+use super::layout::Layout;
 use super::mock_errors::{error_answer, mock_status, ErrorAnswer};
 use super::mocks::{
     json_body, marker_doc, matcher, respond_doc, success_answer, ExpectationItem, GroupPart,
@@ -25,7 +26,7 @@ pub(super) fn group_pieces(part: &GroupPart<'_>) -> Option<Vec<Piece>> {
         cfg_line(&mut methods, 4, gate);
         methods.docs(4, &[doc]);
         let returns = format!("{handle}<'_>");
-        signature(&mut methods, &method, &["&self"], &returns)?;
+        signature(&mut methods, &method, &[("&self", "")], &returns);
         methods.struct_literal(8, handle, &[format!("mock: {mock}")])?;
         methods.verbatim(4, &["}"]);
     }
@@ -33,7 +34,7 @@ pub(super) fn group_pieces(part: &GroupPart<'_>) -> Option<Vec<Piece>> {
         let (method, doc) = GroupPart::operation_accessor(op, ty);
         cfg_line(&mut methods, 4, gate);
         methods.docs(4, &[doc]);
-        signature(&mut methods, &method, &["&self"], ty)?;
+        signature(&mut methods, &method, &[("&self", "")], ty);
         let http_method = format!("::reqwest::Method::{}", op.http_method.as_str());
         let args = [mock, &str_lit(&op.id), &http_method, &str_lit(&op.path)];
         call(&mut methods, 8, "TypedExpectation::register", &args, "")?;
@@ -165,15 +166,11 @@ fn expectation_item_text(
     out.finish()
 }
 
-/// `impl Trait for Type {`: past the margin `for Type {` goes on the next line.
+/// `impl Trait for Type {` as `layout` breaks it.
 fn impl_header(out: &mut ItemText, trait_name: &str, ty: &str) {
-    let header = ["impl ", trait_name, " for ", ty, " {"];
-    if fits(0, &header) {
-        out.verbatim(0, &header);
-    } else {
-        out.verbatim(0, &["impl ", trait_name]);
-        out.verbatim(0, &["for ", ty, " {"]);
-    }
+    let mut header = Layout::default();
+    header.impl_header(Some(trait_name), ty);
+    out.laid_out(header, 0);
 }
 
 /// `head` then the type `ty` and `;` (`pub type A = B<C>;`): past the margin the type's generic
@@ -224,9 +221,9 @@ fn generic_arguments(arguments: &str) -> Vec<&str> {
 
 /// A parameter matcher: `pub fn owner(self, value: &str) -> Self { .. }`.
 fn matcher_text(out: &mut ItemText, m: &Matcher<'_>, index: &TypeIndex<'_>) -> Option<()> {
-    let arg = format!("value: {}", arg_type_text(&m.param.ty)?);
+    let arg = arg_type_text(&m.param.ty)?;
     out.docs(4, &[m.doc()]);
-    signature(out, &m.method, &["self", &arg], "Self")?;
+    signature(out, &m.method, &[("self", ""), ("value", &arg)], "Self");
     let json = str_lit(&m.param.name);
     let value = value_text(&m.param.ty, index);
     let one_line = [
@@ -298,32 +295,12 @@ pub(super) fn error_answer_pieces(op: &Operation) -> Option<Vec<Piece>> {
     Some(vec![Piece::Item(out.finish()?)])
 }
 
-/// A method's signature with `params` (one line, or one parameter a line past the margin).
-fn signature(out: &mut ItemText, method: &str, params: &[&str], returns: &str) -> Option<()> {
-    let joined = params.join(", ");
-    let one_line = ["pub fn ", method, "(", &joined, ") -> ", returns, " {"];
-    if fits(4, &one_line) {
-        out.verbatim(4, &one_line);
-        return Some(());
-    }
-    out.verbatim(4, &["pub fn ", method, "("]);
-    for param in params {
-        // A parameter past the margin would break inside its type.
-        if !fits(8, &[param, ","]) {
-            return None;
-        }
-        out.verbatim(8, &[param, ","]);
-    }
-    match returns.strip_suffix('>').and_then(|t| t.split_once('<')) {
-        // Past the margin the return type's generic arguments go on a line of their own.
-        Some((outer, arguments)) if !fits(4, &[") -> ", returns, " {"]) => {
-            out.verbatim(4, &[") -> ", outer, "<"]);
-            out.line(8, &[arguments, ","]);
-            out.verbatim(4, &["> {"]);
-        }
-        _ => out.verbatim(4, &[") -> ", returns, " {"]),
-    }
-    Some(())
+/// A method's signature (`pub fn name(params) -> returns {`) at 4 columns, as `layout`
+/// breaks it; each parameter is a name and its type ("" for a receiver).
+fn signature(out: &mut ItemText, method: &str, params: &[(&str, &str)], returns: &str) {
+    let mut signature = Layout::default();
+    signature.signature(&format!("pub fn {method}"), params, returns);
+    out.laid_out(signature, 4);
 }
 
 /// `callee(args)` then `tail` at `indent`: on one line, or one argument a line past the
