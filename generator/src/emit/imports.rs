@@ -3,12 +3,14 @@
 //! `#[allow(unused_imports)]` would hide real mistakes too.
 
 use super::Gate;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// What a file may import; [`Imports::render`] keeps what the file's text uses.
 #[derive(Debug, Default)]
 pub(crate) struct Imports {
     entries: Vec<Import>,
+    /// Each importable name and the units ([`Usage`]) it makes used; built on first use.
+    units_by_name: std::sync::OnceLock<HashMap<String, Vec<u32>>>,
 }
 
 #[derive(Debug)]
@@ -33,32 +35,42 @@ impl Imports {
     }
 
     /// Which of the names this file may import `text` (one part) uses: its bare identifiers
-    /// ([`identifiers`]) matched against each `names` entry's names and each `glob` entry's
-    /// `provides`. Taken on the thread that printed the part, so that only this small list, not
-    /// every identifier of a 2-million-line file, is kept until the file is joined.
+    /// ([`for_each_identifier`]) looked up among each `names` entry's names and each `glob`
+    /// entry's `provides`. Taken on the thread that printed the part, so that only this small
+    /// list, not every identifier of a 2-million-line file, is kept until the file is joined.
     pub fn usage(&self, text: &str) -> Usage {
-        let ids = identifiers(text);
+        let units_by_name = self.units_by_name.get_or_init(|| self.units_by_name());
         let mut used = Vec::new();
+        for_each_identifier(text, |id| {
+            if let Some(units) = units_by_name.get(id) {
+                used.extend_from_slice(units);
+            }
+        });
+        used.sort_unstable();
+        used.dedup();
+        Usage(used)
+    }
+
+    fn units_by_name(&self) -> HashMap<String, Vec<u32>> {
+        let mut by_name: HashMap<String, Vec<u32>> = HashMap::new();
         let mut unit = 0u32;
         for entry in &self.entries {
             match entry {
                 Import::Names(_, names) => {
                     for name in names {
-                        if ids.contains(name.as_str()) {
-                            used.push(unit);
-                        }
+                        by_name.entry(name.clone()).or_default().push(unit);
                         unit += 1;
                     }
                 }
                 Import::Glob(_, provides) => {
-                    if ids.iter().any(|n| provides.contains(*n)) {
-                        used.push(unit);
+                    for name in provides {
+                        by_name.entry(name.clone()).or_default().push(unit);
                     }
                     unit += 1;
                 }
             }
         }
-        Usage(used)
+        by_name
     }
 
     /// The `use` lines for what the parts use: each part's [`Usage`] and the gate it is
@@ -121,12 +133,21 @@ impl Imports {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Usage(Vec<u32>);
 
-/// The identifiers of Rust source `text` that stand bare, that is what an import would serve:
-/// outside comments and string and character literals, and not after `::` (in
-/// `crate::runtime::Validate` only `crate` is bare; `Validate::validate` uses `Validate`).
-pub(crate) fn identifiers(text: &str) -> HashSet<&str> {
-    let bytes = text.as_bytes();
+/// The identifiers of Rust source `text` that stand bare, as a set.
+#[cfg(test)]
+fn identifiers(text: &str) -> HashSet<&str> {
     let mut out = HashSet::new();
+    for_each_identifier(text, |id| {
+        out.insert(id);
+    });
+    out
+}
+
+/// Calls `f` with each identifier of Rust source `text` that stands bare, that is what an import
+/// would serve: outside comments and string and character literals, and not after `::` (in
+/// `crate::runtime::Validate` only `crate` is bare; `Validate::validate` uses `Validate`).
+fn for_each_identifier<'t>(text: &'t str, mut f: impl FnMut(&'t str)) {
+    let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
         let c = bytes[i];
@@ -177,7 +198,7 @@ pub(crate) fn identifiers(text: &str) -> HashSet<&str> {
                 }
                 let before = text[..start].trim_end();
                 if !before.ends_with("::") {
-                    out.insert(&text[start..i]);
+                    f(&text[start..i]);
                 }
             }
             // Digits with suffixes (`200u16`) are not identifiers.
@@ -189,7 +210,6 @@ pub(crate) fn identifiers(text: &str) -> HashSet<&str> {
             _ => i += 1,
         }
     }
-    out
 }
 
 /// The index after the closing quote of a string whose body starts at `i`.

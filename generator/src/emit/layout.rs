@@ -303,6 +303,7 @@ impl Layout {
             pending: indent,
             frames: Vec::new(),
             fitted_line: false,
+            unmeasured_tail: false,
         };
         for (token, size) in self.tokens.into_iter().zip(sizes) {
             printer.token(token, size)?;
@@ -386,6 +387,8 @@ struct Printer {
     frames: Vec<Frame>,
     /// The current line holds a fitted word.
     fitted_line: bool,
+    /// The line ends with a break's unbroken character, which prettyplease does not measure.
+    unmeasured_tail: bool,
 }
 
 impl Printer {
@@ -428,6 +431,7 @@ impl Printer {
                     if let Some(c) = b.unbroken {
                         self.out.push(c);
                         self.space -= 1;
+                        self.unmeasured_tail = true;
                     }
                 } else {
                     if let Some(c) = b.pre {
@@ -435,6 +439,7 @@ impl Printer {
                     }
                     self.newline_check()?;
                     self.out.push('\n');
+                    self.unmeasured_tail = false;
                     let indent = self.indent + b.offset;
                     self.pending = indent as usize;
                     self.space = (MARGIN - indent).max(MIN_SPACE);
@@ -448,6 +453,7 @@ impl Printer {
     }
 
     fn write(&mut self, text: &str) {
+        self.unmeasured_tail = false;
         self.out.extend(std::iter::repeat_n(' ', self.pending));
         self.pending = 0;
         self.out.push_str(text);
@@ -457,7 +463,8 @@ impl Printer {
     /// Declines when the line ending here holds a fitted word and passes the margin.
     fn newline_check(&mut self) -> Option<()> {
         let line_start = self.out.rfind('\n').map_or(0, |i| i + 1);
-        let too_wide = (self.out.len() - line_start) as isize > MARGIN;
+        let width = self.out.len() - line_start - usize::from(self.unmeasured_tail);
+        let too_wide = width as isize > MARGIN;
         if std::mem::take(&mut self.fitted_line) && too_wide {
             return None;
         }
@@ -815,5 +822,16 @@ mod tests {
         let mut l = Layout::default();
         l.stmt(&Expr::fitted("x".repeat(90)), true);
         assert_eq!(l.print(0), None);
+        // An arm's comma is not measured: this arm is 90 columns wide and stays on its line.
+        let error = "E".repeat(58);
+        let mut l = Layout::default();
+        let decode = Expr::call(format!("{error}::decode"), vec![Expr::word("response")]);
+        l.arm("_", &decode);
+        let arm = l.print(8).unwrap();
+        let expected = printed(&format!(
+            "fn f() {{ match s {{ _ => {error}::decode(response), }} }}"
+        ));
+        assert_eq!(arm.len(), 91);
+        assert!(expected.contains(&arm), "{expected}");
     }
 }

@@ -27,27 +27,36 @@ impl<'a> Lines<'a> {
     }
 
     /// The first line from `from` on whose text (after indentation and `- `) starts with one of
-    /// `keys`, or with `quoted` followed by `:`. Found by searching the text for each key, not by
-    /// testing every line: a 347,000-line spec was read line by line for each pointer token.
+    /// `keys`, or with `quoted` followed by `:`. Found by searching the text for each key, each
+    /// search stopping where an earlier one already found a line, rather than by testing every
+    /// line: a 347,000-line spec was read line by line for each pointer token.
     fn first_key_line(&self, from: usize, keys: &[&str], quoted: &str) -> Option<usize> {
         let start = *self.starts.get(from)?;
-        let first = |needle: &str, valid: &dyn Fn(&str) -> bool| {
-            self.text[start..]
-                .match_indices(needle)
-                .map(|(at, _)| start + at)
-                .find_map(|at| {
-                    let line = self.starts.partition_point(|&s| s <= at) - 1;
-                    let text = self.get(line);
-                    let key = text.trim_start().trim_start_matches("- ");
-                    let key_at = self.starts[line] + (text.len() - key.len());
-                    (key_at == at && valid(key)).then_some(line)
-                })
-        };
-        let plain = keys.iter().filter_map(|key| first(key, &|_| true));
-        let quoted = first(quoted, &|key| {
-            key[quoted.len()..].trim_start().starts_with(':')
-        });
-        plain.chain(quoted).min()
+        let mut found: Option<usize> = None;
+        let searches = std::iter::once((quoted, true)).chain(keys.iter().map(|k| (*k, false)));
+        for (needle, needs_colon) in searches {
+            // Only a match starting before the line found so far can be a better one.
+            let mut end = found.map_or(self.text.len(), |line| self.starts[line] + needle.len());
+            end = end.min(self.text.len());
+            while !self.text.is_char_boundary(end) {
+                end += 1;
+            }
+            let window = &self.text[start..end];
+            let hit = window.match_indices(needle).find_map(|(at, _)| {
+                let at = start + at;
+                let line = self.starts.partition_point(|&s| s <= at) - 1;
+                let text = self.get(line);
+                let key = text.trim_start().trim_start_matches("- ");
+                let key_at = self.starts[line] + (text.len() - key.len());
+                let valid = key_at == at
+                    && (!needs_colon || key[needle.len()..].trim_start().starts_with(':'));
+                valid.then_some(line)
+            });
+            if let Some(line) = hit {
+                found = Some(found.map_or(line, |f| f.min(line)));
+            }
+        }
+        found
     }
 
     fn get(&self, i: usize) -> &'a str {
