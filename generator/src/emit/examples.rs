@@ -158,15 +158,30 @@ fn struct_example(s: &Struct, index: &TypeIndex<'_>) -> TokenStream {
     quote! { Self { #(#inits)* #extra } }
 }
 
-/// Setters for the fields that have none outside the `mock` feature: every field of a type code
-/// only reads, the required fields of one it builds (those go to `new`).
+/// Setters for the fields that have none outside the `mock` feature.
 fn mock_setters(s: &Struct, input: bool) -> Vec<TokenStream> {
+    mock_setter_fields(s, input).map(setter).collect()
+}
+
+/// The fields that get a mock-only setter: every field of a type code only reads, the required
+/// fields of one it builds (those go to `new`).
+pub fn mock_setter_fields(s: &Struct, input: bool) -> impl Iterator<Item = &Field> {
     s.fields
         .iter()
-        .filter(|f| !input || f.wrapper() == Wrapper::Plain)
+        .filter(move |f| !input || f.wrapper() == Wrapper::Plain)
         .filter(|f| super::models::setter_name(&f.rust_name) != "example")
-        .map(setter)
-        .collect()
+}
+
+/// The first argument of a field's `mock_setter!` call: how the field holds its value.
+pub fn setter_wrapper(wrapper: Wrapper, boxed: bool) -> &'static str {
+    match (wrapper, boxed) {
+        (Wrapper::Plain, false) => "Plain",
+        (Wrapper::Option, false) => "Option",
+        (Wrapper::Nullable, false) => "Nullable",
+        (Wrapper::Plain, true) => "Boxed",
+        (Wrapper::Option, true) => "OptionBoxed",
+        (Wrapper::Nullable, true) => "NullableBoxed",
+    }
 }
 
 /// One setter: a `mock_setter!` call (the runtime's `macros.rs`), printed on one line by
@@ -175,14 +190,7 @@ fn setter(f: &Field) -> TokenStream {
     let field = format_ident!("{}", f.rust_name);
     let method = super::models::setter_name(&f.rust_name);
     let ty = rust_type(&f.ty);
-    let wrap = match (f.wrapper(), f.boxed) {
-        (Wrapper::Plain, false) => quote!(Plain),
-        (Wrapper::Option, false) => quote!(Option),
-        (Wrapper::Nullable, false) => quote!(Nullable),
-        (Wrapper::Plain, true) => quote!(Boxed),
-        (Wrapper::Option, true) => quote!(OptionBoxed),
-        (Wrapper::Nullable, true) => quote!(NullableBoxed),
-    };
+    let wrap = format_ident!("{}", setter_wrapper(f.wrapper(), f.boxed));
     let target = if method == field {
         quote!(#field)
     } else {

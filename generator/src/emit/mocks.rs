@@ -3,16 +3,19 @@
 //! .respond_error(UpdateLinkGone::LinkGone(ErrorBody::example()))`), the status and body each
 //! typed error is written as, and the models' test values (`examples`).
 
+use super::example_text::test_values_pieces;
 use super::examples::{emit_type_examples, tidy_setter_calls, with_examples};
+use super::mock_errors::error_answers;
+use super::mock_text;
 use super::operations::arg_type;
 use super::requests::to_text;
 use super::types::{rust_type, TypeIndex};
-use super::{job, job_at, FeatureGroups, Gate, Imports, ItemJob, RustFile};
+use super::{job, job_at, FeatureGroups, Gate, Imports, ItemJob, Piece, RustFile};
 use crate::ir::naming::{pascal, snake, Namespace};
-use crate::ir::{Api, ErrorBody, ErrorCase, Media, Operation, ParamLocation, StatusMatch, TypeRef};
+use crate::ir::{Api, ErrorBody, Media, Operation, ParamLocation, StatusMatch, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 /// Methods the expectation builders and `MockApi` have: a parameter matcher or operation with
 /// one of these names gets a suffix instead.
@@ -143,16 +146,27 @@ pub fn emit_mocks<'a>(
             .unwrap_or(Gate::Always),
             false => own_gate.clone(),
         };
-        let g = group.clone();
-        let o = owner.clone();
+        let part = std::sync::Arc::new(GroupPart {
+            group: group.clone(),
+            ty: owner.clone(),
+            children,
+            ops: accessors,
+            gate: own_gate,
+        });
+        let text = std::sync::Arc::clone(&part);
         items.push(
-            job(move || emit_group(&g, o.as_deref(), &children, &accessors, &own_gate))
+            job(move || part.tokens())
+                .with_pieces(move || mock_text::group_pieces(&text))
                 .compiled_under(part_gate),
         );
         for ((op, ty), marker) in ops.into_iter().zip(markers) {
+            let (text_ty, text_marker) = (ty.clone(), marker.clone());
             items.push(
                 job_at(super::operation_pointer(op), move || {
                     emit_expectation(op, &ty, &marker, index)
+                })
+                .with_pieces(move || {
+                    mock_text::expectation_pieces(op, &text_ty, &text_marker, index)
                 })
                 .gated(features.operation(op)),
             );
@@ -160,6 +174,7 @@ pub fn emit_mocks<'a>(
             if !op.errors.is_empty() && op.error_shared_with.is_none() {
                 items.push(
                     job_at(super::operation_pointer(op), move || error_answers(op))
+                        .with_pieces(move || mock_text::error_answer_pieces(op))
                         .gated(features.error_gate(op)),
                 );
             }
@@ -189,38 +204,19 @@ pub fn emit_mocks<'a>(
                 modules += 1;
                 format!("test_values_{modules}")
             });
-            let (have, inputs) = (std::sync::Arc::clone(&have), std::sync::Arc::clone(&inputs));
-            let (gate, part_gate) = (gate.clone(), gate.clone());
-            let chunk = chunk.to_vec();
+            let part = std::sync::Arc::new(TestValues {
+                types: chunk.to_vec(),
+                module,
+                have: std::sync::Arc::clone(&have),
+                inputs: std::sync::Arc::clone(&inputs),
+            });
+            let text = std::sync::Arc::clone(&part);
             items.push(
-                job_at(chunk[0].origin.clone(), move || {
-                    let impls: Vec<TokenStream> = chunk
-                        .iter()
-                        .map(|t| {
-                            let input = inputs.contains(t.name.as_str());
-                            emit_type_examples(t, input, &have, index)
-                        })
-                        .filter(|impls| !impls.is_empty())
-                        .collect();
-                    match &module {
-                        _ if impls.is_empty() => TokenStream::new(),
-                        None => quote!(#(#impls)*),
-                        Some(module) => {
-                            let module = format_ident!("{}", module);
-                            let cfg = gate.attr();
-                            quote! {
-                                #cfg
-                                /// Test values of the models compiled under this `cfg`.
-                                mod #module {
-                                    use super::*;
-                                    #(#impls)*
-                                }
-                            }
-                        }
-                    }
-                })
-                .compiled_under(part_gate)
-                .finished_by(tidy_setter_calls),
+                job_at(chunk[0].origin.clone(), move || part.tokens(index))
+                    .with_pieces(move || text.pieces(index))
+                    // The module is one item: its `cfg` is the gate's, written by `render`.
+                    .gated(gate.clone())
+                    .finished_by(tidy_setter_calls),
             );
         }
     }
@@ -275,166 +271,382 @@ pub fn emit_mocks<'a>(
     RustFile::new(head, imports, std::iter::once(reexport).chain(items))
 }
 
+/// One part of the models' test values: `types` at the top level, or in `module` under the
+/// part's gate.
+struct TestValues<'a> {
+    types: Vec<&'a crate::ir::TypeDef>,
+    module: Option<String>,
+    have: std::sync::Arc<HashSet<&'a str>>,
+    inputs: std::sync::Arc<HashSet<&'a str>>,
+}
+
+impl TestValues<'_> {
+    fn tokens(&self, index: &TypeIndex<'_>) -> TokenStream {
+        let impls: Vec<TokenStream> = self
+            .types
+            .iter()
+            .map(|t| {
+                let input = self.inputs.contains(t.name.as_str());
+                emit_type_examples(t, input, &self.have, index)
+            })
+            .filter(|impls| !impls.is_empty())
+            .collect();
+        match &self.module {
+            _ if impls.is_empty() => TokenStream::new(),
+            None => quote!(#(#impls)*),
+            Some(module) => {
+                let module = format_ident!("{}", module);
+                quote! {
+                    /// Test values of the models compiled under this `cfg`.
+                    mod #module {
+                        use super::*;
+                        #(#impls)*
+                    }
+                }
+            }
+        }
+    }
+
+    fn pieces(&self, index: &TypeIndex<'_>) -> Option<Vec<Piece>> {
+        test_values_pieces(
+            &self.types,
+            self.module.as_deref(),
+            &self.have,
+            &self.inputs,
+            index,
+        )
+    }
+}
+
 /// A method name that does not shadow one of `taken`.
-fn free_name(name: &str, taken: &[&str], suffix: &str) -> syn::Ident {
+fn free_name(name: &str, taken: &[&str], suffix: &str) -> String {
     if taken.contains(&name) {
-        format_ident!("{}_{}", name, suffix)
+        format!("{name}_{suffix}")
     } else {
-        format_ident!("{}", name)
+        name.to_owned()
     }
 }
 
 /// A group's handle (`LinksMock<'a>`) with its subgroup and operation accessors; for the root,
 /// those accessors on `MockApi` itself.
-fn emit_group(
-    group: &[String],
-    ty: Option<&str>,
-    children: &[(String, String, Gate)],
-    ops: &[(&Operation, String, Gate)],
-    gate: &Gate,
-) -> TokenStream {
-    let mock = if ty.is_some() {
-        quote!(self.mock)
-    } else {
-        quote!(self)
-    };
-    let subgroups = children.iter().map(|(last, name, gate)| {
-        let cfg = gate.attr();
-        let method = free_name(&snake(last), MOCK_API_METHODS, "group");
-        let ty = format_ident!("{}", name);
-        let path: Vec<&str> = group
+pub(super) struct GroupPart<'a> {
+    pub group: Vec<String>,
+    /// The handle's type (`None` for the root).
+    pub ty: Option<String>,
+    /// Each subgroup: its last name segment, handle type and gate.
+    pub children: Vec<(String, String, Gate)>,
+    /// Each operation: its expectation type and gate.
+    pub ops: Vec<(&'a Operation, String, Gate)>,
+    pub gate: Gate,
+}
+
+impl GroupPart<'_> {
+    /// The accessor of subgroup `last`: its method name and doc.
+    pub fn subgroup_accessor(&self, last: &str) -> (String, String) {
+        let path: Vec<&str> = self
+            .group
             .iter()
             .map(String::as_str)
-            .chain([last.as_str()])
+            .chain([last])
             .collect();
         let doc = format!(
             " Expectations for the operations under `{}`.",
             path.join(".")
         );
-        quote! {
-            #cfg
-            #[doc = #doc]
-            pub fn #method(&self) -> #ty<'_> {
-                #ty { mock: #mock }
-            }
-        }
-    });
-    let operations = ops.iter().map(|(op, ty, gate)| {
-        let cfg = gate.attr();
-        let method = free_name(&op.method_name, MOCK_API_METHODS, "operation");
+        (free_name(&snake(last), MOCK_API_METHODS, "group"), doc)
+    }
+
+    /// The accessor of an operation's expectation of type `ty`: its method name and doc.
+    pub fn operation_accessor(op: &Operation, ty: &str) -> (String, String) {
         let doc = format!(" A new expectation of `{}`: see [`{ty}`].", op.id);
+        (
+            free_name(&op.method_name, MOCK_API_METHODS, "operation"),
+            doc,
+        )
+    }
+
+    pub fn handle_doc(&self) -> String {
+        format!(
+            " Expectations for the operations under `{}`; get one with `mock.{}()`.",
+            self.group.join("."),
+            self.group.join("().")
+        )
+    }
+
+    /// What the accessors register on: `self` on `MockApi`, its `mock` in a handle.
+    pub fn mock(&self) -> &'static str {
+        if self.ty.is_some() {
+            "self.mock"
+        } else {
+            "self"
+        }
+    }
+
+    fn tokens(&self) -> TokenStream {
+        let mock = if self.ty.is_some() {
+            quote!(self.mock)
+        } else {
+            quote!(self)
+        };
+        let subgroups = self.children.iter().map(|(last, name, gate)| {
+            let cfg = gate.attr();
+            let (method, doc) = self.subgroup_accessor(last);
+            let method = format_ident!("{}", method);
+            let ty = format_ident!("{}", name);
+            quote! {
+                #cfg
+                #[doc = #doc]
+                pub fn #method(&self) -> #ty<'_> {
+                    #ty { mock: #mock }
+                }
+            }
+        });
+        let operations = self.ops.iter().map(|(op, ty, gate)| {
+            let cfg = gate.attr();
+            let (method, doc) = Self::operation_accessor(op, ty);
+            let method = format_ident!("{}", method);
+            let ty = format_ident!("{}", ty);
+            let (id, template) = (&op.id, &op.path);
+            let http_method = format_ident!("{}", op.http_method.as_str());
+            quote! {
+                #cfg
+                #[doc = #doc]
+                pub fn #method(&self) -> #ty {
+                    TypedExpectation::register(#mock, #id, ::reqwest::Method::#http_method, #template)
+                }
+            }
+        });
+        let methods: Vec<TokenStream> = subgroups.chain(operations).collect();
+        let Some(ty) = &self.ty else {
+            if methods.is_empty() {
+                return TokenStream::new();
+            }
+            return quote! { impl MockApi { #(#methods)* } };
+        };
         let ty = format_ident!("{}", ty);
-        let (id, template) = (&op.id, &op.path);
-        let http_method = format_ident!("{}", op.http_method.as_str());
+        let doc = self.handle_doc();
+        let cfg = self.gate.attr();
         quote! {
             #cfg
             #[doc = #doc]
-            pub fn #method(&self) -> #ty {
-                TypedExpectation::register(#mock, #id, ::reqwest::Method::#http_method, #template)
+            #[derive(Debug, Clone, Copy)]
+            pub struct #ty<'a> {
+                mock: &'a MockApi,
             }
-        }
-    });
-    let methods: Vec<TokenStream> = subgroups.chain(operations).collect();
-    let Some(ty) = ty else {
-        if methods.is_empty() {
-            return TokenStream::new();
-        }
-        return quote! { impl MockApi { #(#methods)* } };
-    };
-    let ty = format_ident!("{}", ty);
-    let doc = format!(
-        " Expectations for the operations under `{}`; get one with `mock.{}()`.",
-        group.join("."),
-        group.join("().")
-    );
-    let cfg = gate.attr();
-    quote! {
-        #cfg
-        #[doc = #doc]
-        #[derive(Debug, Clone, Copy)]
-        pub struct #ty<'a> {
-            mock: &'a MockApi,
-        }
-        #cfg
-        impl #ty<'_> {
-            #(#methods)*
+            #cfg
+            impl #ty<'_> {
+                #(#methods)*
+            }
         }
     }
 }
 
 /// One operation's expectation: its marker type and the marker's trait impls (what the generic
-/// `TypedExpectation` methods take), the alias users name, and the parameter matchers.
+/// `TypedExpectation` methods take), the alias users name, and the parameter matchers. One
+/// [`ExpectationItem`] each, so a writer of text can decline one of them alone.
 fn emit_expectation(op: &Operation, ty: &str, marker: &str, index: &TypeIndex<'_>) -> TokenStream {
+    let items = ExpectationItem::ALL.map(|item| expectation_item(item, op, ty, marker, index));
+    quote!(#(#items)*)
+}
+
+/// The top-level items of an operation's expectation, in file order.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum ExpectationItem {
+    Alias,
+    Marker,
+    JsonBody,
+    JsonSuccess,
+    Errors,
+    Matchers,
+}
+
+impl ExpectationItem {
+    pub const ALL: [ExpectationItem; 6] = [
+        ExpectationItem::Alias,
+        ExpectationItem::Marker,
+        ExpectationItem::JsonBody,
+        ExpectationItem::JsonSuccess,
+        ExpectationItem::Errors,
+        ExpectationItem::Matchers,
+    ];
+}
+
+/// One item of [`emit_expectation`] as tokens (none when the operation has no such item).
+pub(super) fn expectation_item(
+    item: ExpectationItem,
+    op: &Operation,
+    ty: &str,
+    marker: &str,
+    index: &TypeIndex<'_>,
+) -> TokenStream {
     let name = format_ident!("{}", ty);
-    let marker = format_ident!("{}", marker);
-    let doc = format!(
-        " An expectation of `{}` (`{} {}`): its parameter matchers are here; body matchers, answers and call counts on [`TypedExpectation`].",
-        op.id, op.http_method, op.path
-    );
-    let marker_doc = format!(
-        " The operation `{}` as a type: the `Op` of [`{ty}`], its trait impls give the body, success and error types.",
-        op.id
-    );
-    let params = op.params.iter().filter_map(|p| {
-        let (register, what) = match p.location {
-            ParamLocation::Path => (quote!(path_param), "path parameter"),
-            ParamLocation::Query => (quote!(query_param), "query parameter"),
-            ParamLocation::Header => (quote!(header), "header"),
-            ParamLocation::Cookie => return None,
-        };
-        if matches!(
-            p.ty,
-            TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Option(_)
-        ) {
-            return None;
-        }
-        let method = free_name(&p.rust_name, BUILDER_METHODS, "param");
-        let arg = arg_type(&p.ty);
-        let text = to_text(quote!(value), &p.ty, index);
-        let json = &p.name;
-        let doc = format!(" Matches requests whose {what} `{json}` is `value`.");
-        Some(quote! {
-            #[doc = #doc]
-            pub fn #method(self, value: #arg) -> Self {
-                self.expectation().#register(#json, #text);
-                self
-            }
-        })
-    });
-    let body = op
-        .body
-        .as_ref()
-        .filter(|b| b.media == Media::Json && !uses_override(&b.ty, index))
-        .map(|b| {
-            let ty = rust_type(&b.ty);
+    let marker_ident = format_ident!("{}", marker);
+    let marker = &marker_ident;
+    match item {
+        ExpectationItem::Alias => {
+            let doc = expectation_doc(op);
             quote! {
-                impl MockJsonBody for #marker {
-                    type Body = #ty;
+                #[doc = #doc]
+                pub type #name = TypedExpectation<#marker>;
+            }
+        }
+        ExpectationItem::Marker => {
+            let doc = marker_doc(op, ty);
+            quote! {
+                #[doc = #doc]
+                pub enum #marker {}
+            }
+        }
+        ExpectationItem::JsonBody => match json_body(op, index) {
+            Some(body) => {
+                let ty = rust_type(body);
+                quote! {
+                    impl MockJsonBody for #marker {
+                        type Body = #ty;
+                    }
                 }
             }
-        });
-    let (json_success, other_respond) = success_respond(op, &marker, index);
-    let error_type = format_ident!("{}", op.error_type);
-    // An operation without declared errors has an error type with no values: nothing to answer.
-    let errors = (!op.errors.is_empty()).then(|| {
-        quote! {
-            impl MockErrors for #marker {
-                type Error = #error_type;
+            None => TokenStream::new(),
+        },
+        ExpectationItem::JsonSuccess => match success_answer(op, index) {
+            SuccessAnswer::Json { status, ty } => {
+                let ty = rust_type(ty);
+                quote! {
+                    impl MockJsonSuccess for #marker {
+                        const STATUS: u16 = #status;
+                        type Success = #ty;
+                    }
+                }
+            }
+            _ => TokenStream::new(),
+        },
+        // An operation without declared errors has an error type with no values: nothing to
+        // answer.
+        ExpectationItem::Errors if op.errors.is_empty() => TokenStream::new(),
+        ExpectationItem::Errors => {
+            let error_type = format_ident!("{}", op.error_type);
+            quote! {
+                impl MockErrors for #marker {
+                    type Error = #error_type;
+                }
             }
         }
-    });
-    let methods: Vec<TokenStream> = params.chain(other_respond).collect();
-    let inherent = (!methods.is_empty()).then(|| quote! { impl #name { #(#methods)* } });
-    quote! {
-        #[doc = #doc]
-        pub type #name = TypedExpectation<#marker>;
-        #[doc = #marker_doc]
-        pub enum #marker {}
-        #body
-        #json_success
-        #errors
-        #inherent
+        ExpectationItem::Matchers => {
+            let params = op.params.iter().filter_map(matcher).map(|m| {
+                let method = format_ident!("{}", m.method);
+                let register = format_ident!("{}", m.register);
+                let arg = arg_type(&m.param.ty);
+                let text = to_text(quote!(value), &m.param.ty, index);
+                let json = &m.param.name;
+                let doc = m.doc();
+                quote! {
+                    #[doc = #doc]
+                    pub fn #method(self, value: #arg) -> Self {
+                        self.expectation().#register(#json, #text);
+                        self
+                    }
+                }
+            });
+            let respond = match success_answer(op, index) {
+                SuccessAnswer::Respond { status, body } => {
+                    let doc = respond_doc(status);
+                    let (args, answer) = match body {
+                        RespondBody::Empty => (
+                            quote!(),
+                            quote!(MockAnswer::raw(#status, ::bytes::Bytes::new())),
+                        ),
+                        RespondBody::Bytes => (
+                            quote!(, body: impl Into<::bytes::Bytes>),
+                            quote!(MockAnswer::raw(#status, body)),
+                        ),
+                        RespondBody::Text => (
+                            quote!(, text: &str),
+                            quote!(MockAnswer::text(#status, text)),
+                        ),
+                    };
+                    Some(quote! {
+                        #[doc = #doc]
+                        pub fn respond(self #args) -> Self {
+                            self.expectation().answer(#answer);
+                            self
+                        }
+                    })
+                }
+                _ => None,
+            };
+            let methods: Vec<TokenStream> = params.chain(respond).collect();
+            if methods.is_empty() {
+                return TokenStream::new();
+            }
+            quote! { impl #name { #(#methods)* } }
+        }
     }
+}
+
+pub(super) fn expectation_doc(op: &Operation) -> String {
+    format!(
+        " An expectation of `{}` (`{} {}`): its parameter matchers are here; body matchers, answers and call counts on [`TypedExpectation`].",
+        op.id, op.http_method, op.path
+    )
+}
+
+pub(super) fn marker_doc(op: &Operation, ty: &str) -> String {
+    format!(
+        " The operation `{}` as a type: the `Op` of [`{ty}`], its trait impls give the body, success and error types.",
+        op.id
+    )
+}
+
+pub(super) fn respond_doc(status: u16) -> String {
+    format!(" Answers {status} with this value.")
+}
+
+/// A parameter matcher of an expectation: `.owner("octocat")`.
+pub(super) struct Matcher<'a> {
+    pub param: &'a crate::ir::Param,
+    pub method: String,
+    /// The `Expectation` method recording it: `path_param`, `query_param` or `header`.
+    pub register: &'static str,
+    what: &'static str,
+}
+
+impl Matcher<'_> {
+    pub fn doc(&self) -> String {
+        format!(
+            " Matches requests whose {} `{}` is `value`.",
+            self.what, self.param.name
+        )
+    }
+}
+
+/// The matcher of `p`: none for cookies and for lists, maps and optional values.
+pub(super) fn matcher(p: &crate::ir::Param) -> Option<Matcher<'_>> {
+    let (register, what) = match p.location {
+        ParamLocation::Path => ("path_param", "path parameter"),
+        ParamLocation::Query => ("query_param", "query parameter"),
+        ParamLocation::Header => ("header", "header"),
+        ParamLocation::Cookie => return None,
+    };
+    if matches!(
+        p.ty,
+        TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Option(_)
+    ) {
+        return None;
+    }
+    Some(Matcher {
+        param: p,
+        method: free_name(&p.rust_name, BUILDER_METHODS, "param"),
+        register,
+        what,
+    })
+}
+
+/// The JSON request body a `.body(..)` matcher takes (none for other media and overrides).
+pub(super) fn json_body<'a>(op: &'a Operation, index: &TypeIndex<'_>) -> Option<&'a TypeRef> {
+    op.body
+        .as_ref()
+        .filter(|b| b.media == Media::Json && !uses_override(&b.ty, index))
+        .map(|b| &b.ty)
 }
 
 fn uses_override(ty: &TypeRef, index: &TypeIndex<'_>) -> bool {
@@ -447,14 +659,24 @@ fn uses_override(ty: &TypeRef, index: &TypeIndex<'_>) -> bool {
     }
 }
 
-/// `respond`: the first declared success status with the typed success body. For JSON that is
-/// the marker's `MockJsonSuccess` impl (the generic method reads it); otherwise the operation's
-/// own method.
-fn success_respond(
-    op: &Operation,
-    marker: &syn::Ident,
-    index: &TypeIndex<'_>,
-) -> (Option<TokenStream>, Option<TokenStream>) {
+/// How `respond` answers with the first declared success status.
+pub(super) enum SuccessAnswer<'a> {
+    /// The typed JSON success body: the marker's `MockJsonSuccess` impl (the generic method
+    /// reads it).
+    Json { status: u16, ty: &'a TypeRef },
+    /// Any other body: the expectation's own `respond` method.
+    Respond { status: u16, body: RespondBody },
+    /// A success type the config maps to a Rust path: no `respond`.
+    None,
+}
+
+pub(super) enum RespondBody {
+    Empty,
+    Bytes,
+    Text,
+}
+
+pub(super) fn success_answer<'a>(op: &'a Operation, index: &TypeIndex<'_>) -> SuccessAnswer<'a> {
     let status = op
         .success
         .statuses
@@ -464,160 +686,14 @@ fn success_respond(
             _ => None,
         })
         .unwrap_or(200);
-    let doc = format!(" Answers {status} with this value.");
-    let own = |method: TokenStream| (None, Some(method));
+    let respond = |body| SuccessAnswer::Respond { status, body };
     match (&op.success.ty, &op.success.media) {
-        (None, _) => own(quote! {
-            #[doc = #doc]
-            pub fn respond(self) -> Self {
-                self.expectation().answer(MockAnswer::raw(#status, ::bytes::Bytes::new()));
-                self
-            }
-        }),
-        (_, Some(Media::Binary(_))) | (Some(TypeRef::Bytes), _) => own(quote! {
-            #[doc = #doc]
-            pub fn respond(self, body: impl Into<::bytes::Bytes>) -> Self {
-                self.expectation().answer(MockAnswer::raw(#status, body));
-                self
-            }
-        }),
-        (_, Some(Media::Text)) => own(quote! {
-            #[doc = #doc]
-            pub fn respond(self, text: &str) -> Self {
-                self.expectation().answer(MockAnswer::text(#status, text));
-                self
-            }
-        }),
-        (Some(ty), _) if !uses_override(ty, index) => {
-            let ty = rust_type(ty);
-            let json = quote! {
-                impl MockJsonSuccess for #marker {
-                    const STATUS: u16 = #status;
-                    type Success = #ty;
-                }
-            };
-            (Some(json), None)
-        }
-        _ => (None, None),
+        (None, _) => respond(RespondBody::Empty),
+        (_, Some(Media::Binary(_))) | (Some(TypeRef::Bytes), _) => respond(RespondBody::Bytes),
+        (_, Some(Media::Text)) => respond(RespondBody::Text),
+        (Some(ty), _) if !uses_override(ty, index) => SuccessAnswer::Json { status, ty },
+        _ => SuccessAnswer::None,
     }
-}
-
-/// How each variant of the operation's error type is written as its status and body, and `From`
-/// each per-status code enum into the error type (so `respond_error` takes either).
-fn error_answers(op: &Operation) -> TokenStream {
-    let error_type = format_ident!("{}", op.error_type);
-    let arms = op.errors.iter().map(|e| {
-        let variant = format_ident!("{}", e.variant);
-        let status = mock_status(op, e);
-        match &e.body {
-            ErrorBody::None => {
-                quote! { #error_type::#variant => MockAnswer::raw(#status, ::bytes::Bytes::new()), }
-            }
-            ErrorBody::Typed {
-                media: Media::Text, ..
-            }
-            | ErrorBody::Typed {
-                ty: TypeRef::String,
-                ..
-            } => {
-                quote! { #error_type::#variant(text) => MockAnswer::text(#status, text.as_str()), }
-            }
-            ErrorBody::Typed {
-                media: Media::Binary(_),
-                ..
-            }
-            | ErrorBody::Typed {
-                ty: TypeRef::Bytes, ..
-            } => {
-                quote! { #error_type::#variant(bytes) => MockAnswer::raw(#status, bytes.clone()), }
-            }
-            ErrorBody::Typed { .. } => {
-                quote! { #error_type::#variant(body) => MockAnswer::json(#status, body), }
-            }
-            ErrorBody::Tagged(t) => {
-                let enum_ty = format_ident!("{}", t.type_name);
-                let tag = &t.tag;
-                let codes = t.codes.iter().map(|c| {
-                    let v = format_ident!("{}", c.variant);
-                    let value = &c.value;
-                    quote! { #enum_ty::#v(_) => Some(#value), }
-                });
-                quote! {
-                    #error_type::#variant(error) => {
-                        let code = match error {
-                            #(#codes)*
-                            #enum_ty::Other(_) => None,
-                        };
-                        MockAnswer::tagged_json(#status, #tag, code, error.body())
-                    }
-                }
-            }
-        }
-    });
-    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-    for e in &op.errors {
-        if let ErrorBody::Tagged(t) = &e.body {
-            *seen.entry(t.type_name.as_str()).or_default() += 1;
-        }
-    }
-    let froms = op.errors.iter().filter_map(|e| {
-        let ErrorBody::Tagged(t) = &e.body else {
-            return None;
-        };
-        (seen.get(t.type_name.as_str()) == Some(&1)).then(|| {
-            let enum_ty = format_ident!("{}", t.type_name);
-            let variant = format_ident!("{}", e.variant);
-            quote! {
-                impl From<#enum_ty> for #error_type {
-                    fn from(error: #enum_ty) -> Self {
-                        Self::#variant(error)
-                    }
-                }
-            }
-        })
-    });
-    quote! {
-        impl MockErrorAnswer for #error_type {
-            fn mock_answer(&self) -> MockAnswer {
-                match self { #(#arms)* }
-            }
-        }
-        #(#froms)*
-    }
-}
-
-/// A status that the operation's decoder reads as `case`: its code, or for a range or `default`
-/// the first status in it that no success and no earlier error case claims.
-fn mock_status(op: &Operation, case: &ErrorCase) -> u16 {
-    let candidates: Vec<u16> = match case.status {
-        StatusMatch::Code(c) => vec![c],
-        StatusMatch::Range(r) => (u16::from(r) * 100..u16::from(r) * 100 + 100).collect(),
-        StatusMatch::Default => (500..600).chain(400..500).collect(),
-    };
-    let matches = |s: &StatusMatch, code: u16| match s {
-        StatusMatch::Code(c) => *c == code,
-        StatusMatch::Range(r) => code / 100 == u16::from(*r),
-        StatusMatch::Default => true,
-    };
-    let is_success = |code: u16| {
-        if op.success.statuses.is_empty() {
-            (200..300).contains(&code)
-        } else {
-            op.success.statuses.iter().any(|s| matches(s, code))
-        }
-    };
-    candidates
-        .iter()
-        .copied()
-        .find(|&code| {
-            !is_success(code)
-                && op
-                    .errors
-                    .iter()
-                    .find(|e| matches(&e.status, code))
-                    .is_some_and(|e| e == case)
-        })
-        .unwrap_or(candidates[0])
 }
 
 #[cfg(test)]

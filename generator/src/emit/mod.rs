@@ -2,27 +2,30 @@
 //! the IR. Rust sources are built as token streams (quote) and printed by prettyplease, so output
 //! is formatted and byte-identical for the same IR; the most repetitive items are also written
 //! straight as text in the same layout (`render`, `text`, `layout`, `model_text`,
-//! `operation_text`, `request_text`, `errors_text`), checked against prettyplease in debug
-//! builds.
+//! `operation_text`, `request_text`, `errors_text`, `mock_text`, `example_text`), checked
+//! against prettyplease in debug builds.
 //!
 //! - `types`: `TypeRef` -> Rust type tokens.
 //! - `models`: named types (structs, open enums, unions) and their `Validate` impls.
 //! - `errors`: one error enum per operation, one enum per tagged error status.
 //! - `operations`: client accessors, one method per operation, decoders, stream companions;
 //!   `requests`: each operation's request builder.
-//! - `mocks`: `src/mock.rs` (the `mock` feature): typed expectations per operation, and
-//!   `examples`: the models' test values.
+//! - `mocks`: `src/mock.rs` (the `mock` feature): typed expectations per operation,
+//!   `mock_errors`: how each error is answered, and `examples`: the models' test values.
 //! - `manifest`: `Cargo.toml` and `lib.rs`.
 //! - `readme`: the crate's `README.md` (construction, one call per group, regeneration).
 //! - `runtime`: the runtime crate's sources, copied into `src/runtime/` unchanged.
 
 mod errors;
 mod errors_text;
+mod example_text;
 mod examples;
 mod features;
 mod imports;
 mod layout;
 mod manifest;
+mod mock_errors;
+mod mock_text;
 mod mocks;
 mod model_text;
 mod models;
@@ -286,7 +289,7 @@ impl<'a> ItemJob<'a> {
         self
     }
 
-    /// The part's printed text goes through `finish`.
+    /// The part's printed text goes through `finish` (its pieces are written finished).
     pub fn finished_by(mut self, finish: fn(String) -> String) -> Self {
         self.finish = Some(finish);
         self
@@ -370,11 +373,7 @@ fn render_all(
                 break;
             };
             // Every part is kept until its file is joined, so without the slack its buffer grew.
-            let text = render::render(job, &gates).map(|text| {
-                let mut text = match job.finish {
-                    Some(finish) => finish(text),
-                    None => text,
-                };
+            let text = render::render(job, &gates).map(|mut text| {
                 text.shrink_to_fit();
                 let usage = imports.map(|imports| imports.usage(&text));
                 Rendered {

@@ -9,7 +9,8 @@
 //! written as text in prettyplease's layout: the models' plain structs, string enums, builders and
 //! `Validate` impls (`model_text`), and each operation's parameter struct, methods, request
 //! function and decoders (`operation_text`, `request_text`), and each operation's error type
-//! (`errors_text`), with `layout` for lines that break.
+//! (`errors_text`), with `layout` for lines that break; nearly all of `mock.rs` (`mock_text`:
+//! accessors, expectations, error answers; `example_text`: the models' test values).
 //!
 //! In debug builds (every test and corpus run) every part that has a fast path is also rendered
 //! the old way, whole, and the two texts must be equal: a difference is an error naming the part's
@@ -57,10 +58,16 @@ impl GateTexts {
     }
 }
 
-/// One part's text: the header of an error is already the whole message.
+/// One part's text, after the job's `finish`: the header of an error is already the whole
+/// message. Pieces are written finished (a part's `finish` tidies what prettyplease prints, which
+/// a writer of text writes tidy in the first place).
 pub(super) fn render(job: &ItemJob<'_>, gates: &GateTexts) -> Result<String, String> {
+    let finished = |text: String| match job.finish {
+        Some(finish) => finish(text),
+        None => text,
+    };
     let Some(pieces) = job.pieces.as_ref().and_then(|pieces| pieces()) else {
-        return render_tokens(job, gates);
+        return render_tokens(job, gates).map(finished);
     };
     let gate = if job.gate_in_text {
         gates.text(&job.gate)?
@@ -78,7 +85,7 @@ pub(super) fn render(job: &ItemJob<'_>, gates: &GateTexts) -> Result<String, Str
         }
     }
     if cfg!(debug_assertions) {
-        let printed = render_tokens(job, gates)?;
+        let printed = finished(render_tokens(job, gates)?);
         if printed != text {
             return Err(layout_mismatch(&printed, &text));
         }

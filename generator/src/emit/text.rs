@@ -9,6 +9,18 @@ use crate::ir::{FloatWidth, IntKind, TypeRef};
 /// that follow a group): a line of at most this many columns comes out as one line.
 const UNBROKEN: usize = 80;
 
+/// prettyplease's margin: a group (a call's arguments, a signature's parameters, a type's
+/// generic arguments) is broken when the text from its opening to the next place the line could
+/// break, usually the end of the line, goes past this column.
+pub(crate) const MARGIN: usize = 89;
+
+/// Whether a line of `parts` at `indent` columns stays within [`MARGIN`]: where the layouts of
+/// `mock_text` know the rule exactly, they use this rather than [`ItemText::line`]'s margin of
+/// safety.
+pub(crate) fn fits(indent: usize, parts: &[&str]) -> bool {
+    indent + parts.iter().map(|p| p.len()).sum::<usize>() <= MARGIN
+}
+
 /// One top-level item being written.
 #[derive(Default)]
 pub(crate) struct ItemText {
@@ -50,28 +62,67 @@ impl ItemText {
         self.declined |= other.declined;
     }
 
-    /// `Self { .. }` with `inits` as a constructor's body (at 8 columns), closing the function:
-    /// on one line while it is at most 32 columns wide without its closing brace, one field per
-    /// line from 37 (prettyplease's `end_with_max_width` is 34); `None` in between, where the
-    /// exact break is not modelled and the item goes the token way.
+    /// `Self { .. }` with `inits` as a constructor's body (at 8 columns), closing the function.
     pub fn constructor_body(&mut self, inits: &[String]) -> Option<()> {
-        let literal = format!("Self {{ {} }}", inits.join(", "));
-        // The width prettyplease measures: the literal without its closing brace.
-        let width = literal.len() - 1;
-        if inits.is_empty() {
-            self.verbatim(8, &["Self {}"]);
-        } else if width <= 32 {
-            self.line(8, &[&literal]);
-        } else if width >= 37 {
-            self.verbatim(8, &["Self {"]);
-            for init in inits {
-                self.line(12, &[init, ","]);
-            }
-            self.verbatim(8, &["}"]);
-        } else {
-            return None;
-        }
+        self.struct_literal(8, "Self", inits)?;
         self.verbatim(4, &["}"]);
+        Some(())
+    }
+
+    /// `path { .. }` with `inits` (`name: value` each), alone on its line at `indent` (a
+    /// function's value): on one line while it is at most 34 columns wide without its closing
+    /// brace (prettyplease's `end_with_max_width` for struct literals), else one field per line,
+    /// each as [`field_init_lines`] lays it out.
+    pub fn struct_literal(&mut self, indent: usize, path: &str, inits: &[String]) -> Option<()> {
+        let literal = format!("{path} {{ {} }}", inits.join(", "));
+        if inits.is_empty() {
+            self.verbatim(indent, &[path, " {}"]);
+        } else if literal.len() - 1 <= 34 {
+            self.verbatim(indent, &[&literal]);
+        } else {
+            self.verbatim(indent, &[path, " {"]);
+            for (i, init) in inits.iter().enumerate() {
+                self.field_init_lines(indent + 4, init, i + 1 == inits.len())?;
+            }
+            self.verbatim(indent, &["}"]);
+        }
+        Some(())
+    }
+
+    /// One `name: value,` of a struct literal broken one field a line. Past the margin (which
+    /// counts the comma, except the last field's, a break token's) prettyplease breaks the
+    /// value where it can: a call's one argument goes on a line of its own (`Box::new(\n
+    /// X::example(),\n)`), the method of `receiver.method()` too (`"id"\n    .to_owned()`); a
+    /// value with no place to break (a path, `Vec::new()`) stays as it is. `None` for other
+    /// values (nested calls with arguments).
+    fn field_init_lines(&mut self, indent: usize, init: &str, last: bool) -> Option<()> {
+        let counted = if last { 0 } else { 1 };
+        if indent + init.len() + counted <= MARGIN {
+            self.verbatim(indent, &[init, ","]);
+            return Some(());
+        }
+        let has_arguments = |text: &str| {
+            text.match_indices('(')
+                .any(|(at, _)| !text[at + 1..].starts_with(')'))
+        };
+        let (name, value) = init.split_once(": ")?;
+        if has_arguments(value) {
+            let (callee, argument) = value.strip_suffix(')')?.split_once('(')?;
+            if callee.contains('.') || has_arguments(argument) {
+                return None;
+            }
+            self.verbatim(indent, &[name, ": ", callee, "("]);
+            self.verbatim(indent + 4, &[argument, ","]);
+            self.verbatim(indent, &["),"]);
+            return Some(());
+        }
+        match value.rfind('.') {
+            Some(dot) if value.ends_with("()") && !value[..dot].contains('(') => {
+                self.verbatim(indent, &[name, ": ", &value[..dot]]);
+                self.verbatim(indent + 4, &[&value[dot..], ","]);
+            }
+            _ => self.verbatim(indent, &[init, ","]),
+        }
         Some(())
     }
 
