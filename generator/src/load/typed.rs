@@ -15,7 +15,8 @@ use std::sync::Mutex;
 
 /// The typed model of `raw` (consumed: each subtree is freed as soon as it is read). An error is
 /// serde's first one; the caller locates it by reading the document again whole.
-pub(super) fn typed_spec(mut raw: Value) -> Result<oas3::Spec, serde_json::Error> {
+/// `threads`: whether to use a thread per core (else only the calling one).
+pub(super) fn typed_spec(mut raw: Value, threads: bool) -> Result<oas3::Spec, serde_json::Error> {
     let paths = take_object(&mut raw, &["paths"]);
     let schemas = take_object(&mut raw, &["components", "schemas"]);
     let mut entries: Vec<Entry> = Vec::new();
@@ -31,12 +32,12 @@ pub(super) fn typed_spec(mut raw: Value) -> Result<oas3::Spec, serde_json::Error
         .chain(schemas.into_iter().flatten());
     let work: Vec<(Entry, (String, Value))> = entries.iter().copied().zip(values).collect();
     let path_count = work.iter().filter(|(e, _)| *e == Entry::Path).count();
-    let (rest, typed) = std::thread::scope(|scope| {
-        let rest = scope.spawn(move || serde_json::from_value::<oas3::Spec>(raw));
-        let typed = read_all(work);
-        (rest.join(), typed)
-    });
-    let mut spec = rest.unwrap_or_else(|p| std::panic::resume_unwind(p))?;
+    let (rest, typed) = super::side_by_side(
+        threads,
+        move || serde_json::from_value::<oas3::Spec>(raw),
+        || read_all(work, threads),
+    );
+    let mut spec = rest?;
     let typed = typed?;
     let mut typed = typed.into_iter();
     let paths: oas3::Map<String, oas3::spec::PathItem> = typed
@@ -82,6 +83,7 @@ fn misplaced() -> serde_json::Error {
 /// Each entry read as its type, in order, by one worker per core taking the next entry.
 fn read_all(
     work: Vec<(Entry, (String, Value))>,
+    threads: bool,
 ) -> Result<Vec<(String, Typed)>, serde_json::Error> {
     let count = work.len();
     let queue = Mutex::new(work.into_iter().enumerate());
@@ -104,7 +106,10 @@ fn read_all(
         }
         done
     };
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cores = match threads {
+        true => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        false => 1,
+    };
     let mut results: Vec<Option<(String, Typed)>> = (0..count).map(|_| None).collect();
     let mut first_error = None;
     std::thread::scope(|scope| {
