@@ -10,11 +10,13 @@ use super::mocks::{
     json_body, marker_doc, matcher, respond_doc, success_answer, ExpectationItem, GroupPart,
     Matcher, RespondBody, SuccessAnswer,
 };
+use super::operation_text::arg_type_text;
 use super::render::Piece;
+use super::requests::ToText;
 use super::text::{fits, str_lit, type_text, ItemText};
 use super::types::TypeIndex;
 use super::Gate;
-use crate::ir::{Operation, TypeKind, TypeRef};
+use crate::ir::{Operation, TypeRef};
 
 /// The group's handle and accessors, or `None` when one of them declines (the part is one or
 /// two items: all of it goes the token way).
@@ -337,42 +339,15 @@ fn status_lit(status: u16) -> String {
     proc_macro2::Literal::u16_suffixed(status).to_string()
 }
 
-/// `operations::arg_type` as text: how a matcher takes a parameter's value.
-fn arg_type_text(ty: &TypeRef) -> Option<String> {
-    Some(match ty {
-        TypeRef::String => "&str".to_owned(),
-        TypeRef::Named(_) | TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Any => {
-            format!("&{}", type_text(ty)?)
-        }
-        other => type_text(other)?,
-    })
-}
-
-/// `requests::to_text` of `value` as text: the parameter's value as the client writes it.
+/// [`ToText`] of `value` as text: the parameter's value as the client writes it.
 fn value_text(ty: &TypeRef, index: &TypeIndex<'_>) -> String {
-    let text = match ty {
-        TypeRef::String => "value.to_owned()",
-        TypeRef::Named(n) => match index.get(n).map(|t| &t.kind) {
-            Some(TypeKind::Enum(_)) => "value.to_string()",
-            Some(TypeKind::Alias(inner))
-                if !matches!(
-                    inner,
-                    TypeRef::Named(_)
-                        | TypeRef::Any
-                        | TypeRef::Map(_)
-                        | TypeRef::Array(_)
-                        | TypeRef::Option(_)
-                ) =>
-            {
-                return value_text(inner, index)
-            }
-            _ => "crate::runtime::param_text(value)",
-        },
-        TypeRef::DateTime => "value.to_rfc3339_opts(::chrono::SecondsFormat::AutoSi, true)",
-        TypeRef::Any | TypeRef::Map(_) | TypeRef::Array(_) => "crate::runtime::param_text(value)",
-        _ => "value.to_string()",
-    };
-    text.to_owned()
+    match ToText::of(ty, index) {
+        ToText::ToOwned => "value.to_owned()",
+        ToText::ToString => "value.to_string()",
+        ToText::Rfc3339 => "value.to_rfc3339_opts(::chrono::SecondsFormat::AutoSi, true)",
+        ToText::ParamText => "crate::runtime::param_text(value)",
+    }
+    .to_owned()
 }
 
 #[cfg(test)]

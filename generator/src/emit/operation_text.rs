@@ -176,8 +176,8 @@ pub(super) fn signature_text(op: &Operation) -> Option<Vec<(String, String)>> {
     Some(args)
 }
 
-/// `operations::arg_type` as text.
-fn arg_type_text(ty: &TypeRef) -> Option<String> {
+/// `operations::arg_type` as text: how a method (or a mock's matcher) takes a parameter's value.
+pub(super) fn arg_type_text(ty: &TypeRef) -> Option<String> {
     Some(match ty {
         TypeRef::String => "&str".to_owned(),
         TypeRef::Named(_) | TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Any => {

@@ -6,9 +6,10 @@
 use super::layout::{Expr, Layout};
 use super::model_text::check_text;
 use super::operation_text::signature_text;
+use super::requests::ToText;
 use super::text::{str_lit, ItemText};
 use super::types::TypeIndex;
-use crate::ir::{Media, Operation, Param, ParamLocation, ParamStyle, TypeKind, TypeRef};
+use crate::ir::{Media, Operation, Param, ParamLocation, ParamStyle, TypeRef};
 
 /// `fn <base>_request(..) -> Result<RequestParts, InvalidRequest>`, or `None` when declined.
 pub(super) fn request_fn_text(op: &Operation, base: &str, index: &TypeIndex<'_>) -> Option<String> {
@@ -205,35 +206,18 @@ fn write_param(out: &mut ItemText, p: &Param, index: &TypeIndex<'_>) -> Option<(
     Some(())
 }
 
-/// How a parameter value becomes text (`requests::to_text`).
+/// How a parameter value becomes text ([`ToText`]).
 fn text_of(value: Expr, ty: &TypeRef, index: &TypeIndex<'_>) -> Expr {
-    let param_text = |value| Expr::call("crate::runtime::param_text", vec![value]);
-    match ty {
-        TypeRef::String => value.method("to_owned", Vec::new()),
-        TypeRef::Named(n) => match index.get(n).map(|t| &t.kind) {
-            Some(TypeKind::Enum(_)) => value.method("to_string", Vec::new()),
-            Some(TypeKind::Alias(inner))
-                if !matches!(
-                    inner,
-                    TypeRef::Named(_)
-                        | TypeRef::Any
-                        | TypeRef::Map(_)
-                        | TypeRef::Array(_)
-                        | TypeRef::Option(_)
-                ) =>
-            {
-                text_of(value, inner, index)
-            }
-            _ => param_text(value),
-        },
-        TypeRef::DateTime => value.method(
+    match ToText::of(ty, index) {
+        ToText::ToOwned => value.method("to_owned", Vec::new()),
+        ToText::ToString => value.method("to_string", Vec::new()),
+        ToText::Rfc3339 => value.method(
             "to_rfc3339_opts",
             vec![
                 Expr::word("::chrono::SecondsFormat::AutoSi"),
                 Expr::word("true"),
             ],
         ),
-        TypeRef::Any | TypeRef::Map(_) | TypeRef::Array(_) => param_text(value),
-        _ => value.method("to_string", Vec::new()),
+        ToText::ParamText => Expr::call("crate::runtime::param_text", vec![value]),
     }
 }

@@ -10,30 +10,53 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// How a parameter value becomes text: `Display` for scalars and enums, JSON for anything else.
-pub(super) fn to_text(value: TokenStream, ty: &TypeRef, index: &TypeIndex<'_>) -> TokenStream {
-    match ty {
-        TypeRef::String => quote!(#value.to_owned()),
-        TypeRef::Named(n) => match index.get(n).map(|t| &t.kind) {
-            Some(TypeKind::Enum(_)) => quote!(#value.to_string()),
-            Some(TypeKind::Alias(inner))
-                if !matches!(
-                    inner,
-                    TypeRef::Named(_)
-                        | TypeRef::Any
-                        | TypeRef::Map(_)
-                        | TypeRef::Array(_)
-                        | TypeRef::Option(_)
-                ) =>
-            {
-                to_text(value, inner, index)
-            }
-            _ => quote!(crate::runtime::param_text(#value)),
-        },
-        TypeRef::DateTime => quote!(#value.to_rfc3339_opts(::chrono::SecondsFormat::AutoSi, true)),
-        TypeRef::Any | TypeRef::Map(_) | TypeRef::Array(_) => {
-            quote!(crate::runtime::param_text(#value))
+/// Decided here once; the token writer ([`to_text`]) and the text writers spell it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ToText {
+    /// `value.to_owned()` (a `&str`).
+    ToOwned,
+    /// `value.to_string()` (`Display`).
+    ToString,
+    /// `value.to_rfc3339_opts(::chrono::SecondsFormat::AutoSi, true)`.
+    Rfc3339,
+    /// `crate::runtime::param_text(value)` (JSON).
+    ParamText,
+}
+
+impl ToText {
+    pub(super) fn of(ty: &TypeRef, index: &TypeIndex<'_>) -> Self {
+        match ty {
+            TypeRef::String => ToText::ToOwned,
+            TypeRef::Named(n) => match index.get(n).map(|t| &t.kind) {
+                Some(TypeKind::Enum(_)) => ToText::ToString,
+                Some(TypeKind::Alias(inner))
+                    if !matches!(
+                        inner,
+                        TypeRef::Named(_)
+                            | TypeRef::Any
+                            | TypeRef::Map(_)
+                            | TypeRef::Array(_)
+                            | TypeRef::Option(_)
+                    ) =>
+                {
+                    ToText::of(inner, index)
+                }
+                _ => ToText::ParamText,
+            },
+            TypeRef::DateTime => ToText::Rfc3339,
+            TypeRef::Any | TypeRef::Map(_) | TypeRef::Array(_) => ToText::ParamText,
+            _ => ToText::ToString,
         }
-        _ => quote!(#value.to_string()),
+    }
+}
+
+/// [`ToText`] of `value` as tokens.
+pub(super) fn to_text(value: TokenStream, ty: &TypeRef, index: &TypeIndex<'_>) -> TokenStream {
+    match ToText::of(ty, index) {
+        ToText::ToOwned => quote!(#value.to_owned()),
+        ToText::ToString => quote!(#value.to_string()),
+        ToText::Rfc3339 => quote!(#value.to_rfc3339_opts(::chrono::SecondsFormat::AutoSi, true)),
+        ToText::ParamText => quote!(crate::runtime::param_text(#value)),
     }
 }
 
