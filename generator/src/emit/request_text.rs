@@ -6,7 +6,7 @@
 use super::layout::{Expr, Layout};
 use super::model_text::check_text;
 use super::operation_text::signature_text;
-use super::requests::ToText;
+use super::requests::{taken_by_reference, ToText};
 use super::text::{str_lit, ItemText};
 use super::types::TypeIndex;
 use crate::ir::{Media, Operation, Param, ParamLocation, ParamStyle, TypeRef};
@@ -99,14 +99,7 @@ fn write_checks(out: &mut ItemText, op: &Operation, index: &TypeIndex<'_>) {
         if checks.is_empty() {
             continue;
         }
-        let by_ref = matches!(
-            p.ty,
-            TypeRef::String
-                | TypeRef::Named(_)
-                | TypeRef::Array(_)
-                | TypeRef::Map(_)
-                | TypeRef::Any
-        );
+        let by_ref = taken_by_reference(&p.ty);
         let value = match (p.location, by_ref) {
             (ParamLocation::Path, true) => p.rust_name.clone(),
             (ParamLocation::Path, false) => format!("&{}", p.rust_name),

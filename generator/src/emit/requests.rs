@@ -50,6 +50,15 @@ impl ToText {
     }
 }
 
+/// Whether a method takes a parameter of this type by reference (so its checks get it as is;
+/// other path parameters are borrowed for them).
+pub(super) fn taken_by_reference(ty: &TypeRef) -> bool {
+    matches!(
+        ty,
+        TypeRef::String | TypeRef::Named(_) | TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Any
+    )
+}
+
 /// [`ToText`] of `value` as tokens.
 pub(super) fn to_text(value: TokenStream, ty: &TypeRef, index: &TypeIndex<'_>) -> TokenStream {
     match ToText::of(ty, index) {
@@ -74,14 +83,7 @@ pub(super) fn emit_request_fn(
             ParamLocation::Path => quote!(#ident),
             _ => quote!(&params.#ident),
         };
-        let by_ref = matches!(
-            p.ty,
-            TypeRef::String
-                | TypeRef::Named(_)
-                | TypeRef::Array(_)
-                | TypeRef::Map(_)
-                | TypeRef::Any
-        ) || p.location != ParamLocation::Path;
+        let by_ref = taken_by_reference(&p.ty) || p.location != ParamLocation::Path;
         let value = if by_ref { value } else { quote!(&#value) };
         if let Some(body) = check_value(&quote!(value), &p.ty, &p.checks, index) {
             checks.push(if p.required || p.location == ParamLocation::Path {
