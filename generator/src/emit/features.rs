@@ -39,8 +39,13 @@ impl Gate {
                 true
             }
             (Gate::Any(mine), Gate::Any(theirs)) => {
+                // Most widenings add nothing (a model reached again by its group): no clones then.
                 let before = mine.len();
-                mine.extend(theirs.iter().cloned());
+                for feature in theirs {
+                    if !mine.contains(feature) {
+                        mine.insert(feature.clone());
+                    }
+                }
                 mine.len() != before
             }
         }
