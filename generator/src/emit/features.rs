@@ -15,7 +15,8 @@ use crate::ir::{Api, ErrorBody, Operation, TypeKind, TypeRef};
 use crate::Config;
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::quote;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// When an item is compiled.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -186,7 +187,7 @@ impl FeatureGroups {
             .iter()
             .map(|t| (t.name.as_str(), &t.kind))
             .collect();
-        let mut reached: HashMap<&str, Gate> = HashMap::new();
+        let mut reached: HashMap<&str, Gate> = HashMap::default();
         for op in &api.operations {
             let gate = this.operation(op);
             let error_gate = this.error_gate(op);

@@ -18,7 +18,8 @@ use crate::load::Document;
 use oas3::spec::{
     ObjectOrReference, ObjectSchema, Schema, SchemaType as Type, SchemaTypeSet as TypeSet,
 };
-use std::collections::{BTreeMap, HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::{BTreeMap, HashSet};
 
 mod cycles;
 mod enums;
@@ -130,11 +131,11 @@ pub struct SchemaCx<'a> {
     pub diags: Vec<Diagnostic>,
     shapes: shapes::Shapes,
     /// Component schema name -> Rust type name.
-    components: HashMap<String, String>,
+    components: FxHashMap<String, String>,
     /// Components whose schema admits `null`.
-    nullable_components: HashSet<String>,
+    nullable_components: FxHashSet<String>,
     /// Non-component `$ref` targets already converted (pointer -> type).
-    pointer_types: HashMap<String, Converted>,
+    pointer_types: FxHashMap<String, Converted>,
     /// User overrides: component name or `Type.property` -> Rust type path.
     overrides: BTreeMap<String, String>,
     depth: usize,
@@ -156,9 +157,9 @@ impl<'a> SchemaCx<'a> {
             names: Namespace::default(),
             diags: Vec::new(),
             shapes: shapes::Shapes::default(),
-            components: HashMap::new(),
-            nullable_components: HashSet::new(),
-            pointer_types: HashMap::new(),
+            components: FxHashMap::default(),
+            nullable_components: FxHashSet::default(),
+            pointer_types: FxHashMap::default(),
             overrides,
             depth: 0,
             budget: 1_000 + CONVERSIONS_PER_OBJECT * doc.object_count,
