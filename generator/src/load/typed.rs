@@ -17,6 +17,7 @@ use std::sync::Mutex;
 /// serde's first one; the caller locates it by reading the document again whole.
 /// `threads`: whether to use a thread per core (else only the calling one).
 pub(super) fn typed_spec(mut raw: Value, threads: bool) -> Result<oas3::Spec, serde_json::Error> {
+    let examples = take_object(&mut raw, &["components", "examples"]);
     let paths = take_object(&mut raw, &["paths"]);
     let schemas = take_object(&mut raw, &["components", "schemas"]);
     let mut entries: Vec<Entry> = Vec::new();
@@ -34,7 +35,10 @@ pub(super) fn typed_spec(mut raw: Value, threads: bool) -> Result<oas3::Spec, se
     let path_count = work.iter().filter(|(e, _)| *e == Entry::Path).count();
     let (rest, typed) = super::side_by_side(
         threads,
-        move || serde_json::from_value::<oas3::Spec>(raw),
+        move || {
+            drop(examples);
+            serde_json::from_value::<oas3::Spec>(raw)
+        },
         || read_all(work, threads),
     );
     let mut spec = rest?;
@@ -155,5 +159,26 @@ fn take_object(raw: &mut Value, path: &[&str]) -> Option<serde_json::Map<String,
     match at {
         Value::Object(map) => Some(std::mem::take(map)),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_model_is_the_whole_documents_but_for_component_examples() {
+        let text = r##"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+          "paths": {"/a": {"get": {"responses": {"200": {"description": "a",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/S"},
+              "examples": {"one": {"$ref": "#/components/examples/One"}}}}}}}}},
+          "components": {
+            "schemas": {"S": {"type": "object", "properties": {"n": {"type": "integer"}}}},
+            "examples": {"One": {"value": {"n": 1}}}}}"##;
+        let full = crate::load::load_str(text).unwrap();
+        let doc = crate::load::load_for_generation(text).unwrap();
+        let mut expected = full.spec.clone();
+        let components = expected.components.as_mut().unwrap();
+        assert_eq!(components.examples.len(), 1);
+        components.examples.clear();
+        assert_eq!(doc.spec, expected);
     }
 }
