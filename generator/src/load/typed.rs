@@ -6,7 +6,7 @@
 //! level: the document's `paths` and `components.schemas` were copied once more for the document
 //! and once more for `components` before any path item or schema was read. Here the path items
 //! and the schemas are taken out of the raw value and read one by one, on as many threads as there
-//! are cores, and the rest of the document on its own; the maps are put back together in the
+//! are cores (schemas by [`super::fast_schema`]), and the rest of the document on its own; the maps are put back together in the
 //! document's order, so the model is the same as deserialising the document whole.
 
 use serde::de::DeserializeOwned;
@@ -102,9 +102,10 @@ fn read_all(
                 Entry::Path => {
                     read::<oas3::spec::PathItem>(value).map(|v| Typed::Path(Box::new(v)))
                 }
-                Entry::Schema => {
-                    read::<oas3::spec::Schema>(value).map(|v| Typed::Schema(Box::new(v)))
-                }
+                Entry::Schema => match super::fast_schema::schema(&value) {
+                    Some(schema) => Ok(Typed::Schema(Box::new(schema))),
+                    None => read::<oas3::spec::Schema>(value).map(|v| Typed::Schema(Box::new(v))),
+                },
             };
             done.push((i, name, typed));
         }
@@ -180,5 +181,33 @@ mod tests {
         assert_eq!(components.examples.len(), 1);
         components.examples.clear();
         assert_eq!(doc.spec, expected);
+    }
+
+    /// The typed model built for generation (schemas by the fast path, entry by entry) is the
+    /// one serde builds from the whole document, on every corpus document.
+    #[test]
+    fn the_model_is_serdes_on_every_corpus_document() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/corpus");
+        let mut read = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e == "md") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let full = crate::load::load_str(&text).unwrap();
+            let doc = crate::load::load_for_generation(&text).unwrap();
+            let mut expected = full.spec.clone();
+            if let Some(components) = expected.components.as_mut() {
+                components.examples.clear();
+            }
+            assert!(doc.spec == expected, "{} differs", path.display());
+            read += 1;
+        }
+        assert!(
+            read >= 10,
+            "only {read} corpus documents in {}",
+            dir.display()
+        );
     }
 }
