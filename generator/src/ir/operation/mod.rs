@@ -269,7 +269,9 @@ impl OperationBuilder<'_, '_> {
                         target = super::schema::ref_pointer(next);
                         continue;
                     }
-                    return match serde_json::from_value::<T>(value.clone()) {
+                    // Read from the document in place: a parameter or response many operations
+                    // share (GitHub's `per-page`) was copied for each of them first.
+                    return match T::deserialize(value) {
                         Ok(t) => Some((t, target)),
                         Err(e) => {
                             self.cx.diags.push(Diagnostic::error(

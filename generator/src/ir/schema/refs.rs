@@ -30,7 +30,7 @@ impl<'a> SchemaCx<'a> {
         })?;
         // A target that is not a schema still leaves a usable client: the value is kept as
         // untyped JSON, and the spec's defect is reported.
-        serde_json::from_value(value.clone())
+        <Schema as serde::Deserialize>::deserialize(value)
             .map(Cow::Owned)
             .map_err(|e| {
                 Diagnostic::warning(
