@@ -45,8 +45,10 @@ impl<'a> Lines<'a> {
             while !self.text.is_char_boundary(end) {
                 end += 1;
             }
-            let window = &self.text[start..end];
-            let hit = window.match_indices(needle).find_map(|(at, _)| {
+            let window = &self.text.as_bytes()[start..end];
+            // memchr's vectorised search: a token's search may read to the end of the text
+            // (13 MB for GitHub's spec), several times per warning.
+            let hit = memchr::memmem::find_iter(window, needle).find_map(|at| {
                 let at = start + at;
                 let line = self.starts.partition_point(|&s| s <= at) - 1;
                 let text = self.get(line);
