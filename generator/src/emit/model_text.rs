@@ -1,10 +1,13 @@
-//! The models' repetitive items written as text (see `render` and `text`): plain structs, string
-//! enums with their impls, aliases and empty `Validate` impls, which are most of a large API's
-//! models. What this does not write (builders, `Validate` impls with checks, unions) stays tokens.
+//! The models' repetitive items written as text (see `render` and `text`): plain structs with
+//! their serde macro calls and builders, string enums with their impls, aliases and `Validate`
+//! impls, which are most of a large API's models. What this does not write (lines it cannot be
+//! sure of, unions) stays tokens.
 
 use super::doc_lines;
+use super::features::SERDE_ROUNDTRIP;
+use super::layout::Layout;
 use super::models::{
-    emit_builder, enum_reason, needs_validation, serde_impls, setter_name, struct_checks,
+    emit_builder, enum_reason, needs_validation, serde_field_kind, setter_name, struct_checks,
     validate_impl, Serde,
 };
 use super::render::Piece;
@@ -74,11 +77,8 @@ fn struct_pieces(
         out.verbatim(0, &["}"]);
     }
     let name = format_ident!("{}", t.name);
-    let mut pieces = vec![
-        Piece::Item(out.finish()?),
-        // Macro calls: prettyplease's layout of their tokens is not worth writing again here.
-        Piece::Tokens(serde_impls(&name, s, serde)),
-    ];
+    let mut pieces = vec![Piece::Item(out.finish()?)];
+    pieces.extend(serde_texts(&t.name, s, serde)?);
     if serde.built {
         pieces.push(match builder_text(&t.name, s) {
             Some(text) => Piece::Item(text),
@@ -92,6 +92,55 @@ fn struct_pieces(
         _ => Piece::Tokens(validate_impl(&name, struct_checks(s, index))),
     });
     Some(pieces)
+}
+
+/// `models::serde_impls` as text: the two macro calls, each after its `cfg` when only
+/// `serde-roundtrip` needs it.
+fn serde_texts(name: &str, s: &Struct, serde: Serde) -> Option<[Piece; 2]> {
+    // The macros' argument as prettyplease spaces its tokens: `Name { kind field = "json", ... }`.
+    let mut words: Vec<String> = Vec::with_capacity(4 * s.fields.len() + 5);
+    words.push(name.to_owned());
+    if s.fields.is_empty() {
+        words.push("{}".into());
+    } else {
+        words.push("{".into());
+        for (i, f) in s.fields.iter().enumerate() {
+            words.push(serde_field_kind(f).into());
+            words.push(f.rust_name.clone());
+            words.push("=".into());
+            let mut json = str_lit(&f.name);
+            if i + 1 < s.fields.len() {
+                json.push(',');
+            }
+            words.push(json);
+        }
+        words.push("}".into());
+    }
+    if s.extra.is_some() {
+        words.push("extra".into());
+        words.push("additional_properties".into());
+    }
+    let call = |path: &str, always: bool| {
+        let mut text = if always {
+            String::new()
+        } else {
+            format!("#[cfg(feature = {})]\n", str_lit(SERDE_ROUNDTRIP))
+        };
+        let mut call = Layout::default();
+        call.macro_fill_stmt(path, words.iter().map(String::as_str));
+        text.push_str(&call.print(0)?);
+        Some(Piece::Item(text))
+    };
+    Some([
+        call(
+            "crate::runtime::impl_serialize_struct!",
+            serde.serialize().is_some(),
+        )?,
+        call(
+            "crate::runtime::impl_deserialize_struct!",
+            serde.deserialize().is_some(),
+        )?,
+    ])
 }
 
 /// `models::emit_builder` as text: `new` taking the required fields, a setter per optional one.
@@ -459,4 +508,70 @@ fn enum_pieces(t: &TypeDef, values: &[EnumValue]) -> Option<Vec<Piece>> {
             .map(Piece::Item)
             .collect(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A model only sent and one only received, in an API with group features: each has one
+    /// serde impl behind `serde-roundtrip`. Names long enough to break the macro calls' lines,
+    /// JSON names that need escapes, and a model with extra properties.
+    const SPEC: &str = r#"
+openapi: 3.0.3
+info: {title: reports, version: '1'}
+paths:
+  /reports:
+    post:
+      operationId: reports.create
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: '#/components/schemas/UsageReportRequestWithEveryOptionalSetting'}}}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/FreeFormReportLabels'}}}}
+components:
+  schemas:
+    UsageReportRequestWithEveryOptionalSetting:
+      type: object
+      required: [a]
+      properties:
+        a: {type: integer}
+        line_item_description: {type: string}
+        'say "hi" \ there': {type: string}
+        cost_breakdown: {type: boolean, nullable: true}
+        include_the_tax_breakdown: {type: boolean}
+    FreeFormReportLabels:
+      type: object
+      properties: {name: {type: string}}
+      additionalProperties: {type: string}
+"#;
+
+    #[test]
+    fn serde_macro_calls_are_written_as_text_in_prettyplease_s_filled_layout() {
+        let mut config = crate::Config::new("reports");
+        config.group_features_from = 1;
+        // In debug builds, generating checks every text-written part against prettyplease.
+        let generation = crate::generate(SPEC, &config).unwrap();
+        let api = &generation.api;
+        let index = TypeIndex::new(api);
+        for t in &api.types {
+            let TypeKind::Struct(s) = &t.kind else {
+                continue;
+            };
+            let serde = Serde::grouped(t.name.starts_with("UsageReport"));
+            let pieces = serde_texts(&t.name, s, serde).unwrap();
+            assert!(pieces.iter().all(|p| matches!(p, Piece::Item(_))));
+            let pieces = struct_pieces(t, s, serde, &index).unwrap();
+            let kinds: Vec<bool> = pieces.iter().map(|p| matches!(p, Piece::Item(_))).collect();
+            assert!(kinds.iter().all(|k| *k), "{} {kinds:?}", t.name);
+        }
+        let text = generation.krate.file("src/models.rs").unwrap();
+        for expected in [
+            "#[cfg(feature = \"serde-roundtrip\")]\ncrate::runtime::impl_deserialize_struct!(\n    UsageReportRequestWithEveryOptionalSetting { required a = \"a\", optional\n",
+            "#[cfg(feature = \"reports\")]\n#[cfg(feature = \"serde-roundtrip\")]\ncrate::runtime::impl_serialize_struct!(\n    FreeFormReportLabels { optional name = \"name\" } extra additional_properties\n);",
+            "\"say \\\"hi\\\" \\\\ there\"",
+        ] {
+            assert!(text.contains(expected), "{expected:?} missing:\n{text}");
+        }
+    }
 }
