@@ -222,6 +222,14 @@ impl Layout {
         self.hardbreak();
     }
 
+    /// A struct's field, `pub name: Type,`.
+    pub fn field(&mut self, name: &str, ty: &str) {
+        self.word(format!("pub {name}: "));
+        self.ty(ty);
+        self.word(",");
+        self.hardbreak();
+    }
+
     /// An enum's variant holding one value, `Name(Type),`.
     pub fn tuple_variant(&mut self, name: &str, ty: &str) {
         self.word(name);
@@ -842,6 +850,23 @@ mod tests {
             call.macro_stmt("crate::runtime::impl_error_display!", name);
             let expected = printed(&format!("crate::runtime::impl_error_display!({name});"));
             assert_eq!(call.print(0).unwrap(), expected);
+        }
+    }
+
+    #[test]
+    fn fields_break_as_prettyplease_breaks_them() {
+        for name in ["id", &"secret_scanning_push_protection".repeat(3)] {
+            for ty in [
+                "Option<bool>".to_owned(),
+                format!("Option<Box<{}>>", "CodeSecurityConfiguration".repeat(3)),
+                format!("BTreeMap<String, Vec<{}>>", "Repository".repeat(5)),
+            ] {
+                let mut field = Layout::default();
+                field.field(name, &ty);
+                let expected = printed(&format!("struct S {{ pub {name}: {ty}, }}"));
+                let expected = expected.strip_prefix("struct S {\n").unwrap();
+                assert_eq!(format!("{}}}\n", field.print(4).unwrap()), expected);
+            }
         }
     }
 
