@@ -222,6 +222,14 @@ impl Layout {
         self.hardbreak();
     }
 
+    /// A struct's field, `pub name: Type,`.
+    pub fn field(&mut self, name: &str, ty: &str) {
+        self.word(format!("pub {name}: "));
+        self.ty(ty);
+        self.word(",");
+        self.hardbreak();
+    }
+
     /// An enum's variant holding one value, `Name(Type),`.
     pub fn tuple_variant(&mut self, name: &str, ty: &str) {
         self.word(name);
@@ -241,6 +249,34 @@ impl Layout {
     pub fn macro_stmt(&mut self, path: &str, argument: &str) {
         Expr::Macro(path.into(), argument.into()).write(self);
         self.word(";");
+        self.hardbreak();
+    }
+
+    /// An item `path!(tokens);` whose argument is many tokens, as prettyplease prints a macro's
+    /// tokens: one inconsistent box, filled line by line. prettyplease puts a space between two
+    /// tokens but before a comma (and inside a brace group's delimiters); `words` are the tokens
+    /// with no space between them joined (`"json",`).
+    pub fn macro_fill_stmt(
+        &mut self,
+        path: &str,
+        words: impl IntoIterator<Item = impl Into<String>>,
+    ) {
+        self.word(path);
+        self.word("(");
+        self.cbox(INDENT);
+        self.zerobreak();
+        self.ibox(0);
+        for (i, word) in words.into_iter().enumerate() {
+            if i > 0 {
+                self.space();
+            }
+            self.word(word);
+        }
+        self.end();
+        self.zerobreak();
+        self.offset(-INDENT);
+        self.end();
+        self.word(");");
         self.hardbreak();
     }
 
@@ -814,6 +850,56 @@ mod tests {
             call.macro_stmt("crate::runtime::impl_error_display!", name);
             let expected = printed(&format!("crate::runtime::impl_error_display!({name});"));
             assert_eq!(call.print(0).unwrap(), expected);
+        }
+    }
+
+    #[test]
+    fn fields_break_as_prettyplease_breaks_them() {
+        for name in ["id", &"secret_scanning_push_protection".repeat(3)] {
+            for ty in [
+                "Option<bool>".to_owned(),
+                format!("Option<Box<{}>>", "CodeSecurityConfiguration".repeat(3)),
+                format!("BTreeMap<String, Vec<{}>>", "Repository".repeat(5)),
+            ] {
+                let mut field = Layout::default();
+                field.field(name, &ty);
+                let expected = printed(&format!("struct S {{ pub {name}: {ty}, }}"));
+                let expected = expected.strip_prefix("struct S {\n").unwrap();
+                assert_eq!(format!("{}}}\n", field.print(4).unwrap()), expected);
+            }
+        }
+    }
+
+    #[test]
+    fn macro_arguments_fill_lines_as_prettyplease_fills_them() {
+        // From nothing to more fields than a line holds; names up to longer than a line.
+        for (fields, len) in [(0, 4), (1, 4), (3, 12), (8, 20), (2, 95)] {
+            let name = format!("Model{}", "N".repeat(len));
+            let mut words = vec![name.clone()];
+            if fields > 0 {
+                words.push("{".into());
+            }
+            let mut args = format!("{name} {{");
+            for i in 0..fields {
+                let field = format!("field_{i}_{}", "f".repeat(len));
+                let comma = if i + 1 < fields { "," } else { "" };
+                let json = format!("\"json{i}{}\"{comma}", "J".repeat(len));
+                args.push_str(&format!(" optional {field} = {json}"));
+                words.extend(["optional".into(), field, "=".into(), json]);
+            }
+            if fields == 0 {
+                words.push("{}".into());
+                args.push('}');
+            } else {
+                words.push("}".into());
+                args.push_str(" }");
+            }
+            words.extend(["extra".into(), "additional_properties".into()]);
+            args.push_str(" extra additional_properties");
+            let mut call = Layout::default();
+            call.macro_fill_stmt("crate::runtime::impl_serialize_struct!", &words);
+            let expected = printed(&format!("crate::runtime::impl_serialize_struct!({args});"));
+            assert_eq!(call.print(0).unwrap(), expected, "{fields} {len}");
         }
     }
 

@@ -1,14 +1,17 @@
-//! The models' repetitive items written as text (see `render` and `text`): plain structs, string
-//! enums with their impls, aliases and empty `Validate` impls, which are most of a large API's
-//! models. What this does not write (builders, `Validate` impls with checks, unions) stays tokens.
+//! The models' repetitive items written as text (see `render` and `text`): plain structs with
+//! their serde macro calls and builders, string enums with their impls, aliases and `Validate`
+//! impls, which are most of a large API's models. What this does not write (lines it cannot be
+//! sure of, unions) stays tokens.
 
 use super::doc_lines;
+use super::features::SERDE_ROUNDTRIP;
+use super::layout::Layout;
 use super::models::{
-    emit_builder, enum_reason, needs_validation, serde_impls, setter_name, struct_checks,
+    emit_builder, enum_reason, needs_validation, serde_field_kind, setter_name, struct_checks,
     validate_impl, Serde,
 };
 use super::render::Piece;
-use super::text::{str_lit, type_text, ItemText};
+use super::text::{self, str_lit, type_text, ItemText};
 use super::types::TypeIndex;
 use crate::ir::{Checks, EnumValue, Field, Struct, TypeDef, TypeKind, TypeRef, Wrapper};
 use quote::format_ident;
@@ -65,20 +68,14 @@ fn struct_pieces(
                 4,
                 &["/// Properties beyond the declared ones (`additionalProperties`)."],
             );
-            let ty = type_text(ty)?;
-            out.line(
-                4,
-                &["pub additional_properties: BTreeMap<String, ", &ty, ">,"],
-            );
+            let ty = format!("BTreeMap<String, {}>", type_text(ty)?);
+            field_line(&mut out, "additional_properties", &ty);
         }
         out.verbatim(0, &["}"]);
     }
     let name = format_ident!("{}", t.name);
-    let mut pieces = vec![
-        Piece::Item(out.finish()?),
-        // Macro calls: prettyplease's layout of their tokens is not worth writing again here.
-        Piece::Tokens(serde_impls(&name, s, serde)),
-    ];
+    let mut pieces = vec![Piece::Item(out.finish()?)];
+    pieces.extend(serde_texts(&t.name, s, serde)?);
     if serde.built {
         pieces.push(match builder_text(&t.name, s) {
             Some(text) => Piece::Item(text),
@@ -94,10 +91,65 @@ fn struct_pieces(
     Some(pieces)
 }
 
+/// `models::serde_impls` as text: the two macro calls, each after its `cfg` when only
+/// `serde-roundtrip` needs it.
+fn serde_texts(name: &str, s: &Struct, serde: Serde) -> Option<[Piece; 2]> {
+    // The macros' argument as prettyplease spaces its tokens: `Name { kind field = "json", ... }`.
+    let mut words: Vec<String> = Vec::with_capacity(4 * s.fields.len() + 5);
+    words.push(name.to_owned());
+    if s.fields.is_empty() {
+        words.push("{}".into());
+    } else {
+        words.push("{".into());
+        for (i, f) in s.fields.iter().enumerate() {
+            words.push(serde_field_kind(f).into());
+            words.push(f.rust_name.clone());
+            words.push("=".into());
+            let mut json = str_lit(&f.name);
+            if i + 1 < s.fields.len() {
+                json.push(',');
+            }
+            words.push(json);
+        }
+        words.push("}".into());
+    }
+    if s.extra.is_some() {
+        words.push("extra".into());
+        words.push("additional_properties".into());
+    }
+    let call = |path: &str, always: bool| {
+        let mut text = if always {
+            String::new()
+        } else {
+            format!("#[cfg(feature = {})]\n", str_lit(SERDE_ROUNDTRIP))
+        };
+        let mut call = Layout::default();
+        call.macro_fill_stmt(path, words.iter().map(String::as_str));
+        text.push_str(&call.print(0)?);
+        Some(Piece::Item(text))
+    };
+    Some([
+        call(
+            "crate::runtime::impl_serialize_struct!",
+            serde.serialize().is_some(),
+        )?,
+        call(
+            "crate::runtime::impl_deserialize_struct!",
+            serde.deserialize().is_some(),
+        )?,
+    ])
+}
+
 /// `models::emit_builder` as text: `new` taking the required fields, a setter per optional one.
 fn builder_text(name: &str, s: &Struct) -> Option<String> {
     let mut out = ItemText::default();
-    out.line(0, &["impl ", name, " {"]);
+    if "impl  {".len() + name.len() <= text::UNBROKEN {
+        out.verbatim(0, &["impl ", name, " {"]);
+    } else {
+        let mut header = Layout::default();
+        header.impl_header(None, name);
+        out.laid_out(header, 0);
+    }
     out.verbatim(
         4,
         &["/// A value with the required fields; set optional ones with the methods below."],
@@ -112,22 +164,15 @@ fn builder_text(name: &str, s: &Struct) -> Option<String> {
     }
     let params = required
         .iter()
-        .map(|f| Some(format!("{}: impl Into<{}>", f.rust_name, type_text(&f.ty)?)))
-        .collect::<Option<Vec<String>>>()?;
-    // prettyplease keeps the signature on one line when it fits its margin (89 columns) and
-    // puts each parameter on a line of its own otherwise; in between, this declines.
-    let one_line = format!("pub fn new({}) -> Self {{", params.join(", "));
-    if 4 + one_line.len() <= 80 {
-        out.line(4, &[&one_line]);
-    } else if 4 + one_line.len() > 100 {
-        out.verbatim(4, &["pub fn new("]);
-        for param in &params {
-            out.line(8, &[param, ","]);
-        }
-        out.verbatim(4, &[") -> Self {"]);
-    } else {
-        return None;
-    }
+        .map(|f| {
+            Some((
+                f.rust_name.as_str(),
+                format!("impl Into<{}>", type_text(&f.ty)?),
+            ))
+        })
+        .collect::<Option<Vec<(&str, String)>>>()?;
+    let params: Vec<(&str, &str)> = params.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    signature(&mut out, "pub fn new", &params);
     let mut inits: Vec<String> = s
         .fields
         .iter()
@@ -166,14 +211,9 @@ fn builder_text(name: &str, s: &Struct) -> Option<String> {
         } else {
             ty.clone()
         };
-        let signature = [
-            "pub fn ",
-            &setter,
-            "(mut self, value: impl Into<",
-            &arg,
-            ">) -> Self {",
-        ];
-        out.line(4, &signature);
+        let head = format!("pub fn {setter}");
+        let param = format!("impl Into<{arg}>");
+        signature(&mut out, &head, &[("mut self", ""), ("value", &param)]);
         let assign: [&str; 5] = match f.wrapper() {
             _ if takes_nullable => ["self.", field, " = ", "value.into()", ";"],
             Wrapper::Nullable => ["self.", field, " = Nullable::Value(", value, ");"],
@@ -186,14 +226,9 @@ fn builder_text(name: &str, s: &Struct) -> Option<String> {
     if let Some(ty) = &s.extra {
         let ty = type_text(ty)?;
         out.verbatim(4, &["/// Sets the properties beyond the declared ones."]);
-        out.line(
-            4,
-            &[
-                "pub fn additional_properties(mut self, value: BTreeMap<String, ",
-                &ty,
-                ">) -> Self {",
-            ],
-        );
+        let value = format!("BTreeMap<String, {ty}>");
+        let head = "pub fn additional_properties";
+        signature(&mut out, head, &[("mut self", ""), ("value", &value)]);
         out.verbatim(8, &["self.additional_properties = value;"]);
         out.verbatim(8, &["self"]);
         out.verbatim(4, &["}"]);
@@ -367,8 +402,43 @@ fn field(out: &mut ItemText, f: &Field) -> Option<()> {
         Wrapper::Option => ("Option<", ">"),
         Wrapper::Nullable => ("Nullable<", ">"),
     };
-    out.line(4, &["pub ", &f.rust_name, ": ", open, &ty, close, ","]);
+    field_line(out, &f.rust_name, &[open, &ty, close].concat());
     Some(())
+}
+
+/// `pub name: Type,` in a struct, its type's generic arguments broken where it is too long.
+fn field_line(out: &mut ItemText, name: &str, ty: &str) {
+    if 4 + "pub : ,".len() + name.len() + ty.len() <= text::UNBROKEN {
+        out.verbatim(4, &["pub ", name, ": ", ty, ","]);
+    } else {
+        let mut line = Layout::default();
+        line.field(name, ty);
+        out.laid_out(line, 4);
+    }
+}
+
+/// A builder method's signature up to its opening brace, `head(params) -> Self {`, broken as
+/// prettyplease breaks it when it is too long for its line.
+fn signature(out: &mut ItemText, head: &str, params: &[(&str, &str)]) {
+    let mut one_line = format!("{head}(");
+    for (i, (name, ty)) in params.iter().enumerate() {
+        if i > 0 {
+            one_line.push_str(", ");
+        }
+        one_line.push_str(name);
+        if !ty.is_empty() {
+            one_line.push_str(": ");
+            one_line.push_str(ty);
+        }
+    }
+    one_line.push_str(") -> Self {");
+    if 4 + one_line.len() <= text::UNBROKEN {
+        out.verbatim(4, &[&one_line]);
+    } else {
+        let mut signature = Layout::default();
+        signature.signature(head, params, "Self");
+        out.laid_out(signature, 4);
+    }
 }
 
 /// The enum, its `as_str`, `From<&str>`, `impl_string_enum!` and `Validate`, as
@@ -459,4 +529,79 @@ fn enum_pieces(t: &TypeDef, values: &[EnumValue]) -> Option<Vec<Piece>> {
             .map(Piece::Item)
             .collect(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A model only sent and one only received, in an API with group features: each has one
+    /// serde impl behind `serde-roundtrip`. Names long enough to break the macro calls' lines,
+    /// JSON names that need escapes, a field and builder signatures too long for their lines,
+    /// and extra properties.
+    const SPEC: &str = r#"
+openapi: 3.0.3
+info: {title: reports, version: '1'}
+paths:
+  /reports:
+    post:
+      operationId: reports.create
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: '#/components/schemas/UsageReportRequestWithEveryOptionalSetting'}}}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/FreeFormReportLabels'}}}}
+components:
+  schemas:
+    UsageReportRequestWithEveryOptionalSetting:
+      type: object
+      required: [a, identifier_of_the_customer_account_billed]
+      properties:
+        a: {type: integer}
+        identifier_of_the_customer_account_billed: {type: string}
+        include_the_cost_breakdown_by_day_region: {type: boolean}
+        line_item_description: {type: string}
+        'say "hi" \ there': {type: string}
+        cost_breakdown: {type: boolean, nullable: true}
+        include_the_tax_breakdown: {type: boolean}
+    FreeFormReportLabels:
+      type: object
+      properties:
+        name: {type: string}
+        secret_scanning_push_protection_enabled_for_new_repositories_and_forks: {type: boolean}
+      additionalProperties: {type: string}
+"#;
+
+    #[test]
+    fn serde_macro_calls_long_fields_and_signatures_are_written_as_text_in_prettyplease_s_layout() {
+        let mut config = crate::Config::new("reports");
+        config.group_features_from = 1;
+        // In debug builds, generating checks every text-written part against prettyplease.
+        let generation = crate::generate(SPEC, &config).unwrap();
+        let api = &generation.api;
+        let index = TypeIndex::new(api);
+        for t in &api.types {
+            let TypeKind::Struct(s) = &t.kind else {
+                continue;
+            };
+            let serde = Serde::grouped(t.name.starts_with("UsageReport"));
+            let pieces = serde_texts(&t.name, s, serde).unwrap();
+            assert!(pieces.iter().all(|p| matches!(p, Piece::Item(_))));
+            let pieces = struct_pieces(t, s, serde, &index).unwrap();
+            let kinds: Vec<bool> = pieces.iter().map(|p| matches!(p, Piece::Item(_))).collect();
+            assert!(kinds.iter().all(|k| *k), "{} {kinds:?}", t.name);
+        }
+        let text = generation.krate.file("src/models.rs").unwrap();
+        for expected in [
+            "#[cfg(feature = \"serde-roundtrip\")]\ncrate::runtime::impl_deserialize_struct!(\n    UsageReportRequestWithEveryOptionalSetting { required a = \"a\", required\n    identifier_of_the_customer_account_billed =\n",
+            "    pub secret_scanning_push_protection_enabled_for_new_repositories_and_forks: Option<\n        bool,\n    >,\n",
+            "#[cfg(feature = \"reports\")]\n#[cfg(feature = \"serde-roundtrip\")]\ncrate::runtime::impl_serialize_struct!(\n    FreeFormReportLabels { optional name = \"name\", optional\n",
+            "\"say \\\"hi\\\" \\\\ there\"",
+            // The builder's signatures, too long for their lines.
+            "    pub fn new(\n        a: impl Into<i64>,\n        identifier_of_the_customer_account_billed: impl Into<String>,\n    ) -> Self {\n",
+            "    pub fn include_the_cost_breakdown_by_day_region(\n        mut self,\n        value: impl Into<bool>,\n    ) -> Self {\n",
+        ] {
+            assert!(text.contains(expected), "{expected:?} missing:\n{text}");
+        }
+    }
 }

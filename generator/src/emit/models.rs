@@ -152,13 +152,13 @@ impl Serde {
 
     /// `Some` (no attribute) when `Serialize` is always implemented, `None` when only with
     /// `serde-roundtrip`.
-    fn serialize(self) -> Option<TokenStream> {
+    pub(super) fn serialize(self) -> Option<TokenStream> {
         self.gate(self.sent)
     }
 
     /// `Some` (no attribute) when `Deserialize` is always implemented, `None` when only with
     /// `serde-roundtrip`.
-    fn deserialize(self) -> Option<TokenStream> {
+    pub(super) fn deserialize(self) -> Option<TokenStream> {
         self.gate(self.received)
     }
 
@@ -171,6 +171,19 @@ impl Serde {
     fn roundtrip_cfg() -> TokenStream {
         let feature = super::features::SERDE_ROUNDTRIP;
         quote!(#[cfg(feature = #feature)])
+    }
+}
+
+#[cfg(test)]
+impl Serde {
+    /// A model of an API with group features, sent (and built) or received.
+    pub(super) fn grouped(sent: bool) -> Serde {
+        Serde {
+            built: sent,
+            sent,
+            received: !sent,
+            lean: true,
+        }
     }
 }
 
@@ -267,12 +280,7 @@ pub(super) fn serde_impls(name: &syn::Ident, s: &Struct, serde: Serde) -> TokenS
     let fields = s.fields.iter().map(|f| {
         let ident = format_ident!("{}", f.rust_name);
         let json = &f.name;
-        let kind = match f.wrapper() {
-            Wrapper::Plain => format_ident!("required"),
-            Wrapper::Option if f.required => format_ident!("default"),
-            Wrapper::Option => format_ident!("optional"),
-            Wrapper::Nullable => format_ident!("nullable"),
-        };
+        let kind = format_ident!("{}", serde_field_kind(f));
         quote!(#kind #ident = #json)
     });
     let list = quote!(#name { #(#fields),* });
@@ -288,6 +296,16 @@ pub(super) fn serde_impls(name: &syn::Ident, s: &Struct, serde: Serde) -> TokenS
         crate::runtime::impl_serialize_struct!(#list #extra);
         #de_cfg
         crate::runtime::impl_deserialize_struct!(#list #extra);
+    }
+}
+
+/// How the serde macros treat a field that is absent: the word before its name in their list.
+pub(super) fn serde_field_kind(f: &Field) -> &'static str {
+    match f.wrapper() {
+        Wrapper::Plain => "required",
+        Wrapper::Option if f.required => "default",
+        Wrapper::Option => "optional",
+        Wrapper::Nullable => "nullable",
     }
 }
 

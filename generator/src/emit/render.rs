@@ -6,8 +6,8 @@
 //! (perf on GitHub's spec), and a large API's gates are much of its text (Stripe: 60-feature
 //! `cfg(any(...))` lists, 41 % of the generated lines). A gate is printed once per distinct gate
 //! instead of being built, parsed and printed before every item. The repetitive items are
-//! written as text in prettyplease's layout: the models' plain structs, string enums, builders and
-//! `Validate` impls (`model_text`), and each operation's parameter struct, methods, request
+//! written as text in prettyplease's layout: the models' plain structs, their serde macro calls,
+//! string enums, builders and `Validate` impls (`model_text`), and each operation's parameter struct, methods, request
 //! function and decoders (`operation_text`, `request_text`), and each operation's error type
 //! (`errors_text`), with `layout` for lines that break; nearly all of `mock.rs` (`mock_text`:
 //! accessors, expectations, error answers; `example_text`: the models' test values).

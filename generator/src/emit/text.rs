@@ -7,7 +7,7 @@ use crate::ir::{FloatWidth, IntKind, TypeRef};
 
 /// prettyplease breaks a line only past its margin (89 columns, minus the closing delimiters
 /// that follow a group): a line of at most this many columns comes out as one line.
-const UNBROKEN: usize = 80;
+pub(crate) const UNBROKEN: usize = 80;
 
 /// prettyplease's margin: a group (a call's arguments, a signature's parameters, a type's
 /// generic arguments) is broken when the text from its opening to the next place the line could
