@@ -211,7 +211,7 @@ impl Layout {
         self.end();
         self.word(" ");
         if let Some(path) = trait_path {
-            self.word(path);
+            self.ty(path);
             self.space();
             self.word("for ");
         }
@@ -304,11 +304,61 @@ impl Layout {
         self.hardbreak();
     }
 
+    /// The first line(s) of a statement `if let path(binding) = expr {`, up to its brace; its
+    /// block (not written here) breaks the boxes around it.
+    pub fn if_let_header(&mut self, path: &str, binding: &str, expr: &Expr) {
+        self.ibox(0);
+        self.cbox(INDENT);
+        self.word("if ");
+        // The condition: the `let`, then a break before the brace when the scrutinee is one
+        // prettyplease wraps (a field, a method call), a blank otherwise.
+        self.cbox(-INDENT);
+        self.cbox(0);
+        self.ibox(0);
+        self.word("let ");
+        self.ibox(0);
+        self.word(format!("{path}("));
+        self.cbox(INDENT);
+        self.zerobreak();
+        self.word(binding);
+        self.trailing_comma(true);
+        self.offset(-INDENT);
+        self.end();
+        self.word(")");
+        self.end();
+        self.word(" = ");
+        self.neverbreak();
+        self.ibox(0);
+        expr.write(self);
+        self.end();
+        self.end();
+        if expr.wraps_before_block() {
+            self.space();
+        } else {
+            self.word(" ");
+        }
+        self.end();
+        self.end();
+        self.word("{");
+        self.hardbreak();
+        self.end();
+        self.end();
+    }
+
     /// A `match` arm `pattern => expr,` whose value goes into braces on lines of its own when
     /// it does not fit.
     pub fn arm(&mut self, pattern: &str, expr: &Expr) {
+        self.arm_after(Token::Fitted(pattern.into()), expr);
+    }
+
+    /// [`Layout::arm`] with a pattern prettyplease never breaks (a path, a literal).
+    pub fn word_arm(&mut self, pattern: &str, expr: &Expr) {
+        self.arm_after(Token::Word(pattern.into()), expr);
+    }
+
+    fn arm_after(&mut self, pattern: Token, expr: &Expr) {
         self.ibox(0);
-        self.fitted(pattern);
+        self.tokens.push(pattern);
         self.word(" => ");
         self.neverbreak();
         self.cbox(INDENT);
@@ -560,6 +610,16 @@ impl Expr {
 
     pub fn tried(self) -> Expr {
         Expr::Try(Box::new(self))
+    }
+
+    /// Whether prettyplease may put a block's brace after this condition on a line of its own
+    /// (its `needs_newline_if_wrap`).
+    fn wraps_before_block(&self) -> bool {
+        match self {
+            Expr::Field(..) | Expr::Method(..) => true,
+            Expr::Ref(inner) | Expr::Try(inner) => inner.wraps_before_block(),
+            _ => false,
+        }
     }
 
     /// The expression on one line, as it is printed where it fits.
@@ -831,13 +891,13 @@ mod tests {
             "ShortError",
             "AppsListInstallationRequestsForAuthenticatedAppError",
         ] {
-            let mut header = Layout::default();
-            header.impl_header(Some("crate::runtime::ErrorDetails"), name);
-            let expected = printed(&format!(
-                "impl crate::runtime::ErrorDetails for {name} {{}}"
-            ));
-            let expected = expected.strip_suffix("}\n").unwrap();
-            assert_eq!(header.print(0).unwrap(), format!("{expected}\n"));
+            for path in ["crate::runtime::ErrorDetails", "::std::convert::From<&str>"] {
+                let mut header = Layout::default();
+                header.impl_header(Some(path), name);
+                let expected = printed(&format!("impl {path} for {name} {{}}"));
+                let expected = expected.strip_suffix("}\n").unwrap();
+                assert_eq!(header.print(0).unwrap(), format!("{expected}\n"));
+            }
 
             let ty = format!("BTreeMap<String, {name}{name}>");
             let mut variant = Layout::default();
@@ -866,6 +926,35 @@ mod tests {
                 let expected = printed(&format!("struct S {{ pub {name}: {ty}, }}"));
                 let expected = expected.strip_prefix("struct S {\n").unwrap();
                 assert_eq!(format!("{}}}\n", field.print(4).unwrap()), expected);
+            }
+        }
+    }
+
+    #[test]
+    fn if_let_headers_and_references_break_as_prettyplease_breaks_them() {
+        for field in [
+            "id",
+            "secret_scanning_push_protection",
+            &"very_long_field".repeat(6),
+        ] {
+            for pattern in ["Some", "crate::runtime::Nullable::Value"] {
+                let mut header = Layout::default();
+                let value = Expr::word("self").field(field).reference();
+                header.if_let_header(pattern, "value", &value);
+                let header = header.print(4).unwrap();
+                let json = format!("\"{}\"", field.repeat(2));
+                let mut join = Layout::default();
+                let call = Expr::call(
+                    "crate::runtime::join_path",
+                    vec![Expr::word("path"), Expr::word(json.as_str())],
+                );
+                join.let_stmt("path", &call.reference());
+                let join = join.print(8).unwrap();
+                let expected = printed(&format!(
+                    "fn f() {{ if let {pattern}(value) = &self.{field} {{ let path = &crate::runtime::join_path(path, {json}); }} }}"
+                ));
+                let expected = expected.strip_prefix("fn f() {\n").unwrap();
+                assert_eq!(format!("{header}{join}    }}\n}}\n"), expected);
             }
         }
     }

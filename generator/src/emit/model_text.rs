@@ -5,7 +5,7 @@
 
 use super::doc_lines;
 use super::features::SERDE_ROUNDTRIP;
-use super::layout::Layout;
+use super::layout::{Expr, Layout};
 use super::models::{
     emit_builder, enum_reason, needs_validation, serde_field_kind, setter_name, struct_checks,
     validate_impl, Serde,
@@ -143,13 +143,9 @@ fn serde_texts(name: &str, s: &Struct, serde: Serde) -> Option<[Piece; 2]> {
 /// `models::emit_builder` as text: `new` taking the required fields, a setter per optional one.
 fn builder_text(name: &str, s: &Struct) -> Option<String> {
     let mut out = ItemText::default();
-    if "impl  {".len() + name.len() <= text::UNBROKEN {
-        out.verbatim(0, &["impl ", name, " {"]);
-    } else {
-        let mut header = Layout::default();
-        header.impl_header(None, name);
-        out.laid_out(header, 0);
-    }
+    line_or(&mut out, 0, &["impl ", name, " {"], |l| {
+        l.impl_header(None, name)
+    });
     out.verbatim(
         4,
         &["/// A value with the required fields; set optional ones with the methods below."],
@@ -241,7 +237,9 @@ fn builder_text(name: &str, s: &Struct) -> Option<String> {
 /// no field has anything to check, `None` when declined.
 fn validate_text(t: &TypeDef, s: &Struct, index: &TypeIndex<'_>) -> Option<String> {
     let mut out = ItemText::default();
-    out.line(0, &["impl Validate for ", &t.name, " {"]);
+    line_or(&mut out, 0, &["impl Validate for ", &t.name, " {"], |l| {
+        l.impl_header(Some("Validate"), &t.name)
+    });
     out.verbatim(
         4,
         &["fn validate(&self, path: &str) -> Result<(), InvalidRequest> {"],
@@ -259,21 +257,20 @@ fn validate_text(t: &TypeDef, s: &Struct, index: &TypeIndex<'_>) -> Option<Strin
                 out.verbatim(8, &["{"]);
                 out.line(12, &["let value = &self.", &f.rust_name, ";"]);
             }
-            Wrapper::Option => out.line(8, &["if let Some(value) = &self.", &f.rust_name, " {"]),
-            Wrapper::Nullable => out.line(
-                8,
-                &[
-                    "if let crate::runtime::Nullable::Value(value) = &self.",
-                    &f.rust_name,
-                    " {",
-                ],
-            ),
+            Wrapper::Option => if_let_field(&mut out, "Some", &f.rust_name),
+            Wrapper::Nullable => {
+                if_let_field(&mut out, "crate::runtime::Nullable::Value", &f.rust_name)
+            }
         }
         let json = str_lit(&f.name);
-        out.line(
-            12,
-            &["let path = &crate::runtime::join_path(path, ", &json, ");"],
-        );
+        let join = ["let path = &crate::runtime::join_path(path, ", &json, ");"];
+        line_or(&mut out, 12, &join, |l| {
+            let call = Expr::call(
+                "crate::runtime::join_path",
+                vec![Expr::word("path"), Expr::word(json.as_str())],
+            );
+            l.let_stmt("path", &call.reference());
+        });
         out.append(body);
         out.verbatim(8, &["}"]);
     }
@@ -284,6 +281,27 @@ fn validate_text(t: &TypeDef, s: &Struct, index: &TypeIndex<'_>) -> Option<Strin
     out.verbatim(4, &["}"]);
     out.verbatim(0, &["}"]);
     out.finish()
+}
+
+/// `parts` as one line at `indent` when it is short enough for prettyplease to leave it whole
+/// (see `text`), else as `lay_out` describes it to `layout`, broken as prettyplease breaks it.
+fn line_or(out: &mut ItemText, indent: usize, parts: &[&str], lay_out: impl FnOnce(&mut Layout)) {
+    if indent + parts.iter().map(|part| part.len()).sum::<usize>() <= text::UNBROKEN {
+        out.verbatim(indent, parts);
+    } else {
+        let mut layout = Layout::default();
+        lay_out(&mut layout);
+        out.laid_out(layout, indent);
+    }
+}
+
+/// `if let pattern(value) = &self.field {` opening a field's checks in `validate`.
+fn if_let_field(out: &mut ItemText, pattern: &str, field: &str) {
+    let line = ["if let ", pattern, "(value) = &self.", field, " {"];
+    line_or(out, 8, &line, |l| {
+        let value = Expr::word("self").field(field).reference();
+        l.if_let_header(pattern, "value", &value);
+    });
 }
 
 /// `models::check_value` as text: the statements checking `value` at `indent`.
@@ -408,13 +426,9 @@ fn field(out: &mut ItemText, f: &Field) -> Option<()> {
 
 /// `pub name: Type,` in a struct, its type's generic arguments broken where it is too long.
 fn field_line(out: &mut ItemText, name: &str, ty: &str) {
-    if 4 + "pub : ,".len() + name.len() + ty.len() <= text::UNBROKEN {
-        out.verbatim(4, &["pub ", name, ": ", ty, ","]);
-    } else {
-        let mut line = Layout::default();
-        line.field(name, ty);
-        out.laid_out(line, 4);
-    }
+    line_or(out, 4, &["pub ", name, ": ", ty, ","], |l| {
+        l.field(name, ty)
+    });
 }
 
 /// A builder method's signature up to its opening brace, `head(params) -> Self {`, broken as
@@ -432,13 +446,7 @@ fn signature(out: &mut ItemText, head: &str, params: &[(&str, &str)]) {
         }
     }
     one_line.push_str(") -> Self {");
-    if 4 + one_line.len() <= text::UNBROKEN {
-        out.verbatim(4, &[&one_line]);
-    } else {
-        let mut signature = Layout::default();
-        signature.signature(head, params, "Self");
-        out.laid_out(signature, 4);
-    }
+    line_or(out, 4, &[&one_line], |l| l.signature(head, params, "Self"));
 }
 
 /// The enum, its `as_str`, `From<&str>`, `impl_string_enum!` and `Validate`, as
@@ -470,12 +478,17 @@ fn enum_pieces(t: &TypeDef, values: &[EnumValue]) -> Option<Vec<Piece>> {
     let definition = out.finish()?;
 
     let mut out = ItemText::default();
-    out.line(0, &["impl ", name, " {"]);
+    line_or(&mut out, 0, &["impl ", name, " {"], |l| {
+        l.impl_header(None, name)
+    });
     out.verbatim(4, &["/// The value as it appears on the wire."]);
     out.verbatim(4, &["pub fn as_str(&self) -> &str {"]);
     out.verbatim(8, &["match self {"]);
     for (v, lit) in values.iter().zip(&literals) {
-        out.line(12, &["Self::", &v.variant, " => ", lit, ","]);
+        let pattern = format!("Self::{}", v.variant);
+        line_or(&mut out, 12, &[&pattern, " => ", lit, ","], |l| {
+            l.word_arm(&pattern, &Expr::word(lit.as_str()))
+        });
     }
     out.verbatim(12, &["Self::Unknown(value) => value,"]);
     out.verbatim(8, &["}"]);
@@ -484,11 +497,17 @@ fn enum_pieces(t: &TypeDef, values: &[EnumValue]) -> Option<Vec<Piece>> {
     let as_str = out.finish()?;
 
     let mut out = ItemText::default();
-    out.line(0, &["impl ::std::convert::From<&str> for ", name, " {"]);
+    let from = "::std::convert::From<&str>";
+    line_or(&mut out, 0, &["impl ", from, " for ", name, " {"], |l| {
+        l.impl_header(Some(from), name)
+    });
     out.verbatim(4, &["fn from(value: &str) -> Self {"]);
     out.verbatim(8, &["match value {"]);
     for (v, lit) in values.iter().zip(&literals) {
-        out.line(12, &[lit, " => Self::", &v.variant, ","]);
+        let variant = format!("Self::{}", v.variant);
+        line_or(&mut out, 12, &[lit, " => ", &variant, ","], |l| {
+            l.word_arm(lit, &Expr::word(variant.as_str()))
+        });
     }
     out.verbatim(12, &["other => Self::Unknown(other.to_owned()),"]);
     out.verbatim(8, &["}"]);
@@ -497,11 +516,16 @@ fn enum_pieces(t: &TypeDef, values: &[EnumValue]) -> Option<Vec<Piece>> {
     let from = out.finish()?;
 
     let mut out = ItemText::default();
-    out.line(0, &["crate::runtime::impl_string_enum!(", name, ");"]);
+    let path = "crate::runtime::impl_string_enum!";
+    line_or(&mut out, 0, &[path, "(", name, ");"], |l| {
+        l.macro_stmt(path, name)
+    });
     let string_enum = out.finish()?;
 
     let mut out = ItemText::default();
-    out.line(0, &["impl Validate for ", name, " {"]);
+    line_or(&mut out, 0, &["impl Validate for ", name, " {"], |l| {
+        l.impl_header(Some("Validate"), name)
+    });
     out.verbatim(
         4,
         &["fn validate(&self, path: &str) -> Result<(), InvalidRequest> {"],
@@ -537,8 +561,8 @@ mod tests {
 
     /// A model only sent and one only received, in an API with group features: each has one
     /// serde impl behind `serde-roundtrip`. Names long enough to break the macro calls' lines,
-    /// JSON names that need escapes, a field and builder signatures too long for their lines,
-    /// and extra properties.
+    /// JSON names that need escapes, a field, builder signatures, checks and a string enum's
+    /// items too long for their lines, and extra properties.
     const SPEC: &str = r#"
 openapi: 3.0.3
 info: {title: reports, version: '1'}
@@ -564,16 +588,21 @@ components:
         'say "hi" \ there': {type: string}
         cost_breakdown: {type: boolean, nullable: true}
         include_the_tax_breakdown: {type: boolean}
+        description_of_the_usage_report_line: {type: string, nullable: true, minLength: 1}
+    CardNetworkPreferredByTheCustomerWhenSeveralAreAvailable:
+      type: string
+      enum: [visa, a_value_long_enough_that_its_match_arms_do_not_fit_on_their_lines_at_all]
     FreeFormReportLabels:
       type: object
       properties:
         name: {type: string}
         secret_scanning_push_protection_enabled_for_new_repositories_and_forks: {type: boolean}
+        network: {$ref: '#/components/schemas/CardNetworkPreferredByTheCustomerWhenSeveralAreAvailable'}
       additionalProperties: {type: string}
 "#;
 
     #[test]
-    fn serde_macro_calls_long_fields_and_signatures_are_written_as_text_in_prettyplease_s_layout() {
+    fn serde_calls_and_lines_too_long_are_written_as_text_in_prettyplease_s_layout() {
         let mut config = crate::Config::new("reports");
         config.group_features_from = 1;
         // In debug builds, generating checks every text-written part against prettyplease.
@@ -582,6 +611,8 @@ components:
         let index = TypeIndex::new(api);
         for t in &api.types {
             let TypeKind::Struct(s) = &t.kind else {
+                let pieces = type_pieces(t, Serde::grouped(false), &index).expect(&t.name);
+                assert!(pieces.iter().all(|p| matches!(p, Piece::Item(_))));
                 continue;
             };
             let serde = Serde::grouped(t.name.starts_with("UsageReport"));
@@ -597,6 +628,13 @@ components:
             "    pub secret_scanning_push_protection_enabled_for_new_repositories_and_forks: Option<\n        bool,\n    >,\n",
             "#[cfg(feature = \"reports\")]\n#[cfg(feature = \"serde-roundtrip\")]\ncrate::runtime::impl_serialize_struct!(\n    FreeFormReportLabels { optional name = \"name\", optional\n",
             "\"say \\\"hi\\\" \\\\ there\"",
+            // A nullable field's checks, whose lines are too long.
+            "        if let crate::runtime::Nullable::Value(value) = &self\n            .description_of_the_usage_report_line\n        {\n            let path = &crate::runtime::join_path(\n                path,\n                \"description_of_the_usage_report_line\",\n            );\n",
+            // A string enum's long name and arms.
+            "impl ::std::convert::From<&str>\nfor CardNetworkPreferredByTheCustomerWhenSeveralAreAvailable {\n",
+            "            Self::AValueLongEnoughThatItsMatchArmsDoNotFitOnTheirLinesAtAll => {\n                \"a_value_long_enough_that_its_match_arms_do_not_fit_on_their_lines_at_all\"\n            }\n",
+            "            \"a_value_long_enough_that_its_match_arms_do_not_fit_on_their_lines_at_all\" => {\n                Self::AValueLongEnoughThatItsMatchArmsDoNotFitOnTheirLinesAtAll\n            }\n",
+            "crate::runtime::impl_string_enum!(\n    CardNetworkPreferredByTheCustomerWhenSeveralAreAvailable\n);\n",
             // The builder's signatures, too long for their lines.
             "    pub fn new(\n        a: impl Into<i64>,\n        identifier_of_the_customer_account_billed: impl Into<String>,\n    ) -> Self {\n",
             "    pub fn include_the_cost_breakdown_by_day_region(\n        mut self,\n        value: impl Into<bool>,\n    ) -> Self {\n",
