@@ -73,12 +73,14 @@ fn generate_inner(
         d
     }));
     let sha256 = doc.sha256.clone();
-    let decision = previous.map(|previous| {
+    // Regenerating compares the surface with the recorded one; the new record is written from it.
+    let surface = previous.map(|_| diff::Surface::of(&api));
+    let decision = previous.zip(surface.as_ref()).map(|(previous, surface)| {
         diff::record::decide(
             previous.record,
             previous.changelog,
             &sha256,
-            &diff::Surface::of(&api),
+            surface,
             &config.crate_version,
         )
     });
@@ -91,7 +93,7 @@ fn generate_inner(
     let load::Document { spec, raw, .. } = doc;
     let mut krate = std::thread::scope(|scope| {
         scope.spawn(move || drop((spec, raw)));
-        emit::emit(&api, &config, &sha256)
+        emit::emit_with_surface(&api, &config, &sha256, surface)
     })
     .map_err(|mut e| {
         for d in &mut e.0 {

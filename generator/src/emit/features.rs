@@ -15,7 +15,8 @@ use crate::ir::{Api, ErrorBody, Operation, TypeKind, TypeRef};
 use crate::Config;
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::quote;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// When an item is compiled.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -39,8 +40,13 @@ impl Gate {
                 true
             }
             (Gate::Any(mine), Gate::Any(theirs)) => {
+                // Most widenings add nothing (a model reached again by its group): no clones then.
                 let before = mine.len();
-                mine.extend(theirs.iter().cloned());
+                for feature in theirs {
+                    if !mine.contains(feature) {
+                        mine.insert(feature.clone());
+                    }
+                }
                 mine.len() != before
             }
         }
@@ -181,7 +187,7 @@ impl FeatureGroups {
             .iter()
             .map(|t| (t.name.as_str(), &t.kind))
             .collect();
-        let mut reached: HashMap<&str, Gate> = HashMap::new();
+        let mut reached: HashMap<&str, Gate> = HashMap::default();
         for op in &api.operations {
             let gate = this.operation(op);
             let error_gate = this.error_gate(op);

@@ -75,6 +75,59 @@ impl GeneratedCrate {
 /// it is returned as an error naming the schema or operation it came from, rather than written
 /// into the crate as a `compile_error!`.
 pub fn emit(api: &Api, config: &Config, spec_sha256: &str) -> Result<GeneratedCrate, Diagnostics> {
+    emit_with_surface(api, config, spec_sha256, None)
+}
+
+/// APIs with at least this many operations and models write their record on a thread of its own
+/// (see [`emit_with_surface`]); below, the thread's heap costs more than the time it saves
+/// (nexus.json has 456, Stripe's 2,100, GitHub's 2,800).
+const RECORD_THREAD_FROM: usize = 1_000;
+
+/// [`emit`] with the API's surface when the caller has it already (regenerating computes it to
+/// decide the version), so that the record does not compute it again.
+pub(crate) fn emit_with_surface(
+    api: &Api,
+    config: &Config,
+    spec_sha256: &str,
+    surface: Option<crate::diff::Surface>,
+) -> Result<GeneratedCrate, Diagnostics> {
+    let record = || {
+        let record = crate::diff::Record {
+            spec_sha256: spec_sha256.to_owned(),
+            version: config.crate_version.clone(),
+            surface: surface.unwrap_or_else(|| crate::diff::Surface::of(api)),
+        };
+        record.to_json()
+    };
+    // The record (10 MB of JSON for GitHub's API) needs only the IR: on a second core it is
+    // written while this thread builds the parts' jobs, which no other thread can help with.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let record_thread = cores > 1
+        && config.emit_workers.is_none_or(|n| n.get() > 1)
+        && api.operations.len() + api.types.len() >= RECORD_THREAD_FROM;
+    std::thread::scope(|scope| {
+        let record = match record_thread {
+            true => Ok(scope.spawn(record)),
+            false => Err(record),
+        };
+        let mut krate = emit_files(api, config)?;
+        let record = match record {
+            Ok(thread) => thread
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            Err(record) => record(),
+        };
+        krate.files.push(GeneratedFile {
+            path: crate::diff::record::RECORD_PATH.into(),
+            contents: record,
+        });
+        krate.files.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(krate)
+    })
+}
+
+/// Every file of the crate but the record, unsorted.
+fn emit_files(api: &Api, config: &Config) -> Result<GeneratedCrate, Diagnostics> {
     // No spec hash here: a spec change then touches only the lines it affects. The hash is kept
     // once, in the `.codegen/` record.
     let header = HEADER.to_owned();
@@ -102,15 +155,6 @@ pub fn emit(api: &Api, config: &Config, spec_sha256: &str) -> Result<GeneratedCr
             contents: readme::readme(api, config, &groups),
         },
     ];
-    let record = crate::diff::Record {
-        spec_sha256: spec_sha256.to_owned(),
-        version: config.crate_version.clone(),
-        surface: crate::diff::Surface::of(api),
-    };
-    files.push(GeneratedFile {
-        path: crate::diff::record::RECORD_PATH.into(),
-        contents: record.to_json(),
-    });
     // Byte for byte the runtime crate's sources (no header: a test compares them with the crate).
     files.extend(
         runtime::RUNTIME_SOURCES
@@ -126,7 +170,6 @@ pub fn emit(api: &Api, config: &Config, spec_sha256: &str) -> Result<GeneratedCr
             contents: join_parts(&header, file, rendered.by_ref().take(file.items.len())),
         });
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(GeneratedCrate { files })
 }
 

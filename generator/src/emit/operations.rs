@@ -833,8 +833,14 @@ fn emit_pagination(
 /// The public surface of the client as Rust signatures, one trait per operation group: what a
 /// reviewer needs to see to notice that a spec change (or a generator change) broke callers.
 pub fn api_surface(api: &Api) -> TokenStream {
+    surface_of(&api.operations)
+}
+
+/// [`api_surface`] of some operations (in API order): the README's examples need only the first
+/// of each group.
+pub fn surface_of<'a>(operations: impl IntoIterator<Item = &'a Operation>) -> TokenStream {
     let mut groups: BTreeMap<Vec<String>, Vec<TokenStream>> = BTreeMap::new();
-    for op in &api.operations {
+    for op in operations {
         let method = format_ident!("{}", op.method_name);
         let error = format_ident!("{}", op.error_type);
         let success = success_type(op);

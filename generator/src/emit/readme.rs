@@ -108,11 +108,17 @@ fn construct(api: &Api, config: &Config, krate: &str) -> String {
 /// argument names, method and path).
 fn examples(api: &Api) -> String {
     let mut groups: BTreeMap<&[String], usize> = BTreeMap::new();
+    let mut firsts = Vec::new();
     for op in &api.operations {
-        *groups.entry(&op.group).or_default() += 1;
+        let count = groups.entry(&op.group).or_default();
+        if *count == 0 {
+            firsts.push(op);
+        }
+        *count += 1;
     }
-    // `api_surface` has one trait per group, in the same (sorted) group order.
-    let firsts = first_methods(super::operations::api_surface(api));
+    // The surface of each group's first operation: one trait per group, in the same (sorted)
+    // group order.
+    let firsts = first_methods(super::operations::surface_of(firsts));
     let mut out = String::from("\n## Calling operations\n\nOne call per operation group; every method returns a `Call` to `.await` (or tune first with `.timeout(..)`, `.max_retries(..)`, `.header(..)`, or `.send_with_response()` for status and headers).\n\n```rust,ignore\n");
     for ((group, count), first) in groups.iter().zip(firsts) {
         let accessors: String = group.iter().map(|g| format!("{g}().")).collect();

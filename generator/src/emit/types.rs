@@ -3,10 +3,11 @@
 use crate::ir::{Api, ErrorBody, FloatWidth, IntKind, Media, TypeDef, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use std::collections::{BTreeSet, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeSet;
 
 pub struct TypeIndex<'a> {
-    defs: HashMap<&'a str, &'a TypeDef>,
+    defs: FxHashMap<&'a str, &'a TypeDef>,
     api: &'a Api,
 }
 

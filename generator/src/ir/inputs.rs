@@ -1,7 +1,7 @@
 //! Which named types code using the crate builds (to send), and which the client decodes.
 
 use super::{Api, ErrorBody, TypeKind, TypeRef};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 impl Api {
     /// Names of the types reachable from request bodies and parameters. Their structs get a
@@ -36,7 +36,7 @@ impl Api {
 
     /// The named types `roots` reach, through fields, variants, aliases and containers.
     pub(crate) fn reachable<'a>(&'a self, mut todo: Vec<&'a TypeRef>) -> HashSet<&'a str> {
-        let by_name: HashMap<&str, &TypeKind> = self
+        let by_name: rustc_hash::FxHashMap<&str, &TypeKind> = self
             .types
             .iter()
             .map(|t| (t.name.as_str(), &t.kind))

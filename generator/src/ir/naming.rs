@@ -2,7 +2,7 @@
 //! allocation within one namespace.
 
 use heck::{ToPascalCase, ToSnakeCase};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Strict and reserved keywords of Rust 2021, plus names that would shadow what generated code uses.
 const KEYWORDS: &[&str] = &[
@@ -98,21 +98,21 @@ fn ascii_ident(s: &str) -> String {
 /// property and schema names hundreds of thousands of times (GitHub's spec: about 5 % of a run in
 /// case conversion).
 struct Converted {
-    pascal: HashMap<String, String>,
-    snake: HashMap<String, String>,
+    pascal: FxHashMap<String, String>,
+    snake: FxHashMap<String, String>,
 }
 
 thread_local! {
     static CONVERTED: std::cell::RefCell<Converted> = std::cell::RefCell::new(Converted {
-        pascal: HashMap::new(),
-        snake: HashMap::new(),
+        pascal: FxHashMap::default(),
+        snake: FxHashMap::default(),
     });
 }
 
 /// `convert(raw)`, from the thread's memo of `which` when it was asked before.
 fn memoized(
     raw: &str,
-    which: fn(&mut Converted) -> &mut HashMap<String, String>,
+    which: fn(&mut Converted) -> &mut FxHashMap<String, String>,
     convert: fn(&str) -> String,
 ) -> String {
     CONVERTED.with(|memo| {
@@ -200,10 +200,10 @@ pub fn singular(word: &str) -> String {
 /// smallest free numeric suffix (2, 3, ...).
 #[derive(Debug, Default, Clone)]
 pub struct Namespace {
-    taken: HashSet<String>,
+    taken: FxHashSet<String>,
     /// Per base name, a suffix below which every numbered name is taken, so that numbering the
     /// thousandth `Item` does not try the 998 before it again (Microsoft Graph has that many).
-    next_suffix: HashMap<String, u32>,
+    next_suffix: FxHashMap<String, u32>,
 }
 
 impl Namespace {

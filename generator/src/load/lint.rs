@@ -7,6 +7,7 @@
 
 use crate::diagnostic::Diagnostic;
 use serde_json::Value;
+use std::collections::HashSet;
 
 /// Keywords `oas3` 0.22 does not keep, and what ignoring them means for the generated code.
 const DROPPED: &[(&str, &str)] = &[
@@ -45,6 +46,10 @@ pub fn check_dropped_keywords(
     pointer: &str,
     warnings: &mut Vec<Diagnostic>,
 ) {
+    // Nearly every schema has none: one pass over its few keys instead of a lookup per keyword.
+    if !map.keys().any(|k| DROPPED.iter().any(|(d, _)| *d == k)) {
+        return;
+    }
     for (keyword, what) in DROPPED {
         if map.contains_key(*keyword) {
             warnings.push(
@@ -57,66 +62,85 @@ pub fn check_dropped_keywords(
 
 /// Every `$ref` that is external or points at nothing, as an error.
 pub fn check_ref_targets(raw: &Value) -> Vec<Diagnostic> {
-    let mut errors = Vec::new();
-    check_refs(raw, raw, &mut String::new(), &mut errors);
-    errors
+    let mut check = RefCheck {
+        root: raw,
+        found: HashSet::new(),
+        errors: Vec::new(),
+    };
+    check.walk(raw, &mut String::new());
+    check.errors
 }
 
-fn check_refs(root: &Value, value: &Value, pointer: &mut String, errors: &mut Vec<Diagnostic>) {
-    match value {
-        Value::Object(map) => {
-            if let Some(Value::String(target)) = map.get("$ref") {
-                let at = crate::diagnostic::join(pointer, "$ref");
-                match target.strip_prefix('#') {
-                    Some(local) => {
-                        let decoded = percent_decode(local);
-                        if root.pointer(&decoded).is_none() {
-                            errors.push(
-                                Diagnostic::error(
-                                    at,
-                                    format!("`$ref: {target}` points at nothing in this document"),
-                                )
-                                .with_hint("fix the reference or add the missing component"),
-                            );
-                        }
+/// The walk of [`check_ref_targets`]: a target found once is not looked up again (Stripe's
+/// 6 MB spec has tens of thousands of `$ref`s to a few thousand targets).
+struct RefCheck<'v> {
+    root: &'v Value,
+    found: HashSet<&'v str>,
+    errors: Vec<Diagnostic>,
+}
+
+impl<'v> RefCheck<'v> {
+    fn walk(&mut self, value: &'v Value, pointer: &mut String) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(target)) = super::walk::member(map, "$ref") {
+                    if !self.found.contains(target.as_str()) {
+                        self.check(target, pointer);
                     }
-                    None => errors.push(
+                }
+                for (k, v) in map {
+                    if matches!(
+                        k.as_str(),
+                        "example" | "examples" | "default" | "enum" | "const"
+                    ) || !(v.is_object() || v.is_array())
+                    {
+                        continue;
+                    }
+                    let len = pointer.len();
+                    crate::diagnostic::push_token(pointer, k);
+                    self.walk(v, pointer);
+                    pointer.truncate(len);
+                }
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    if !(v.is_object() || v.is_array()) {
+                        continue;
+                    }
+                    let len = pointer.len();
+                    crate::diagnostic::push_index(pointer, i);
+                    self.walk(v, pointer);
+                    pointer.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Records an error for `target` (the `$ref` at `pointer`) unless it is local and exists.
+    fn check(&mut self, target: &'v str, pointer: &str) {
+        let at = crate::diagnostic::join(pointer, "$ref");
+        match target.strip_prefix('#') {
+            Some(local) => {
+                if self.root.pointer(&percent_decode(local)).is_some() {
+                    self.found.insert(target);
+                } else {
+                    self.errors.push(
                         Diagnostic::error(
                             at,
-                            format!("external `$ref: {target}` is not supported"),
+                            format!("`$ref: {target}` points at nothing in this document"),
                         )
-                        .with_hint(
-                            "bundle the spec into one file first (for example `redocly bundle`)",
-                        ),
+                        .with_hint("fix the reference or add the missing component"),
+                    );
+                }
+            }
+            None => self.errors.push(
+                Diagnostic::error(at, format!("external `$ref: {target}` is not supported"))
+                    .with_hint(
+                        "bundle the spec into one file first (for example `redocly bundle`)",
                     ),
-                }
-            }
-            for (k, v) in map {
-                if matches!(
-                    k.as_str(),
-                    "example" | "examples" | "default" | "enum" | "const"
-                ) || !(v.is_object() || v.is_array())
-                {
-                    continue;
-                }
-                let len = pointer.len();
-                crate::diagnostic::push_token(pointer, k);
-                check_refs(root, v, pointer, errors);
-                pointer.truncate(len);
-            }
+            ),
         }
-        Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                if !(v.is_object() || v.is_array()) {
-                    continue;
-                }
-                let len = pointer.len();
-                crate::diagnostic::push_index(pointer, i);
-                check_refs(root, v, pointer, errors);
-                pointer.truncate(len);
-            }
-        }
-        _ => {}
     }
 }
 

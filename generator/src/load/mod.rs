@@ -4,6 +4,7 @@
 //! builder) and the raw value (for `$ref`s that point outside `#/components`, and for keywords the
 //! typed model cannot represent).
 
+mod fast_schema;
 mod lint;
 mod locate;
 mod repair;

@@ -207,7 +207,8 @@ fn repair_external_docs(
     base: Option<&Url>,
     warnings: &mut Vec<Diagnostic>,
 ) {
-    if let Some(Value::Object(docs)) = obj.get_mut("externalDocs") {
+    let has_docs = super::walk::has_any(obj, &["externalDocs"]);
+    if let Some(Value::Object(docs)) = has_docs.then(|| obj.get_mut("externalDocs")).flatten() {
         let at = join(pointer, "externalDocs");
         let has_url = docs.contains_key("url");
         let keep = has_url && repair_url_field(docs, "url", &at, base, warnings);

@@ -67,7 +67,7 @@ fn schema_name(pointer: &str) -> Option<String> {
 fn collect_ref_targets(value: &Value, found: &mut impl FnMut(&str)) {
     match value {
         Value::Object(map) => {
-            if let Some(Value::String(r)) = map.get("$ref") {
+            if let Some(Value::String(r)) = super::walk::member(map, "$ref") {
                 if r.starts_with('#') {
                     found(r);
                 }

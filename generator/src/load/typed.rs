@@ -6,7 +6,7 @@
 //! level: the document's `paths` and `components.schemas` were copied once more for the document
 //! and once more for `components` before any path item or schema was read. Here the path items
 //! and the schemas are taken out of the raw value and read one by one, on as many threads as there
-//! are cores, and the rest of the document on its own; the maps are put back together in the
+//! are cores (schemas by [`super::fast_schema`]), and the rest of the document on its own; the maps are put back together in the
 //! document's order, so the model is the same as deserialising the document whole.
 
 use serde::de::DeserializeOwned;
@@ -17,6 +17,7 @@ use std::sync::Mutex;
 /// serde's first one; the caller locates it by reading the document again whole.
 /// `threads`: whether to use a thread per core (else only the calling one).
 pub(super) fn typed_spec(mut raw: Value, threads: bool) -> Result<oas3::Spec, serde_json::Error> {
+    let examples = take_object(&mut raw, &["components", "examples"]);
     let paths = take_object(&mut raw, &["paths"]);
     let schemas = take_object(&mut raw, &["components", "schemas"]);
     let mut entries: Vec<Entry> = Vec::new();
@@ -34,7 +35,10 @@ pub(super) fn typed_spec(mut raw: Value, threads: bool) -> Result<oas3::Spec, se
     let path_count = work.iter().filter(|(e, _)| *e == Entry::Path).count();
     let (rest, typed) = super::side_by_side(
         threads,
-        move || serde_json::from_value::<oas3::Spec>(raw),
+        move || {
+            drop(examples);
+            serde_json::from_value::<oas3::Spec>(raw)
+        },
         || read_all(work, threads),
     );
     let mut spec = rest?;
@@ -98,9 +102,10 @@ fn read_all(
                 Entry::Path => {
                     read::<oas3::spec::PathItem>(value).map(|v| Typed::Path(Box::new(v)))
                 }
-                Entry::Schema => {
-                    read::<oas3::spec::Schema>(value).map(|v| Typed::Schema(Box::new(v)))
-                }
+                Entry::Schema => match super::fast_schema::schema(&value) {
+                    Some(schema) => Ok(Typed::Schema(Box::new(schema))),
+                    None => read::<oas3::spec::Schema>(value).map(|v| Typed::Schema(Box::new(v))),
+                },
             };
             done.push((i, name, typed));
         }
@@ -155,5 +160,54 @@ fn take_object(raw: &mut Value, path: &[&str]) -> Option<serde_json::Map<String,
     match at {
         Value::Object(map) => Some(std::mem::take(map)),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_model_is_the_whole_documents_but_for_component_examples() {
+        let text = r##"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+          "paths": {"/a": {"get": {"responses": {"200": {"description": "a",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/S"},
+              "examples": {"one": {"$ref": "#/components/examples/One"}}}}}}}}},
+          "components": {
+            "schemas": {"S": {"type": "object", "properties": {"n": {"type": "integer"}}}},
+            "examples": {"One": {"value": {"n": 1}}}}}"##;
+        let full = crate::load::load_str(text).unwrap();
+        let doc = crate::load::load_for_generation(text).unwrap();
+        let mut expected = full.spec.clone();
+        let components = expected.components.as_mut().unwrap();
+        assert_eq!(components.examples.len(), 1);
+        components.examples.clear();
+        assert_eq!(doc.spec, expected);
+    }
+
+    /// The typed model built for generation (schemas by the fast path, entry by entry) is the
+    /// one serde builds from the whole document, on every corpus document.
+    #[test]
+    fn the_model_is_serdes_on_every_corpus_document() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/corpus");
+        let mut read = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e == "md") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let full = crate::load::load_str(&text).unwrap();
+            let doc = crate::load::load_for_generation(&text).unwrap();
+            let mut expected = full.spec.clone();
+            if let Some(components) = expected.components.as_mut() {
+                components.examples.clear();
+            }
+            assert!(doc.spec == expected, "{} differs", path.display());
+            read += 1;
+        }
+        assert!(
+            read >= 10,
+            "only {read} corpus documents in {}",
+            dir.display()
+        );
     }
 }

@@ -24,6 +24,14 @@ pub fn upgrade_schema(
     pointer: &str,
     warnings: &mut Vec<Diagnostic>,
 ) {
+    // Most schemas have none of the keywords rewritten: one scan of their keys decides.
+    let rewritten: &[&str] = match dialect {
+        Dialect::V30 => &["exclusiveMinimum", "exclusiveMaximum", "nullable"],
+        Dialect::V31 => &["exclusiveMinimum", "exclusiveMaximum"],
+    };
+    if !super::walk::has_any(map, rewritten) {
+        return;
+    }
     match dialect {
         Dialect::V30 => upgrade_schema_object(map, pointer, warnings),
         // 3.1 documents that still write 3.0's boolean `exclusiveMinimum: true` next to `minimum`

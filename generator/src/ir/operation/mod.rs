@@ -32,7 +32,7 @@ pub fn build(doc: &Document, config: &Config) -> Result<(Api, Vec<Diagnostic>), 
     cx.convert_components();
     let (auth, security) = security::schemes(doc);
     let mut operations = Vec::new();
-    let mut method_names: std::collections::HashMap<Vec<String>, Namespace> = Default::default();
+    let mut method_names: rustc_hash::FxHashMap<Vec<String>, Namespace> = Default::default();
     let mut group_names = Namespace::default();
     for name in ["builder", "new", "from_env", "base_url", "clone", "fmt"] {
         group_names.reserve(name);
@@ -141,7 +141,7 @@ fn claim_method(ns: &mut Namespace, wanted: &str, suffixes: &[&str]) -> String {
 /// API answers `4XX`/`5XX` with one `Error` schema) share one error enum; the others get an alias.
 /// Only plain bodies are shared: a code-tagged status has its own per-operation enum type.
 fn share_error_types(operations: &mut [Operation]) {
-    let mut first_by_shape: std::collections::HashMap<Vec<ErrorCase>, String> = Default::default();
+    let mut first_by_shape: rustc_hash::FxHashMap<Vec<ErrorCase>, String> = Default::default();
     for op in operations.iter_mut() {
         if op.errors.is_empty()
             || op

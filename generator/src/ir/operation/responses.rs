@@ -196,7 +196,7 @@ impl OperationBuilder<'_, '_> {
         let members: Vec<&Schema> = union.one_of.iter().chain(&union.any_of).collect();
         let objects: Vec<ObjectSchema> = members
             .iter()
-            .filter_map(|m| self.cx.resolve_object(m).map(|(o, _)| o))
+            .filter_map(|m| self.cx.resolve_object(m).map(|(o, _)| o.into_owned()))
             .filter(|o| o.schema_type != Some(TypeSet::Single(Type::Null)))
             .collect();
         if objects.len() < 2 || objects.iter().any(|o| o.properties.is_empty()) {
@@ -421,11 +421,8 @@ impl OperationBuilder<'_, '_> {
         let Some((object, _)) = self.cx.resolve_object(schema) else {
             return false;
         };
-        let Ok(value) = serde_json::to_value(&object) else {
-            return false;
-        };
-        value.get("type").and_then(|t| t.as_str()) == Some("string")
-            && value.get("format").and_then(|f| f.as_str()) == Some("binary")
+        object.schema_type == Some(TypeSet::Single(Type::String))
+            && object.format.as_deref() == Some("binary")
     }
 }
 

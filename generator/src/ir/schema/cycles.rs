@@ -6,7 +6,7 @@ use super::*;
 impl SchemaCx<'_> {
     /// Boxes struct fields that close a cycle of directly contained types, so every type has a size.
     pub fn finish(mut self) -> (Vec<TypeDef>, Vec<Diagnostic>) {
-        let index: HashMap<String, usize> = self
+        let index: rustc_hash::FxHashMap<String, usize> = self
             .types
             .iter()
             .enumerate()

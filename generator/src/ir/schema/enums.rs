@@ -50,7 +50,7 @@ impl SchemaCx<'_> {
 /// The values of a union whose members are all one-value string enums (or string consts), with
 /// each member's description; `None` if any member is something else or a value repeats.
 pub(super) fn one_value_enums(
-    members: &[Option<(ObjectSchema, Option<String>)>],
+    members: &[Option<(std::borrow::Cow<'_, ObjectSchema>, Option<String>)>],
 ) -> Option<Vec<(String, Option<String>)>> {
     let mut out: Vec<(String, Option<String>)> = Vec::with_capacity(members.len());
     for member in members {

@@ -18,13 +18,15 @@ use crate::load::Document;
 use oas3::spec::{
     ObjectOrReference, ObjectSchema, Schema, SchemaType as Type, SchemaTypeSet as TypeSet,
 };
-use std::collections::{BTreeMap, HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::{BTreeMap, HashSet};
 
 mod cycles;
 mod enums;
 mod objects;
 mod refs;
 mod scalars;
+mod shapes;
 mod unions;
 
 pub use enums::const_string;
@@ -127,13 +129,13 @@ pub struct SchemaCx<'a> {
     pub types: Vec<TypeDef>,
     pub names: Namespace,
     pub diags: Vec<Diagnostic>,
-    shapes: HashMap<String, String>,
+    shapes: shapes::Shapes,
     /// Component schema name -> Rust type name.
-    components: HashMap<String, String>,
+    components: FxHashMap<String, String>,
     /// Components whose schema admits `null`.
-    nullable_components: HashSet<String>,
+    nullable_components: FxHashSet<String>,
     /// Non-component `$ref` targets already converted (pointer -> type).
-    pointer_types: HashMap<String, Converted>,
+    pointer_types: FxHashMap<String, Converted>,
     /// User overrides: component name or `Type.property` -> Rust type path.
     overrides: BTreeMap<String, String>,
     depth: usize,
@@ -154,10 +156,10 @@ impl<'a> SchemaCx<'a> {
             types: Vec::new(),
             names: Namespace::default(),
             diags: Vec::new(),
-            shapes: HashMap::new(),
-            components: HashMap::new(),
-            nullable_components: HashSet::new(),
-            pointer_types: HashMap::new(),
+            shapes: shapes::Shapes::default(),
+            components: FxHashMap::default(),
+            nullable_components: FxHashSet::default(),
+            pointer_types: FxHashMap::default(),
             overrides,
             depth: 0,
             budget: 1_000 + CONVERSIONS_PER_OBJECT * doc.object_count,
@@ -398,14 +400,15 @@ impl<'a> SchemaCx<'a> {
         // The name a schema's position asks for is part of the key: identical shapes share a type
         // only when they would be named alike, so a name never depends on which of two places
         // was converted first (adding an operation cannot rename an existing type).
-        let key = format!("{}\u{0}{}", naming.first(), shape_key(&kind));
-        if let Naming::Hint(_) = naming {
-            if let Some(existing) = self.shapes.get(&key) {
+        let key = shapes::ShapeKey::new(naming.first(), &kind);
+        match self.shapes.find(&key, &self.types) {
+            Some(existing) if matches!(naming, Naming::Hint(_)) => {
                 self.names.release(&name);
-                return existing.clone();
+                return self.types[existing].name.clone();
             }
+            Some(_) => {}
+            None => self.shapes.insert(key, self.types.len()),
         }
-        self.shapes.entry(key).or_insert_with(|| name.clone());
         self.types.push(TypeDef {
             name: name.clone(),
             description,
@@ -432,15 +435,4 @@ impl<'a> SchemaCx<'a> {
             kind,
         });
     }
-}
-
-/// The dedup key of a type: its kind without documentation.
-fn shape_key(kind: &TypeKind) -> String {
-    let mut k = kind.clone();
-    if let TypeKind::Struct(s) = &mut k {
-        for f in &mut s.fields {
-            f.description = None;
-        }
-    }
-    serde_json::to_string(&k).unwrap_or_default()
 }

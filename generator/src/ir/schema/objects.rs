@@ -60,11 +60,15 @@ impl SchemaCx<'_> {
         let base = naming.first();
         let mut field_names = Namespace::default();
         let mut fields = Vec::with_capacity(o.properties.len());
+        let properties = join(pointer, "properties");
         for (prop, schema) in &o.properties {
-            let prop_pointer = join(&join(pointer, "properties"), prop);
+            let prop_pointer = join(&properties, prop);
             let prop_type = naming::type_name(prop);
-            let override_key = format!("{name}.{prop}");
-            let c = match self.overrides.get(&override_key) {
+            let overridden = match self.overrides.is_empty() {
+                true => None,
+                false => self.overrides.get(&format!("{name}.{prop}")),
+            };
+            let c = match overridden {
                 Some(path) => Converted::of(override_type(path)),
                 None => {
                     let qualified = format!("{base}{prop_type}");

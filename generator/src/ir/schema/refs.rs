@@ -2,10 +2,12 @@
 //! document), following them to objects, and whether a schema admits `null`.
 
 use super::*;
+use std::borrow::Cow;
 
-impl SchemaCx<'_> {
-    /// The schema a `$ref` points at, from the typed model for components, else from the raw document.
-    pub fn lookup(&self, ref_path: &str) -> Result<Schema, Diagnostic> {
+impl<'a> SchemaCx<'a> {
+    /// The schema a `$ref` points at, from the typed model for components (borrowed, not
+    /// copied), else from the raw document.
+    pub fn lookup(&self, ref_path: &str) -> Result<Cow<'a, Schema>, Diagnostic> {
         if let Some(name) = component_name(ref_path) {
             if let Some(s) = self
                 .doc
@@ -14,7 +16,7 @@ impl SchemaCx<'_> {
                 .as_ref()
                 .and_then(|c| c.schemas.get(&name))
             {
-                return Ok(s.clone());
+                return Ok(Cow::Borrowed(s));
             }
         }
         let pointer = ref_pointer(ref_path);
@@ -28,30 +30,40 @@ impl SchemaCx<'_> {
         })?;
         // A target that is not a schema still leaves a usable client: the value is kept as
         // untyped JSON, and the spec's defect is reported.
-        serde_json::from_value(value.clone()).map_err(|e| {
-            Diagnostic::warning(
-                pointer.clone(),
-                format!("`$ref: {ref_path}` is not a schema ({e}); typed as any JSON value"),
-            )
-            .with_hint("point the reference at a schema object")
-        })
+        serde_json::from_value(value.clone())
+            .map(Cow::Owned)
+            .map_err(|e| {
+                Diagnostic::warning(
+                    pointer.clone(),
+                    format!("`$ref: {ref_path}` is not a schema ({e}); typed as any JSON value"),
+                )
+                .with_hint("point the reference at a schema object")
+            })
     }
 
     /// Follows `$ref`s to an inline schema object; `None` for boolean schemas or broken refs.
-    pub fn resolve_object(&self, schema: &Schema) -> Option<(ObjectSchema, Option<String>)> {
-        let mut current = schema.clone();
+    /// Borrowed when `schema` or the component it names is that object.
+    pub fn resolve_object<'s>(
+        &self,
+        schema: &'s Schema,
+    ) -> Option<(Cow<'s, ObjectSchema>, Option<String>)>
+    where
+        'a: 's,
+    {
+        let mut current = Cow::Borrowed(schema);
         let mut component = None;
         for _ in 0..32 {
-            match current {
+            let ref_path = match &*current {
                 Schema::Boolean(_) => return None,
-                Schema::Object(obj) => match *obj {
-                    ObjectOrReference::Object(o) => return Some((o, component)),
-                    ObjectOrReference::Ref { ref_path, .. } => {
-                        component = component.or_else(|| component_name(&ref_path));
-                        current = self.lookup(&ref_path).ok()?;
+                Schema::Object(obj) => match obj.as_ref() {
+                    ObjectOrReference::Object(_) => {
+                        return inline_object(current).map(|o| (o, component))
                     }
+                    ObjectOrReference::Ref { ref_path, .. } => ref_path.clone(),
                 },
-            }
+            };
+            component = component.or_else(|| component_name(&ref_path));
+            current = self.lookup(&ref_path).ok()?;
         }
         None
     }
@@ -77,6 +89,21 @@ impl SchemaCx<'_> {
                 }
             },
         }
+    }
+}
+
+/// The object of a schema that is one inline (not a reference, not a boolean schema).
+fn inline_object(schema: Cow<'_, Schema>) -> Option<Cow<'_, ObjectSchema>> {
+    match schema {
+        Cow::Borrowed(Schema::Object(obj)) => match obj.as_ref() {
+            ObjectOrReference::Object(o) => Some(Cow::Borrowed(o)),
+            ObjectOrReference::Ref { .. } => None,
+        },
+        Cow::Owned(Schema::Object(obj)) => match *obj {
+            ObjectOrReference::Object(o) => Some(Cow::Owned(o)),
+            ObjectOrReference::Ref { .. } => None,
+        },
+        Cow::Borrowed(Schema::Boolean(_)) | Cow::Owned(Schema::Boolean(_)) => None,
     }
 }
 

@@ -1,6 +1,7 @@
 //! `oneOf`/`anyOf` unions: tagged by a constant property or a discriminator, or untagged.
 
 use super::*;
+use std::borrow::Cow;
 
 impl SchemaCx<'_> {
     pub(super) fn convert_union(
@@ -31,7 +32,7 @@ impl SchemaCx<'_> {
             c.nullable |= nullable;
             return c;
         }
-        let resolved: Vec<Option<(ObjectSchema, Option<String>)>> = non_null
+        let resolved: Vec<Option<(Cow<ObjectSchema>, Option<String>)>> = non_null
             .iter()
             .map(|(_, m)| self.resolve_object(m))
             .collect();
@@ -60,7 +61,7 @@ impl SchemaCx<'_> {
         }
         let objects: Vec<&ObjectSchema> = resolved
             .iter()
-            .filter_map(|r| r.as_ref().map(|(o, _)| o))
+            .filter_map(|r| r.as_ref().map(|(o, _)| &**o))
             .collect();
         let tag = if objects.len() == resolved.len() {
             o.discriminator
@@ -76,7 +77,7 @@ impl SchemaCx<'_> {
         for (pos, (i, member)) in non_null.iter().enumerate() {
             let at = format!("{pointer}/{keyword}/{i}");
             let (resolved_obj, component) = match &resolved[pos] {
-                Some((obj, comp)) => (Some(obj), comp.clone()),
+                Some((obj, comp)) => (Some(&**obj), comp.clone()),
                 None => (None, None),
             };
             let mut tag_values = Vec::new();
