@@ -1,7 +1,7 @@
 //! The models' repetitive items written as text (see `render` and `text`): plain structs with
 //! their serde macro calls and builders, string enums with their impls, aliases and `Validate`
-//! impls, which are most of a large API's models. What this does not write (lines it cannot be
-//! sure of, unions) stays tokens.
+//! impls, untagged unions, which are most of a large API's models. What this does not write
+//! (lines it cannot be sure of, tagged unions) stays tokens.
 
 use super::doc_lines;
 use super::features::SERDE_ROUNDTRIP;
@@ -13,7 +13,7 @@ use super::models::{
 use super::render::Piece;
 use super::text::{self, str_lit, type_text, ItemText};
 use super::types::TypeIndex;
-use crate::ir::{Checks, EnumValue, Field, Struct, TypeDef, TypeKind, TypeRef, Wrapper};
+use crate::ir::{Checks, EnumValue, Field, Struct, TypeDef, TypeKind, TypeRef, Union, Wrapper};
 use quote::format_ident;
 
 /// The pieces of a model's part, or `None` when the part goes the token way whole.
@@ -26,7 +26,7 @@ pub(super) fn type_pieces(t: &TypeDef, serde: Serde, index: &TypeIndex<'_>) -> O
             out.line(0, &["pub type ", &t.name, " = ", &type_text(ty)?, ";"]);
             Some(vec![Piece::Item(out.finish()?)])
         }
-        TypeKind::Union(_) => None,
+        TypeKind::Union(u) => union_pieces(t, u, serde, index),
     }
 }
 
@@ -138,6 +138,86 @@ fn serde_texts(name: &str, s: &Struct, serde: Serde) -> Option<[Piece; 2]> {
             serde.deserialize().is_some(),
         )?,
     ])
+}
+
+/// An untagged union (`models::emit_union`): the enum serde's derive reads and writes, and its
+/// `Validate`. A tagged union's hand-written serde impls go the token way.
+fn union_pieces(t: &TypeDef, u: &Union, serde: Serde, index: &TypeIndex<'_>) -> Option<Vec<Piece>> {
+    if u.tag.is_some() || u.variants.is_empty() {
+        return None;
+    }
+    let mut out = head(t);
+    // `models::Serde::derives`: what only `serde-roundtrip` needs is derived under its `cfg`.
+    let roundtrip = |derive: &str| {
+        format!(
+            "#[cfg_attr(feature = {}, derive(serde::{derive}))]",
+            str_lit(SERDE_ROUNDTRIP)
+        )
+    };
+    match (serde.serialize().is_some(), serde.deserialize().is_some()) {
+        (true, false) => {
+            out.verbatim(0, &["#[derive(Debug, Clone, PartialEq, Serialize)]"]);
+            out.verbatim(0, &[&roundtrip("Deserialize")]);
+        }
+        (false, true) => {
+            out.verbatim(0, &["#[derive(Debug, Clone, PartialEq, Deserialize)]"]);
+            out.verbatim(0, &[&roundtrip("Serialize")]);
+        }
+        _ => out.verbatim(
+            0,
+            &["#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]"],
+        ),
+    }
+    out.verbatim(0, &["#[serde(untagged)]"]);
+    out.line(0, &["pub enum ", &t.name, " {"]);
+    for v in &u.variants {
+        if !v.tag_values.is_empty() {
+            out.docs(4, &[format!(" `{}`", v.tag_values.join("`, `"))]);
+        }
+        let ty = type_text(&v.ty)?;
+        line_or(&mut out, 4, &[&v.name, "(", &ty, "),"], |l| {
+            l.tuple_variant(&v.name, &ty)
+        });
+    }
+    out.verbatim(0, &["}"]);
+    let definition = Piece::Item(out.finish()?);
+
+    let mut out = ItemText::default();
+    line_or(&mut out, 0, &["impl Validate for ", &t.name, " {"], |l| {
+        l.impl_header(Some("Validate"), &t.name)
+    });
+    out.verbatim(
+        4,
+        &["fn validate(&self, path: &str) -> Result<(), InvalidRequest> {"],
+    );
+    out.verbatim(8, &["match self {"]);
+    let mut any = false;
+    for v in &u.variants {
+        let mut body = ItemText::default();
+        check_text(&mut body, 16, "value", &v.ty, &Checks::default(), index);
+        if body.is_empty() {
+            out.line(12, &["Self::", &v.name, "(_) => {}"]);
+        } else {
+            any = true;
+            out.line(12, &["Self::", &v.name, "(value) => {"]);
+            out.append(body);
+            out.verbatim(12, &["}"]);
+        }
+    }
+    out.verbatim(8, &["}"]);
+    out.verbatim(8, &["Ok(())"]);
+    out.verbatim(4, &["}"]);
+    out.verbatim(0, &["}"]);
+    let validate = if any {
+        Piece::Item(out.finish()?)
+    } else {
+        let empty_impl = format!("impl Validate for {} {{}}", t.name);
+        if empty_impl.len() > text::UNBROKEN {
+            return None;
+        }
+        Piece::Item(empty_impl + "\n")
+    };
+    Some(vec![definition, validate])
 }
 
 /// `models::emit_builder` as text: `new` taking the required fields, a setter per optional one.
@@ -561,8 +641,8 @@ mod tests {
 
     /// A model only sent and one only received, in an API with group features: each has one
     /// serde impl behind `serde-roundtrip`. Names long enough to break the macro calls' lines,
-    /// JSON names that need escapes, a field, builder signatures, checks and a string enum's
-    /// items too long for their lines, and extra properties.
+    /// JSON names that need escapes, a field, builder signatures, checks, a string enum's items
+    /// and a union's variant too long for their lines, and extra properties.
     const SPEC: &str = r#"
 openapi: 3.0.3
 info: {title: reports, version: '1'}
@@ -592,12 +672,19 @@ components:
     CardNetworkPreferredByTheCustomerWhenSeveralAreAvailable:
       type: string
       enum: [visa, a_value_long_enough_that_its_match_arms_do_not_fit_on_their_lines_at_all]
+    MonthlyBillingThresholdsForTheReportingPeriods:
+      type: object
+      properties: {currency: {type: string, minLength: 3}}
     FreeFormReportLabels:
       type: object
       properties:
         name: {type: string}
         secret_scanning_push_protection_enabled_for_new_repositories_and_forks: {type: boolean}
         network: {$ref: '#/components/schemas/CardNetworkPreferredByTheCustomerWhenSeveralAreAvailable'}
+        owner:
+          oneOf:
+            - {type: string}
+            - {$ref: '#/components/schemas/MonthlyBillingThresholdsForTheReportingPeriods'}
       additionalProperties: {type: string}
 "#;
 
@@ -635,6 +722,9 @@ components:
             "            Self::AValueLongEnoughThatItsMatchArmsDoNotFitOnTheirLinesAtAll => {\n                \"a_value_long_enough_that_its_match_arms_do_not_fit_on_their_lines_at_all\"\n            }\n",
             "            \"a_value_long_enough_that_its_match_arms_do_not_fit_on_their_lines_at_all\" => {\n                Self::AValueLongEnoughThatItsMatchArmsDoNotFitOnTheirLinesAtAll\n            }\n",
             "crate::runtime::impl_string_enum!(\n    CardNetworkPreferredByTheCustomerWhenSeveralAreAvailable\n);\n",
+            // An untagged union received only, its variant too long for its line.
+            "#[derive(Debug, Clone, PartialEq, Deserialize)]\n#[cfg_attr(feature = \"serde-roundtrip\", derive(serde::Serialize))]\n#[serde(untagged)]\npub enum Owner {\n    String(String),\n    MonthlyBillingThresholdsForTheReportingPeriods(\n        MonthlyBillingThresholdsForTheReportingPeriods,\n    ),\n}\n",
+            "            Self::String(_) => {}\n            Self::MonthlyBillingThresholdsForTheReportingPeriods(value) => {\n                crate::runtime::Validate::validate(value, path)?;\n            }\n",
             // The builder's signatures, too long for their lines.
             "    pub fn new(\n        a: impl Into<i64>,\n        identifier_of_the_customer_account_billed: impl Into<String>,\n    ) -> Self {\n",
             "    pub fn include_the_cost_breakdown_by_day_region(\n        mut self,\n        value: impl Into<bool>,\n    ) -> Self {\n",
