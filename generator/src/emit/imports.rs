@@ -196,23 +196,36 @@ fn for_each_identifier<'t>(text: &'t str, mut f: impl FnMut(&'t str)) {
             }
             c if c.is_ascii_alphabetic() || c == b'_' => {
                 let start = i;
-                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
-                    i += 1;
-                }
-                let before = text[..start].trim_end();
-                if !before.ends_with("::") {
+                i += identifier_len(&bytes[i..]);
+                if !after_path_separator(&bytes[..start]) {
                     f(&text[start..i]);
                 }
             }
             // Digits with suffixes (`200u16`) are not identifiers.
-            c if c.is_ascii_digit() => {
-                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
-                    i += 1;
-                }
-            }
+            c if c.is_ascii_digit() => i += identifier_len(&bytes[i..]),
+            // Indentation is a large share of the text: a run of spaces in one step.
+            b' ' => i += bytes[i..].iter().take_while(|b| **b == b' ').count(),
             _ => i += 1,
         }
     }
+}
+
+/// The length of the identifier (or number) `bytes` starts with.
+fn identifier_len(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+        .unwrap_or(bytes.len())
+}
+
+/// Whether `before` ends with `::` and optional whitespace (the next identifier is a path's
+/// tail, not a bare name).
+fn after_path_separator(before: &[u8]) -> bool {
+    let end = before
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(0, |p| p + 1);
+    before[..end].ends_with(b"::")
 }
 
 /// The index after the closing quote of a string whose body starts at `i`.

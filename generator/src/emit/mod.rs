@@ -490,7 +490,10 @@ pub(crate) fn doc_lines<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) ->
     }
     indent_list_continuations(&joined)
         .into_iter()
-        .map(|l| format!(" {l}").trim_end().to_owned())
+        .map(|l| match l.trim_end() {
+            "" => String::new(),
+            l => format!(" {l}"),
+        })
         .collect()
 }
 
@@ -579,14 +582,20 @@ fn escape_words(s: &str) -> String {
             out.push_str(trimmed);
             out.push('>');
             out.push_str(&word[trimmed.len()..]);
+        } else if !word.contains(['[', ']', '<', '>']) {
+            // Most words: copied as they are (four `replace`s allocated four strings per word,
+            // 7 % of Stripe's instructions with its long descriptions).
+            out.push_str(word);
         } else {
-            out.push_str(
-                &word
-                    .replace('[', "\\[")
-                    .replace(']', "\\]")
-                    .replace('<', "&lt;")
-                    .replace('>', "&gt;"),
-            );
+            for c in word.chars() {
+                match c {
+                    '[' => out.push_str("\\["),
+                    ']' => out.push_str("\\]"),
+                    '<' => out.push_str("&lt;"),
+                    '>' => out.push_str("&gt;"),
+                    c => out.push(c),
+                }
+            }
         }
     }
     out
