@@ -1,11 +1,11 @@
 //! The models' repetitive items written as text (see `render` and `text`): plain structs with
 //! their serde macro calls and builders, string enums with their impls, aliases and `Validate`
-//! impls, which are most of a large API's models. What this does not write (lines it cannot be
-//! sure of, unions) stays tokens.
+//! impls, untagged unions, which are most of a large API's models. What this does not write
+//! (lines it cannot be sure of, tagged unions) stays tokens.
 
 use super::doc_lines;
 use super::features::SERDE_ROUNDTRIP;
-use super::layout::Layout;
+use super::layout::{Expr, Layout};
 use super::models::{
     emit_builder, enum_reason, needs_validation, serde_field_kind, setter_name, struct_checks,
     validate_impl, Serde,
@@ -13,7 +13,7 @@ use super::models::{
 use super::render::Piece;
 use super::text::{self, str_lit, type_text, ItemText};
 use super::types::TypeIndex;
-use crate::ir::{Checks, EnumValue, Field, Struct, TypeDef, TypeKind, TypeRef, Wrapper};
+use crate::ir::{Checks, EnumValue, Field, Struct, TypeDef, TypeKind, TypeRef, Union, Wrapper};
 use quote::format_ident;
 
 /// The pieces of a model's part, or `None` when the part goes the token way whole.
@@ -26,7 +26,7 @@ pub(super) fn type_pieces(t: &TypeDef, serde: Serde, index: &TypeIndex<'_>) -> O
             out.line(0, &["pub type ", &t.name, " = ", &type_text(ty)?, ";"]);
             Some(vec![Piece::Item(out.finish()?)])
         }
-        TypeKind::Union(_) => None,
+        TypeKind::Union(u) => union_pieces(t, u, serde, index),
     }
 }
 
@@ -140,16 +140,92 @@ fn serde_texts(name: &str, s: &Struct, serde: Serde) -> Option<[Piece; 2]> {
     ])
 }
 
+/// An untagged union (`models::emit_union`): the enum serde's derive reads and writes, and its
+/// `Validate`. A tagged union's hand-written serde impls go the token way.
+fn union_pieces(t: &TypeDef, u: &Union, serde: Serde, index: &TypeIndex<'_>) -> Option<Vec<Piece>> {
+    if u.tag.is_some() || u.variants.is_empty() {
+        return None;
+    }
+    let mut out = head(t);
+    // `models::Serde::derives`: what only `serde-roundtrip` needs is derived under its `cfg`.
+    let roundtrip = |derive: &str| {
+        format!(
+            "#[cfg_attr(feature = {}, derive(serde::{derive}))]",
+            str_lit(SERDE_ROUNDTRIP)
+        )
+    };
+    match (serde.serialize().is_some(), serde.deserialize().is_some()) {
+        (true, false) => {
+            out.verbatim(0, &["#[derive(Debug, Clone, PartialEq, Serialize)]"]);
+            out.verbatim(0, &[&roundtrip("Deserialize")]);
+        }
+        (false, true) => {
+            out.verbatim(0, &["#[derive(Debug, Clone, PartialEq, Deserialize)]"]);
+            out.verbatim(0, &[&roundtrip("Serialize")]);
+        }
+        _ => out.verbatim(
+            0,
+            &["#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]"],
+        ),
+    }
+    out.verbatim(0, &["#[serde(untagged)]"]);
+    out.line(0, &["pub enum ", &t.name, " {"]);
+    for v in &u.variants {
+        if !v.tag_values.is_empty() {
+            out.docs(4, &[format!(" `{}`", v.tag_values.join("`, `"))]);
+        }
+        let ty = type_text(&v.ty)?;
+        line_or(&mut out, 4, &[&v.name, "(", &ty, "),"], |l| {
+            l.tuple_variant(&v.name, &ty)
+        });
+    }
+    out.verbatim(0, &["}"]);
+    let definition = Piece::Item(out.finish()?);
+
+    let mut out = ItemText::default();
+    line_or(&mut out, 0, &["impl Validate for ", &t.name, " {"], |l| {
+        l.impl_header(Some("Validate"), &t.name)
+    });
+    out.verbatim(
+        4,
+        &["fn validate(&self, path: &str) -> Result<(), InvalidRequest> {"],
+    );
+    out.verbatim(8, &["match self {"]);
+    let mut any = false;
+    for v in &u.variants {
+        let mut body = ItemText::default();
+        check_text(&mut body, 16, "value", &v.ty, &Checks::default(), index);
+        if body.is_empty() {
+            out.line(12, &["Self::", &v.name, "(_) => {}"]);
+        } else {
+            any = true;
+            out.line(12, &["Self::", &v.name, "(value) => {"]);
+            out.append(body);
+            out.verbatim(12, &["}"]);
+        }
+    }
+    out.verbatim(8, &["}"]);
+    out.verbatim(8, &["Ok(())"]);
+    out.verbatim(4, &["}"]);
+    out.verbatim(0, &["}"]);
+    let validate = if any {
+        Piece::Item(out.finish()?)
+    } else {
+        let empty_impl = format!("impl Validate for {} {{}}", t.name);
+        if empty_impl.len() > text::UNBROKEN {
+            return None;
+        }
+        Piece::Item(empty_impl + "\n")
+    };
+    Some(vec![definition, validate])
+}
+
 /// `models::emit_builder` as text: `new` taking the required fields, a setter per optional one.
 fn builder_text(name: &str, s: &Struct) -> Option<String> {
     let mut out = ItemText::default();
-    if "impl  {".len() + name.len() <= text::UNBROKEN {
-        out.verbatim(0, &["impl ", name, " {"]);
-    } else {
-        let mut header = Layout::default();
-        header.impl_header(None, name);
-        out.laid_out(header, 0);
-    }
+    line_or(&mut out, 0, &["impl ", name, " {"], |l| {
+        l.impl_header(None, name)
+    });
     out.verbatim(
         4,
         &["/// A value with the required fields; set optional ones with the methods below."],
@@ -241,7 +317,9 @@ fn builder_text(name: &str, s: &Struct) -> Option<String> {
 /// no field has anything to check, `None` when declined.
 fn validate_text(t: &TypeDef, s: &Struct, index: &TypeIndex<'_>) -> Option<String> {
     let mut out = ItemText::default();
-    out.line(0, &["impl Validate for ", &t.name, " {"]);
+    line_or(&mut out, 0, &["impl Validate for ", &t.name, " {"], |l| {
+        l.impl_header(Some("Validate"), &t.name)
+    });
     out.verbatim(
         4,
         &["fn validate(&self, path: &str) -> Result<(), InvalidRequest> {"],
@@ -259,21 +337,20 @@ fn validate_text(t: &TypeDef, s: &Struct, index: &TypeIndex<'_>) -> Option<Strin
                 out.verbatim(8, &["{"]);
                 out.line(12, &["let value = &self.", &f.rust_name, ";"]);
             }
-            Wrapper::Option => out.line(8, &["if let Some(value) = &self.", &f.rust_name, " {"]),
-            Wrapper::Nullable => out.line(
-                8,
-                &[
-                    "if let crate::runtime::Nullable::Value(value) = &self.",
-                    &f.rust_name,
-                    " {",
-                ],
-            ),
+            Wrapper::Option => if_let_field(&mut out, "Some", &f.rust_name),
+            Wrapper::Nullable => {
+                if_let_field(&mut out, "crate::runtime::Nullable::Value", &f.rust_name)
+            }
         }
         let json = str_lit(&f.name);
-        out.line(
-            12,
-            &["let path = &crate::runtime::join_path(path, ", &json, ");"],
-        );
+        let join = ["let path = &crate::runtime::join_path(path, ", &json, ");"];
+        line_or(&mut out, 12, &join, |l| {
+            let call = Expr::call(
+                "crate::runtime::join_path",
+                vec![Expr::word("path"), Expr::word(json.as_str())],
+            );
+            l.let_stmt("path", &call.reference());
+        });
         out.append(body);
         out.verbatim(8, &["}"]);
     }
@@ -284,6 +361,27 @@ fn validate_text(t: &TypeDef, s: &Struct, index: &TypeIndex<'_>) -> Option<Strin
     out.verbatim(4, &["}"]);
     out.verbatim(0, &["}"]);
     out.finish()
+}
+
+/// `parts` as one line at `indent` when it is short enough for prettyplease to leave it whole
+/// (see `text`), else as `lay_out` describes it to `layout`, broken as prettyplease breaks it.
+fn line_or(out: &mut ItemText, indent: usize, parts: &[&str], lay_out: impl FnOnce(&mut Layout)) {
+    if indent + parts.iter().map(|part| part.len()).sum::<usize>() <= text::UNBROKEN {
+        out.verbatim(indent, parts);
+    } else {
+        let mut layout = Layout::default();
+        lay_out(&mut layout);
+        out.laid_out(layout, indent);
+    }
+}
+
+/// `if let pattern(value) = &self.field {` opening a field's checks in `validate`.
+fn if_let_field(out: &mut ItemText, pattern: &str, field: &str) {
+    let line = ["if let ", pattern, "(value) = &self.", field, " {"];
+    line_or(out, 8, &line, |l| {
+        let value = Expr::word("self").field(field).reference();
+        l.if_let_header(pattern, "value", &value);
+    });
 }
 
 /// `models::check_value` as text: the statements checking `value` at `indent`.
@@ -408,13 +506,9 @@ fn field(out: &mut ItemText, f: &Field) -> Option<()> {
 
 /// `pub name: Type,` in a struct, its type's generic arguments broken where it is too long.
 fn field_line(out: &mut ItemText, name: &str, ty: &str) {
-    if 4 + "pub : ,".len() + name.len() + ty.len() <= text::UNBROKEN {
-        out.verbatim(4, &["pub ", name, ": ", ty, ","]);
-    } else {
-        let mut line = Layout::default();
-        line.field(name, ty);
-        out.laid_out(line, 4);
-    }
+    line_or(out, 4, &["pub ", name, ": ", ty, ","], |l| {
+        l.field(name, ty)
+    });
 }
 
 /// A builder method's signature up to its opening brace, `head(params) -> Self {`, broken as
@@ -432,13 +526,7 @@ fn signature(out: &mut ItemText, head: &str, params: &[(&str, &str)]) {
         }
     }
     one_line.push_str(") -> Self {");
-    if 4 + one_line.len() <= text::UNBROKEN {
-        out.verbatim(4, &[&one_line]);
-    } else {
-        let mut signature = Layout::default();
-        signature.signature(head, params, "Self");
-        out.laid_out(signature, 4);
-    }
+    line_or(out, 4, &[&one_line], |l| l.signature(head, params, "Self"));
 }
 
 /// The enum, its `as_str`, `From<&str>`, `impl_string_enum!` and `Validate`, as
@@ -470,12 +558,17 @@ fn enum_pieces(t: &TypeDef, values: &[EnumValue]) -> Option<Vec<Piece>> {
     let definition = out.finish()?;
 
     let mut out = ItemText::default();
-    out.line(0, &["impl ", name, " {"]);
+    line_or(&mut out, 0, &["impl ", name, " {"], |l| {
+        l.impl_header(None, name)
+    });
     out.verbatim(4, &["/// The value as it appears on the wire."]);
     out.verbatim(4, &["pub fn as_str(&self) -> &str {"]);
     out.verbatim(8, &["match self {"]);
     for (v, lit) in values.iter().zip(&literals) {
-        out.line(12, &["Self::", &v.variant, " => ", lit, ","]);
+        let pattern = format!("Self::{}", v.variant);
+        line_or(&mut out, 12, &[&pattern, " => ", lit, ","], |l| {
+            l.word_arm(&pattern, &Expr::word(lit.as_str()))
+        });
     }
     out.verbatim(12, &["Self::Unknown(value) => value,"]);
     out.verbatim(8, &["}"]);
@@ -484,11 +577,17 @@ fn enum_pieces(t: &TypeDef, values: &[EnumValue]) -> Option<Vec<Piece>> {
     let as_str = out.finish()?;
 
     let mut out = ItemText::default();
-    out.line(0, &["impl ::std::convert::From<&str> for ", name, " {"]);
+    let from = "::std::convert::From<&str>";
+    line_or(&mut out, 0, &["impl ", from, " for ", name, " {"], |l| {
+        l.impl_header(Some(from), name)
+    });
     out.verbatim(4, &["fn from(value: &str) -> Self {"]);
     out.verbatim(8, &["match value {"]);
     for (v, lit) in values.iter().zip(&literals) {
-        out.line(12, &[lit, " => Self::", &v.variant, ","]);
+        let variant = format!("Self::{}", v.variant);
+        line_or(&mut out, 12, &[lit, " => ", &variant, ","], |l| {
+            l.word_arm(lit, &Expr::word(variant.as_str()))
+        });
     }
     out.verbatim(12, &["other => Self::Unknown(other.to_owned()),"]);
     out.verbatim(8, &["}"]);
@@ -497,11 +596,16 @@ fn enum_pieces(t: &TypeDef, values: &[EnumValue]) -> Option<Vec<Piece>> {
     let from = out.finish()?;
 
     let mut out = ItemText::default();
-    out.line(0, &["crate::runtime::impl_string_enum!(", name, ");"]);
+    let path = "crate::runtime::impl_string_enum!";
+    line_or(&mut out, 0, &[path, "(", name, ");"], |l| {
+        l.macro_stmt(path, name)
+    });
     let string_enum = out.finish()?;
 
     let mut out = ItemText::default();
-    out.line(0, &["impl Validate for ", name, " {"]);
+    line_or(&mut out, 0, &["impl Validate for ", name, " {"], |l| {
+        l.impl_header(Some("Validate"), name)
+    });
     out.verbatim(
         4,
         &["fn validate(&self, path: &str) -> Result<(), InvalidRequest> {"],
@@ -537,8 +641,8 @@ mod tests {
 
     /// A model only sent and one only received, in an API with group features: each has one
     /// serde impl behind `serde-roundtrip`. Names long enough to break the macro calls' lines,
-    /// JSON names that need escapes, a field and builder signatures too long for their lines,
-    /// and extra properties.
+    /// JSON names that need escapes, a field, builder signatures, checks, a string enum's items
+    /// and a union's variant too long for their lines, and extra properties.
     const SPEC: &str = r#"
 openapi: 3.0.3
 info: {title: reports, version: '1'}
@@ -564,16 +668,28 @@ components:
         'say "hi" \ there': {type: string}
         cost_breakdown: {type: boolean, nullable: true}
         include_the_tax_breakdown: {type: boolean}
+        description_of_the_usage_report_line: {type: string, nullable: true, minLength: 1}
+    CardNetworkPreferredByTheCustomerWhenSeveralAreAvailable:
+      type: string
+      enum: [visa, a_value_long_enough_that_its_match_arms_do_not_fit_on_their_lines_at_all]
+    MonthlyBillingThresholdsForTheReportingPeriods:
+      type: object
+      properties: {currency: {type: string, minLength: 3}}
     FreeFormReportLabels:
       type: object
       properties:
         name: {type: string}
         secret_scanning_push_protection_enabled_for_new_repositories_and_forks: {type: boolean}
+        network: {$ref: '#/components/schemas/CardNetworkPreferredByTheCustomerWhenSeveralAreAvailable'}
+        owner:
+          oneOf:
+            - {type: string}
+            - {$ref: '#/components/schemas/MonthlyBillingThresholdsForTheReportingPeriods'}
       additionalProperties: {type: string}
 "#;
 
     #[test]
-    fn serde_macro_calls_long_fields_and_signatures_are_written_as_text_in_prettyplease_s_layout() {
+    fn serde_calls_and_lines_too_long_are_written_as_text_in_prettyplease_s_layout() {
         let mut config = crate::Config::new("reports");
         config.group_features_from = 1;
         // In debug builds, generating checks every text-written part against prettyplease.
@@ -582,6 +698,8 @@ components:
         let index = TypeIndex::new(api);
         for t in &api.types {
             let TypeKind::Struct(s) = &t.kind else {
+                let pieces = type_pieces(t, Serde::grouped(false), &index).expect(&t.name);
+                assert!(pieces.iter().all(|p| matches!(p, Piece::Item(_))));
                 continue;
             };
             let serde = Serde::grouped(t.name.starts_with("UsageReport"));
@@ -597,6 +715,16 @@ components:
             "    pub secret_scanning_push_protection_enabled_for_new_repositories_and_forks: Option<\n        bool,\n    >,\n",
             "#[cfg(feature = \"reports\")]\n#[cfg(feature = \"serde-roundtrip\")]\ncrate::runtime::impl_serialize_struct!(\n    FreeFormReportLabels { optional name = \"name\", optional\n",
             "\"say \\\"hi\\\" \\\\ there\"",
+            // A nullable field's checks, whose lines are too long.
+            "        if let crate::runtime::Nullable::Value(value) = &self\n            .description_of_the_usage_report_line\n        {\n            let path = &crate::runtime::join_path(\n                path,\n                \"description_of_the_usage_report_line\",\n            );\n",
+            // A string enum's long name and arms.
+            "impl ::std::convert::From<&str>\nfor CardNetworkPreferredByTheCustomerWhenSeveralAreAvailable {\n",
+            "            Self::AValueLongEnoughThatItsMatchArmsDoNotFitOnTheirLinesAtAll => {\n                \"a_value_long_enough_that_its_match_arms_do_not_fit_on_their_lines_at_all\"\n            }\n",
+            "            \"a_value_long_enough_that_its_match_arms_do_not_fit_on_their_lines_at_all\" => {\n                Self::AValueLongEnoughThatItsMatchArmsDoNotFitOnTheirLinesAtAll\n            }\n",
+            "crate::runtime::impl_string_enum!(\n    CardNetworkPreferredByTheCustomerWhenSeveralAreAvailable\n);\n",
+            // An untagged union received only, its variant too long for its line.
+            "#[derive(Debug, Clone, PartialEq, Deserialize)]\n#[cfg_attr(feature = \"serde-roundtrip\", derive(serde::Serialize))]\n#[serde(untagged)]\npub enum Owner {\n    String(String),\n    MonthlyBillingThresholdsForTheReportingPeriods(\n        MonthlyBillingThresholdsForTheReportingPeriods,\n    ),\n}\n",
+            "            Self::String(_) => {}\n            Self::MonthlyBillingThresholdsForTheReportingPeriods(value) => {\n                crate::runtime::Validate::validate(value, path)?;\n            }\n",
             // The builder's signatures, too long for their lines.
             "    pub fn new(\n        a: impl Into<i64>,\n        identifier_of_the_customer_account_billed: impl Into<String>,\n    ) -> Self {\n",
             "    pub fn include_the_cost_breakdown_by_day_region(\n        mut self,\n        value: impl Into<bool>,\n    ) -> Self {\n",
