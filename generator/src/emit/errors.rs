@@ -203,15 +203,15 @@ fn emit_decode(op: &Operation) -> TokenStream {
     for e in &op.errors {
         let pattern = status_pattern(&e.status);
         let variant = format_ident!("{}", e.variant);
-        let value = match decoded_as(e) {
+        let value = match decoded_as(&e.body) {
             Decoded::Unit => quote!(crate::runtime::Outcome::ApiError(Self::#variant)),
             Decoded::Text => quote!(crate::runtime::text_error(&response.body, Self::#variant)),
             Decoded::Bytes => {
                 quote!(crate::runtime::Outcome::ApiError(Self::#variant(response.body.to_vec())))
             }
             Decoded::Json => quote!(crate::runtime::json_error(&response.body, Self::#variant)),
-            Decoded::Tagged(enum_ty) => {
-                let enum_ty = format_ident!("{}", enum_ty);
+            Decoded::Tagged(t) => {
+                let enum_ty = format_ident!("{}", t.type_name);
                 quote!(crate::runtime::json_error(&response.body, |body| Self::#variant(#enum_ty::from_body(body))))
             }
         };
@@ -260,19 +260,20 @@ fn emit_decode(op: &Operation) -> TokenStream {
     }
 }
 
-/// How an error status's body is read into its variant.
+/// How an error status's body is read into its variant (the decoders) and written back from it
+/// (the mock's answers).
 pub(super) enum Decoded<'a> {
     /// No body.
     Unit,
     Text,
     Bytes,
     Json,
-    /// JSON, then the per-code enum of this name picks the variant.
-    Tagged(&'a str),
+    /// JSON, then the per-code enum picks the variant.
+    Tagged(&'a crate::ir::TaggedError),
 }
 
-pub(super) fn decoded_as(e: &ErrorCase) -> Decoded<'_> {
-    match &e.body {
+pub(super) fn decoded_as(body: &ErrorBody) -> Decoded<'_> {
+    match body {
         ErrorBody::None => Decoded::Unit,
         ErrorBody::Typed {
             media: Media::Text, ..
@@ -289,7 +290,7 @@ pub(super) fn decoded_as(e: &ErrorCase) -> Decoded<'_> {
             ty: TypeRef::Bytes, ..
         } => Decoded::Bytes,
         ErrorBody::Typed { .. } => Decoded::Json,
-        ErrorBody::Tagged(t) => Decoded::Tagged(&t.type_name),
+        ErrorBody::Tagged(t) => Decoded::Tagged(t),
     }
 }
 

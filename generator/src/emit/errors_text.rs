@@ -182,7 +182,7 @@ fn error_value(e: &ErrorCase) -> Expr {
         )
     };
     let api_error = |value: Expr| Expr::call("crate::runtime::Outcome::ApiError", vec![value]);
-    match decoded_as(e) {
+    match decoded_as(&e.body) {
         Decoded::Unit => api_error(Expr::word(variant)),
         Decoded::Text => read("text_error", Expr::word(variant)),
         Decoded::Bytes => api_error(Expr::call(
@@ -190,9 +190,12 @@ fn error_value(e: &ErrorCase) -> Expr {
             vec![body().method("to_vec", Vec::new())],
         )),
         Decoded::Json => read("json_error", Expr::word(variant)),
-        Decoded::Tagged(enum_ty) => read(
+        Decoded::Tagged(t) => read(
             "json_error",
-            Expr::fitted(format!("|body| {variant}({enum_ty}::from_body(body))")),
+            Expr::fitted(format!(
+                "|body| {variant}({}::from_body(body))",
+                t.type_name
+            )),
         ),
     }
 }

@@ -2,7 +2,8 @@
 //! status each variant is decoded from, and its body) and `From` each per-status code enum into
 //! the error enum, so `respond_error` takes either.
 
-use crate::ir::{ErrorBody, ErrorCase, Media, Operation, StatusMatch, TypeRef};
+use super::errors::{decoded_as, Decoded};
+use crate::ir::{ErrorBody, ErrorCase, Operation, StatusMatch};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
@@ -14,20 +15,20 @@ pub(super) fn error_answers(op: &Operation) -> TokenStream {
     let arms = op.errors.iter().map(|e| {
         let variant = format_ident!("{}", e.variant);
         let status = mock_status(op, e);
-        match error_answer(&e.body) {
-            ErrorAnswer::Empty => {
+        match decoded_as(&e.body) {
+            Decoded::Unit => {
                 quote! { #error_type::#variant => MockAnswer::raw(#status, ::bytes::Bytes::new()), }
             }
-            ErrorAnswer::Text => {
+            Decoded::Text => {
                 quote! { #error_type::#variant(text) => MockAnswer::text(#status, text.as_str()), }
             }
-            ErrorAnswer::Bytes => {
+            Decoded::Bytes => {
                 quote! { #error_type::#variant(bytes) => MockAnswer::raw(#status, bytes.clone()), }
             }
-            ErrorAnswer::Json => {
+            Decoded::Json => {
                 quote! { #error_type::#variant(body) => MockAnswer::json(#status, body), }
             }
-            ErrorAnswer::Tagged(t) => {
+            Decoded::Tagged(t) => {
                 let enum_ty = format_ident!("{}", t.type_name);
                 let tag = &t.tag;
                 let codes = t.codes.iter().map(|c| {
@@ -76,37 +77,6 @@ pub(super) fn error_answers(op: &Operation) -> TokenStream {
             }
         }
         #(#froms)*
-    }
-}
-
-/// How an error variant's value is answered.
-pub(super) enum ErrorAnswer<'a> {
-    Empty,
-    Text,
-    Bytes,
-    Json,
-    Tagged(&'a crate::ir::TaggedError),
-}
-
-pub(super) fn error_answer(body: &ErrorBody) -> ErrorAnswer<'_> {
-    match body {
-        ErrorBody::None => ErrorAnswer::Empty,
-        ErrorBody::Typed {
-            media: Media::Text, ..
-        }
-        | ErrorBody::Typed {
-            ty: TypeRef::String,
-            ..
-        } => ErrorAnswer::Text,
-        ErrorBody::Typed {
-            media: Media::Binary(_),
-            ..
-        }
-        | ErrorBody::Typed {
-            ty: TypeRef::Bytes, ..
-        } => ErrorAnswer::Bytes,
-        ErrorBody::Typed { .. } => ErrorAnswer::Json,
-        ErrorBody::Tagged(t) => ErrorAnswer::Tagged(t),
     }
 }
 

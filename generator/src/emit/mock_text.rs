@@ -4,8 +4,9 @@
 //! these do not write (tagged error answers, lines they cannot be sure prettyplease keeps or
 //! breaks as written here) goes the token way, one item or one part at a time.
 
+use super::errors::{decoded_as, Decoded};
 use super::layout::Layout;
-use super::mock_errors::{error_answer, mock_status, ErrorAnswer};
+use super::mock_errors::mock_status;
 use super::mocks::{
     json_body, marker_doc, matcher, respond_doc, success_answer, ExpectationItem, GroupPart,
     Matcher, RespondBody, SuccessAnswer,
@@ -258,15 +259,15 @@ pub(super) fn error_answer_pieces(op: &Operation) -> Option<Vec<Piece>> {
     out.verbatim(8, &["match self {"]);
     for e in &op.errors {
         let status = status_lit(mock_status(op, e));
-        let (binding, answer) = match error_answer(&e.body) {
-            ErrorAnswer::Empty => (
+        let (binding, answer) = match decoded_as(&e.body) {
+            Decoded::Unit => (
                 "",
                 format!("MockAnswer::raw({status}, ::bytes::Bytes::new())"),
             ),
-            ErrorAnswer::Text => ("text", format!("MockAnswer::text({status}, text.as_str())")),
-            ErrorAnswer::Bytes => ("bytes", format!("MockAnswer::raw({status}, bytes.clone())")),
-            ErrorAnswer::Json => ("body", format!("MockAnswer::json({status}, body)")),
-            ErrorAnswer::Tagged(_) => return None,
+            Decoded::Text => ("text", format!("MockAnswer::text({status}, text.as_str())")),
+            Decoded::Bytes => ("bytes", format!("MockAnswer::raw({status}, bytes.clone())")),
+            Decoded::Json => ("body", format!("MockAnswer::json({status}, body)")),
+            Decoded::Tagged(_) => return None,
         };
         let variant = format!("{}::{}", op.error_type, e.variant);
         let pattern = match binding {
