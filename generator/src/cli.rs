@@ -7,9 +7,9 @@
 
 use crate::diff::record::Decision;
 use crate::output::{
-    check_crate, default_crate_name, load_config, read_previous, regeneration_summary, write_crate,
+    check_crate, default_crate_name, load_config, read_previous, regeneration_summary, CrateWriter,
 };
-use crate::{Config, Generation, Previous};
+use crate::{CollectFiles, Config, FileSink, Outcome, Previous};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -162,13 +162,14 @@ impl std::fmt::Display for Failure {
 
 /// Generates the crate for `spec` over what `out` already holds (its record and changelog: the
 /// version and the changelog follow what changed), printing the warnings and the change summary
-/// on stderr. Writes nothing: the caller writes or checks the crate. Shared by `generate` and the
-/// repository's `cargo xtask codegen`.
+/// on stderr. The files go to `sink` (a [`CrateWriter`] over `out`, or [`CollectFiles`] to check
+/// them). Shared by `generate` and the repository's `cargo xtask codegen`.
 pub fn generate_over(
     spec: &Path,
     out: &Path,
     config: &Config,
-) -> Result<(Generation, Decision), Failure> {
+    sink: &dyn FileSink,
+) -> Result<(Outcome, Decision), Failure> {
     let text = std::fs::read_to_string(spec)
         .map_err(|e| Failure::Io(format!("error: cannot read {}: {e}", spec.display())))?;
     let (record, changelog) = read_previous(out).map_err(|e| Failure::Io(format!("error: {e}")))?;
@@ -176,19 +177,20 @@ pub fn generate_over(
         record: record.as_ref(),
         changelog: changelog.as_deref(),
     };
-    let (generation, decision) = crate::regenerate(&text, config, previous).map_err(|e| {
-        Failure::Refused(format!(
-            "{}: cannot generate a client:\n{e}",
-            spec.display()
-        ))
-    })?;
-    for warning in &generation.warnings {
+    let (outcome, decision) =
+        crate::regenerate_into(&text, config, previous, sink).map_err(|e| {
+            Failure::Refused(format!(
+                "{}: cannot generate a client:\n{e}",
+                spec.display()
+            ))
+        })?;
+    for warning in &outcome.warnings {
         eprintln!("{}: {warning}", spec.display());
     }
     if let Some(summary) = regeneration_summary(record.as_ref(), &decision) {
         eprint!("{summary}");
     }
-    Ok((generation, decision))
+    Ok((outcome, decision))
 }
 
 /// The line that closes a run: crate, version, size and where it went. Shared by `generate` and
@@ -196,15 +198,15 @@ pub fn generate_over(
 pub fn generated_line(
     config: &Config,
     decision: &Decision,
-    generation: &Generation,
+    api: &crate::ir::Api,
     out: &Path,
 ) -> String {
     format!(
         "generated {} {} ({} operations, {} types) in {}",
         config.crate_name,
         decision.version,
-        generation.api.operations.len(),
-        generation.api.types.len(),
+        api.operations.len(),
+        api.types.len(),
         out.display()
     )
 }
@@ -219,18 +221,19 @@ pub fn generate(command: &Generate) -> Exit {
         }
     };
     let out = &command.out;
-    let (generation, decision) = match generate_over(&command.spec, out, &config) {
-        Ok(done) => done,
-        Err(failure) => {
-            eprintln!("{failure}");
-            return match failure {
-                Failure::Io(_) => Exit::Io,
-                Failure::Refused(_) => Exit::SpecRefused,
-            };
+    let refused = |failure: Failure| {
+        eprintln!("{failure}");
+        match failure {
+            Failure::Io(_) => Exit::Io,
+            Failure::Refused(_) => Exit::SpecRefused,
         }
     };
     if command.check {
-        return match check_crate(&generation.krate, out) {
+        let files = CollectFiles::default();
+        if let Err(failure) = generate_over(&command.spec, out, &config, &files) {
+            return refused(failure);
+        }
+        return match check_crate(&files.into_crate(), out) {
             Ok(()) => {
                 eprintln!("{} is up to date", out.display());
                 Exit::Ok
@@ -245,11 +248,21 @@ pub fn generate(command: &Generate) -> Exit {
             }
         };
     }
-    if let Err(e) = write_crate(&generation.krate, out) {
+    // Each file is written as soon as it is printed, under a temporary name until the whole
+    // crate is done: a refused spec leaves the directory as it was.
+    let writer = CrateWriter::new(out);
+    let (outcome, decision) = match generate_over(&command.spec, out, &config, &writer) {
+        Ok(done) => done,
+        Err(failure) => {
+            writer.abandon();
+            return refused(failure);
+        }
+    };
+    if let Err(e) = writer.commit() {
         eprintln!("error: {e}");
         return Exit::Io;
     }
-    eprintln!("{}", generated_line(&config, &decision, &generation, out));
+    eprintln!("{}", generated_line(&config, &decision, &outcome.api, out));
     Exit::Ok
 }
 

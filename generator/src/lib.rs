@@ -17,7 +17,7 @@ pub mod output;
 
 pub use config::Config;
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
-pub use emit::{GeneratedCrate, GeneratedFile};
+pub use emit::{CollectFiles, FileSink, GeneratedCrate, GeneratedFile};
 
 /// The result of a successful run: the crate and the warnings found on the way.
 #[derive(Debug)]
@@ -27,9 +27,18 @@ pub struct Generation {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// A successful run whose files went to a [`FileSink`]: the IR and the warnings found on the way.
+#[derive(Debug)]
+pub struct Outcome {
+    pub api: ir::Api,
+    pub warnings: Vec<Diagnostic>,
+}
+
 /// Loads `spec_text`, builds the IR and emits the client crate.
 pub fn generate(spec_text: &str, config: &Config) -> Result<Generation, Diagnostics> {
-    generate_inner(spec_text, config, None).map(|(generation, _)| generation)
+    let files = emit::CollectFiles::default();
+    let (outcome, _) = generate_inner(spec_text, config, None, &files)?;
+    Ok(outcome.with_crate(files.into_crate()))
 }
 
 /// What a crate generated before left next to it: its record and changelog.
@@ -47,18 +56,40 @@ pub fn regenerate(
     config: &Config,
     previous: Previous<'_>,
 ) -> Result<(Generation, diff::record::Decision), Diagnostics> {
-    let (generation, decision) = generate_inner(spec_text, config, Some(previous))?;
-    Ok((
-        generation,
-        decision.expect("asked for with a previous crate"),
-    ))
+    let files = emit::CollectFiles::default();
+    let (outcome, decision) = regenerate_into(spec_text, config, previous, &files)?;
+    Ok((outcome.with_crate(files.into_crate()), decision))
+}
+
+/// [`regenerate`] with each file given to `sink` as soon as it is complete, rather than returned
+/// in one [`GeneratedCrate`] (what writing a large crate to disk uses). On an error, files may
+/// have reached `sink` already.
+pub fn regenerate_into(
+    spec_text: &str,
+    config: &Config,
+    previous: Previous<'_>,
+    sink: &dyn FileSink,
+) -> Result<(Outcome, diff::record::Decision), Diagnostics> {
+    let (outcome, decision) = generate_inner(spec_text, config, Some(previous), sink)?;
+    Ok((outcome, decision.expect("asked for with a previous crate")))
+}
+
+impl Outcome {
+    fn with_crate(self, krate: GeneratedCrate) -> Generation {
+        Generation {
+            krate,
+            api: self.api,
+            warnings: self.warnings,
+        }
+    }
 }
 
 fn generate_inner(
     spec_text: &str,
     config: &Config,
     previous: Option<Previous<'_>>,
-) -> Result<(Generation, Option<diff::record::Decision>), Diagnostics> {
+    sink: &dyn FileSink,
+) -> Result<(Outcome, Option<diff::record::Decision>), Diagnostics> {
     let doc = load::load_for_generation(spec_text)?;
     let lines = load::LineIndex::new(spec_text);
     let (api, ir_warnings) = ir::build(&doc, config).map_err(|mut e| {
@@ -91,9 +122,9 @@ fn generate_inner(
     // The document (raw JSON and typed model) is the largest structure and emitting does not need
     // it: it is freed on another thread while the crate is emitted.
     let load::Document { spec, raw, .. } = doc;
-    let mut krate = std::thread::scope(|scope| {
+    std::thread::scope(|scope| {
         scope.spawn(move || drop((spec, raw)));
-        emit::emit_with_surface(&api, &config, &sha256, surface)
+        emit::emit_into(&api, &config, &sha256, surface, sink)
     })
     .map_err(|mut e| {
         for d in &mut e.0 {
@@ -102,16 +133,10 @@ fn generate_inner(
         e
     })?;
     if let Some(decision) = &decision {
-        krate.files.push(GeneratedFile {
+        sink.accept(GeneratedFile {
             path: diff::record::CHANGELOG_PATH.into(),
             contents: decision.changelog.clone(),
         });
-        krate.files.sort_by(|a, b| a.path.cmp(&b.path));
     }
-    let generation = Generation {
-        krate,
-        api,
-        warnings,
-    };
-    Ok((generation, decision))
+    Ok((Outcome { api, warnings }, decision))
 }

@@ -2,7 +2,7 @@
 //! removed) or compared with what is there. Shared by the `openapi-rust-client` binary, the
 //! repository's xtask and build scripts ([`crate::build`]).
 
-use crate::{Config, GeneratedCrate, GeneratedFile};
+use crate::{Config, FileSink, GeneratedCrate, GeneratedFile};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -46,7 +46,7 @@ pub fn write_crate(krate: &GeneratedCrate, dir: &Path) -> Result<(), IoError> {
     }
     let write = |file: &GeneratedFile| {
         let path = dir.join(&file.path);
-        if std::fs::read_to_string(&path).ok().as_deref() != Some(file.contents.as_str()) {
+        if !same_contents(&path, &file.contents) {
             std::fs::write(&path, &file.contents).map_err(io("cannot write", &path))?;
         }
         Ok(())
@@ -77,10 +77,183 @@ pub fn write_crate(krate: &GeneratedCrate, dir: &Path) -> Result<(), IoError> {
             mine.and(theirs)
         })?;
     }
-    for stale in stale_generated_files(krate, dir) {
+    remove_stale(dir, |path| krate.file(path).is_some())
+}
+
+fn remove_stale(dir: &Path, generated: impl Fn(&str) -> bool) -> Result<(), IoError> {
+    for stale in stale_generated_files(dir, generated) {
         std::fs::remove_file(&stale).map_err(io("cannot remove", &stale))?;
     }
     Ok(())
+}
+
+/// Whether the file at `path` holds exactly `contents`, read a megabyte at a time (a large
+/// crate's old files are not held in memory beside the new ones).
+fn same_contents(path: &Path, contents: &str) -> bool {
+    use std::io::Read;
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    if !file
+        .metadata()
+        .is_ok_and(|m| m.len() == contents.len() as u64)
+    {
+        return false;
+    }
+    let mut buffer = vec![0u8; contents.len().clamp(1, 1 << 20)];
+    let mut rest = contents.as_bytes();
+    loop {
+        match file.read(&mut buffer) {
+            Ok(0) => return rest.is_empty(),
+            Ok(n) => match rest.split_at_checked(n) {
+                Some((expected, after)) if expected == &buffer[..n] => rest = after,
+                _ => return false,
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
+    }
+}
+
+/// Writes a crate whose files arrive one at a time ([`FileSink`]), on a thread of its own, while
+/// the generator prints the next file. Each changed file is written beside its place under a
+/// temporary name; [`CrateWriter::commit`] moves them all into place and removes stale generated
+/// files, so a run that fails half-way ([`CrateWriter::abandon`], or dropping the writer) leaves
+/// the crate as it was. Files whose contents are already right are not touched.
+pub struct CrateWriter {
+    dir: PathBuf,
+    sender: Option<std::sync::mpsc::Sender<GeneratedFile>>,
+    thread: Option<std::thread::JoinHandle<Staged>>,
+}
+
+/// What the writer thread did: the files written under temporary names, the directories it
+/// created, every path received, and the first error (after which nothing more is written).
+#[derive(Default)]
+struct Staged {
+    moves: Vec<(PathBuf, PathBuf)>,
+    created: Vec<PathBuf>,
+    paths: std::collections::HashSet<String>,
+    error: Option<IoError>,
+}
+
+/// The suffix of a file written but not yet moved into place (not `.rs`, so never taken for a
+/// generated source).
+const STAGED_SUFFIX: &str = ".codegen-new";
+
+impl CrateWriter {
+    pub fn new(dir: &Path) -> CrateWriter {
+        let (sender, receiver) = std::sync::mpsc::channel::<GeneratedFile>();
+        let root = dir.to_path_buf();
+        let thread = std::thread::spawn(move || {
+            let mut staged = Staged::default();
+            for file in receiver {
+                staged.paths.insert(file.path.clone());
+                if staged.error.is_none() {
+                    if let Err(e) = stage(&root, &file, &mut staged) {
+                        staged.error = Some(e);
+                    }
+                }
+            }
+            staged
+        });
+        CrateWriter {
+            dir: dir.to_path_buf(),
+            sender: Some(sender),
+            thread: Some(thread),
+        }
+    }
+
+    /// Waits for every file to be written, then moves them into place and removes the generated
+    /// files the crate no longer has.
+    pub fn commit(mut self) -> Result<(), IoError> {
+        let mut staged = self.finish();
+        if let Some(error) = staged.error.take() {
+            staged.undo();
+            return Err(error);
+        }
+        for (i, (staged_path, path)) in staged.moves.iter().enumerate() {
+            if let Err(e) = std::fs::rename(staged_path, path) {
+                remove_staged(&staged.moves[i..]);
+                return Err(io("cannot write", path)(e));
+            }
+        }
+        remove_stale(&self.dir, |path| staged.paths.contains(path))
+    }
+
+    /// Removes what was written: the crate stays as it was.
+    pub fn abandon(mut self) {
+        self.finish().undo();
+    }
+
+    fn finish(&mut self) -> Staged {
+        drop(self.sender.take());
+        self.thread
+            .take()
+            .map(|thread| {
+                thread
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p))
+            })
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for CrateWriter {
+    /// A writer neither committed nor abandoned (an early return) removes what it wrote.
+    fn drop(&mut self) {
+        if self.thread.is_some() {
+            self.finish().undo();
+        }
+    }
+}
+
+impl FileSink for CrateWriter {
+    fn accept(&self, file: GeneratedFile) {
+        // A send fails only once the thread has stopped, which it does not before `finish`.
+        if let Some(sender) = &self.sender {
+            let _ = sender.send(file);
+        }
+    }
+}
+
+impl Staged {
+    /// Removes the files written and the directories created, deepest first.
+    fn undo(&self) {
+        remove_staged(&self.moves);
+        for dir in self.created.iter().rev() {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+}
+
+/// Writes `file` under its temporary name unless its place already holds it.
+fn stage(dir: &Path, file: &GeneratedFile, staged: &mut Staged) -> Result<(), IoError> {
+    let path = dir.join(&file.path);
+    if let Some(parent) = path.parent().filter(|p| !p.is_dir()) {
+        let mut missing: Vec<PathBuf> = parent
+            .ancestors()
+            .take_while(|p| !p.as_os_str().is_empty() && !p.exists())
+            .map(Path::to_path_buf)
+            .collect();
+        std::fs::create_dir_all(parent).map_err(io("cannot create", parent))?;
+        missing.reverse();
+        staged.created.extend(missing);
+    }
+    if same_contents(&path, &file.contents) {
+        return Ok(());
+    }
+    let mut staged_path = path.clone().into_os_string();
+    staged_path.push(STAGED_SUFFIX);
+    let staged_path = PathBuf::from(staged_path);
+    std::fs::write(&staged_path, &file.contents).map_err(io("cannot write", &staged_path))?;
+    staged.moves.push((staged_path, path));
+    Ok(())
+}
+
+fn remove_staged(moves: &[(PathBuf, PathBuf)]) {
+    for (staged, _) in moves {
+        let _ = std::fs::remove_file(staged);
+    }
 }
 
 /// From this many bytes of files, [`write_crate`] writes on two threads (nexus.json's crate has
@@ -99,7 +272,7 @@ pub fn check_crate(krate: &GeneratedCrate, dir: &Path) -> Result<(), Vec<String>
             Err(_) => stale.push(format!("  {}: missing", file.path)),
         }
     }
-    for path in stale_generated_files(krate, dir) {
+    for path in stale_generated_files(dir, |path| krate.file(path).is_some()) {
         let relative = path.strip_prefix(dir).unwrap_or(&path);
         stale.push(format!("  {}: no longer generated", relative.display()));
     }
@@ -128,8 +301,8 @@ fn first_difference(path: &str, existing: &str, generated: &str) -> String {
     )
 }
 
-/// Rust files under `dir/src` that carry the generated header but are not part of `krate`.
-fn stale_generated_files(krate: &GeneratedCrate, dir: &Path) -> Vec<PathBuf> {
+/// Rust files under `dir/src` that carry the generated header but are not `generated` now.
+fn stale_generated_files(dir: &Path, generated: impl Fn(&str) -> bool) -> Vec<PathBuf> {
     let mut found = Vec::new();
     let mut pending = vec![dir.join("src")];
     while let Some(current) = pending.pop() {
@@ -148,7 +321,7 @@ fn stale_generated_files(krate: &GeneratedCrate, dir: &Path) -> Vec<PathBuf> {
                 .unwrap_or_default();
             let generated_before =
                 path.extension().is_some_and(|e| e == "rs") && starts_with_marker(&path);
-            if generated_before && krate.file(&relative).is_none() {
+            if generated_before && !generated(&relative) {
                 found.push(path);
             }
         }
@@ -267,6 +440,73 @@ mod tests {
         for kept in ["src/mine.rs", "src/short.rs"] {
             assert!(dir.join(kept).exists(), "{kept}");
         }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Files handed over one at a time reach their places only on commit; a writer abandoned (or
+    /// dropped) half-way leaves the directory exactly as it was.
+    #[test]
+    fn a_streamed_crate_lands_whole_on_commit_and_not_at_all_otherwise() {
+        let dir = std::env::temp_dir().join(format!("crate-writer-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        let stale = format!("{GENERATED_MARKER} long ago\n");
+        std::fs::write(dir.join("src/stale.rs"), &stale).unwrap();
+        std::fs::write(dir.join("src/models.rs"), "old").unwrap();
+        let listing = |dir: &Path| {
+            let mut all: Vec<String> = std::fs::read_dir(dir.join("src"))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            all.sort();
+            all
+        };
+        let models = format!("{GENERATED_MARKER}\npub struct A;\n");
+        for give_up in [true, false] {
+            let writer = CrateWriter::new(&dir);
+            writer.accept(file("src/models.rs", models.clone()));
+            writer.accept(file("src/deep/errors.rs", "// e\n".into()));
+            if give_up {
+                writer.abandon();
+                assert_eq!(listing(&dir), ["models.rs", "stale.rs"]);
+                let kept = std::fs::read_to_string(dir.join("src/models.rs")).unwrap();
+                assert_eq!(kept, "old");
+                continue;
+            }
+            writer.commit().unwrap();
+        }
+        assert_eq!(listing(&dir), ["deep", "models.rs"]);
+        let written = std::fs::read_to_string(dir.join("src/models.rs")).unwrap();
+        assert_eq!(written, models);
+        // A dropped writer is an abandoned one.
+        drop({
+            let writer = CrateWriter::new(&dir);
+            writer.accept(file("src/models.rs", "changed".into()));
+            writer
+        });
+        assert_eq!(
+            std::fs::read_to_string(dir.join("src/models.rs")).unwrap(),
+            models
+        );
+        assert_eq!(listing(&dir), ["deep", "models.rs"]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn contents_are_compared_in_full() {
+        let dir = std::env::temp_dir().join(format!("same-contents-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("f");
+        let long = "ab".repeat(1 << 20);
+        std::fs::write(&path, &long).unwrap();
+        assert!(same_contents(&path, &long));
+        let mut changed_at_end = long.clone();
+        changed_at_end.replace_range(long.len() - 1.., "x");
+        assert!(!same_contents(&path, &changed_at_end));
+        assert!(!same_contents(&path, &long[1..]));
+        assert!(!same_contents(&dir.join("missing"), ""));
+        std::fs::write(&path, "").unwrap();
+        assert!(same_contents(&path, ""));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

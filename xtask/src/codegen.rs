@@ -63,15 +63,20 @@ pub fn run(args: &[String]) -> Result<(), String> {
             config,
         )
     };
-    let (generation, decision) = generator::cli::generate_over(&spec, &out_dir, &config)
-        .map_err(|failure| failure.to_string())?;
     if args.check {
-        return check(&generation.krate, &out_dir);
+        let files = generator::CollectFiles::default();
+        generator::cli::generate_over(&spec, &out_dir, &config, &files)
+            .map_err(|failure| failure.to_string())?;
+        return check(&files.into_crate(), &out_dir);
     }
-    write(&generation.krate, &out_dir)?;
+    // Files are written as they are printed and moved into place once all are (see `CrateWriter`).
+    let writer = generator::output::CrateWriter::new(&out_dir);
+    let (outcome, decision) = generator::cli::generate_over(&spec, &out_dir, &config, &writer)
+        .map_err(|failure| failure.to_string())?;
+    writer.commit().map_err(|e| format!("error: {e}"))?;
     eprintln!(
         "{}",
-        generator::cli::generated_line(&config, &decision, &generation, &out_dir)
+        generator::cli::generated_line(&config, &decision, &outcome.api, &out_dir)
     );
     Ok(())
 }
@@ -80,10 +85,6 @@ pub fn run(args: &[String]) -> Result<(), String> {
 /// [`generator::output::spec_stem`]).
 pub fn spec_stem(spec: &Path) -> String {
     generator::output::spec_stem(spec)
-}
-
-fn write(krate: &GeneratedCrate, dir: &Path) -> Result<(), String> {
-    generator::output::write_crate(krate, dir).map_err(|e| format!("error: {e}"))
 }
 
 fn check(krate: &GeneratedCrate, dir: &Path) -> Result<(), String> {

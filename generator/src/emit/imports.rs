@@ -90,22 +90,34 @@ impl Imports {
     }
 
     fn unformatted(&self, parts: &[(&Usage, &Gate)]) -> String {
+        // Each importable name's gate, widened part by part: one pass over what the parts use
+        // (a pass over the parts per name was names x parts, 1.5 s on Graph beta's 22,000
+        // operations and 13,000 models).
+        let units = self
+            .entries
+            .iter()
+            .map(|entry| match entry {
+                Import::Names(_, names) => names.len(),
+                Import::Glob(..) => 1,
+            })
+            .sum();
+        let mut gates: Vec<Option<Gate>> = vec![None; units];
+        for (usage, gate) in parts {
+            for &unit in &usage.0 {
+                match &mut gates[unit as usize] {
+                    Some(acc) => _ = acc.widen(gate),
+                    slot => *slot = Some((*gate).clone()),
+                }
+            }
+        }
+        let mut gates = gates.into_iter();
         let mut out = String::new();
-        let mut unit = 0u32;
-        let users_of = |unit: u32| {
-            parts
-                .iter()
-                .filter(move |(usage, _)| usage.0.binary_search(&unit).is_ok())
-                .map(|(_, gate)| *gate)
-        };
         for entry in &self.entries {
             match entry {
                 Import::Names(path, names) => {
                     let mut by_gate: BTreeMap<Gate, BTreeSet<&str>> = BTreeMap::new();
-                    for name in names {
-                        let users = users_of(unit);
-                        unit += 1;
-                        if let Some(gate) = Gate::union(users) {
+                    for (name, gate) in names.iter().zip(gates.by_ref()) {
+                        if let Some(gate) = gate {
                             by_gate.entry(gate).or_default().insert(name);
                         }
                     }
@@ -119,9 +131,7 @@ impl Imports {
                     }
                 }
                 Import::Glob(path, _) => {
-                    let users = users_of(unit);
-                    unit += 1;
-                    if let Some(gate) = Gate::union(users) {
+                    if let Some(gate) = gates.next().flatten() {
                         out.push_str(&format!("{}use {path}::*;\n", gate.attr_text()));
                     }
                 }

@@ -71,33 +71,74 @@ impl GeneratedCrate {
     }
 }
 
+/// Receives the crate's files one at a time, each as soon as it is complete, possibly from more
+/// than one thread: a large crate then never exists whole in memory (Graph beta's is 200 MB of
+/// Rust and a 61 MB record) and is written while the next file is printed.
+pub trait FileSink: Sync {
+    fn accept(&self, file: GeneratedFile);
+}
+
+/// A [`FileSink`] that keeps every file, for a [`GeneratedCrate`].
+#[derive(Debug, Default)]
+pub struct CollectFiles(std::sync::Mutex<Vec<GeneratedFile>>);
+
+impl FileSink for CollectFiles {
+    fn accept(&self, file: GeneratedFile) {
+        let mut files = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        files.push(file);
+    }
+}
+
+impl CollectFiles {
+    /// The files received, sorted by path.
+    pub fn into_crate(self) -> GeneratedCrate {
+        let mut files = self
+            .0
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        GeneratedCrate { files }
+    }
+}
+
 /// Emits the crate. An item that does not parse as Rust after generation is a generator defect:
 /// it is returned as an error naming the schema or operation it came from, rather than written
 /// into the crate as a `compile_error!`.
 pub fn emit(api: &Api, config: &Config, spec_sha256: &str) -> Result<GeneratedCrate, Diagnostics> {
-    emit_with_surface(api, config, spec_sha256, None)
+    let files = CollectFiles::default();
+    emit_into(api, config, spec_sha256, None, &files)?;
+    Ok(files.into_crate())
 }
 
 /// APIs with at least this many operations and models write their record on a thread of its own
-/// (see [`emit_with_surface`]); below, the thread's heap costs more than the time it saves
+/// (see [`emit_into`]); below, the thread's heap costs more than the time it saves
 /// (nexus.json has 456, Stripe's 2,100, GitHub's 2,800).
 const RECORD_THREAD_FROM: usize = 1_000;
 
-/// [`emit`] with the API's surface when the caller has it already (regenerating computes it to
-/// decide the version), so that the record does not compute it again.
-pub(crate) fn emit_with_surface(
+/// [`emit`] into `sink`, with the API's surface when the caller has it already (regenerating
+/// computes it to decide the version), so that the record does not compute it again. On an
+/// error, files may have been given to `sink` already: the caller discards them (see
+/// [`crate::output::CrateWriter`]).
+pub(crate) fn emit_into(
     api: &Api,
     config: &Config,
     spec_sha256: &str,
     surface: Option<crate::diff::Surface>,
-) -> Result<GeneratedCrate, Diagnostics> {
+    sink: &dyn FileSink,
+) -> Result<(), Diagnostics> {
     let record = || {
         let record = crate::diff::Record {
             spec_sha256: spec_sha256.to_owned(),
             version: config.crate_version.clone(),
             surface: surface.unwrap_or_else(|| crate::diff::Surface::of(api)),
         };
-        record.to_json()
+        sink.accept(GeneratedFile {
+            path: crate::diff::record::RECORD_PATH.into(),
+            contents: record.to_json(),
+        });
     };
     // The record (10 MB of JSON for GitHub's API) needs only the IR: on a second core it is
     // written while this thread builds the parts' jobs, which no other thread can help with.
@@ -105,72 +146,68 @@ pub(crate) fn emit_with_surface(
     let record_thread = cores > 1
         && config.emit_workers.is_none_or(|n| n.get() > 1)
         && api.operations.len() + api.types.len() >= RECORD_THREAD_FROM;
+    if !record_thread {
+        record();
+        return emit_files(api, config, sink);
+    }
     std::thread::scope(|scope| {
-        let record = match record_thread {
-            true => Ok(scope.spawn(record)),
-            false => Err(record),
-        };
-        let mut krate = emit_files(api, config)?;
-        let record = match record {
-            Ok(thread) => thread
-                .join()
-                .unwrap_or_else(|p| std::panic::resume_unwind(p)),
-            Err(record) => record(),
-        };
-        krate.files.push(GeneratedFile {
-            path: crate::diff::record::RECORD_PATH.into(),
-            contents: record,
-        });
-        krate.files.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(krate)
+        let record = scope.spawn(record);
+        let files = emit_files(api, config, sink);
+        record
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        files
     })
 }
 
-/// Every file of the crate but the record, unsorted.
-fn emit_files(api: &Api, config: &Config) -> Result<GeneratedCrate, Diagnostics> {
+/// Every file of the crate but the record, into `sink`. Each Rust file is printed (its parts on
+/// every core), joined and handed over before the next one is printed. A part that does not
+/// print stops the handing over; the other files are still printed, to report every failure.
+fn emit_files(api: &Api, config: &Config, sink: &dyn FileSink) -> Result<(), Diagnostics> {
     // No spec hash here: a spec change then touches only the lines it affects. The hash is kept
     // once, in the `.codegen/` record.
     let header = HEADER.to_owned();
     let index = types::TypeIndex::new(api);
     let groups = FeatureGroups::new(api, config);
     let rust_files = rust_files(api, config, &index, &groups);
-    // Every part but a file's head is scanned for the names its file may import.
-    let jobs: Vec<(&ItemJob<'_>, Option<&Imports>)> = rust_files
-        .iter()
-        .flat_map(|(_, f)| {
-            let scanned = f.items.iter().enumerate();
-            scanned.map(|(i, job)| (job, (i > 0).then_some(&f.imports)))
-        })
-        .collect();
-    let texts = printed_or_errors(render_all(&jobs, config.emit_workers), &jobs)?;
-    let mut rendered = texts.into_iter();
     let features = index.features();
-    let mut files = vec![
-        GeneratedFile {
-            path: "Cargo.toml".into(),
-            contents: manifest::cargo_toml(api, config, &features, &groups),
-        },
-        GeneratedFile {
-            path: "README.md".into(),
-            contents: readme::readme(api, config, &groups),
-        },
-    ];
+    sink.accept(GeneratedFile {
+        path: "Cargo.toml".into(),
+        contents: manifest::cargo_toml(api, config, &features, &groups),
+    });
+    sink.accept(GeneratedFile {
+        path: "README.md".into(),
+        contents: readme::readme(api, config, &groups),
+    });
     // Byte for byte the runtime crate's sources (no header: a test compares them with the crate).
-    files.extend(
-        runtime::RUNTIME_SOURCES
-            .iter()
-            .map(|(name, text)| GeneratedFile {
-                path: runtime::generated_path(name),
-                contents: (*text).to_owned(),
-            }),
-    );
-    for (path, file) in &rust_files {
-        files.push(GeneratedFile {
-            path: (*path).into(),
-            contents: join_parts(&header, file, rendered.by_ref().take(file.items.len())),
+    for (name, text) in runtime::RUNTIME_SOURCES {
+        sink.accept(GeneratedFile {
+            path: runtime::generated_path(name),
+            contents: (*text).to_owned(),
         });
     }
-    Ok(GeneratedCrate { files })
+    let mut failures = Vec::new();
+    for (path, file) in &rust_files {
+        // Every part but a file's head is scanned for the names its file may import.
+        let jobs: Vec<(&ItemJob<'_>, Option<&Imports>)> = file
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, job)| (job, (i > 0).then_some(&file.imports)))
+            .collect();
+        match printed_or_errors(render_all(&jobs, config.emit_workers), &jobs) {
+            Ok(parts) if failures.is_empty() => sink.accept(GeneratedFile {
+                path: (*path).into(),
+                contents: join_parts(&header, file, parts.into_iter()),
+            }),
+            Ok(_) => {}
+            Err(e) => failures.extend(e.0),
+        }
+    }
+    match failures.is_empty() {
+        true => Ok(()),
+        false => Err(Diagnostics(failures)),
+    }
 }
 
 /// A file's text: the header, its head part, the `use` lines its items need, then the items.

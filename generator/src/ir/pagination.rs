@@ -32,6 +32,12 @@ pub fn detect(cx: &SchemaCx<'_>, params: &[Param], success: &Success) -> Option<
             .iter()
             .find(|p| p.location == ParamLocation::Query && names.contains(&p.name.as_str()))
     };
+    let page = query(PAGE_PARAMS).filter(|p| matches!(p.ty, TypeRef::Int(_)));
+    let token = query(TOKEN_PARAMS).filter(|p| p.ty == TypeRef::String);
+    // Most operations have neither parameter: their success type is not searched at all.
+    if page.is_none() && token.is_none() {
+        return None;
+    }
     let TypeRef::Named(root) = success.ty.as_ref()? else {
         return None;
     };
@@ -50,7 +56,7 @@ pub fn detect(cx: &SchemaCx<'_>, params: &[Param], success: &Success) -> Option<
     let TypeRef::Array(item_ty) = &items.ty else {
         return None;
     };
-    let kind = if let Some(p) = query(PAGE_PARAMS).filter(|p| matches!(p.ty, TypeRef::Int(_))) {
+    let kind = if let Some(p) = page {
         let flag = fields
             .iter()
             .find(|f| HAS_MORE.contains(&f.name.as_str()) && f.ty == TypeRef::Bool)?;
@@ -60,7 +66,7 @@ pub fn detect(cx: &SchemaCx<'_>, params: &[Param], success: &Success) -> Option<
                 has_more: flag.path.clone(),
             },
         )
-    } else if let Some(p) = query(TOKEN_PARAMS).filter(|p| p.ty == TypeRef::String) {
+    } else if let Some(p) = token {
         let next = fields
             .iter()
             .find(|f| NEXT.contains(&f.name.as_str()) && f.ty == TypeRef::String)?;
