@@ -90,9 +90,9 @@ fn generate_inner(
     previous: Option<Previous<'_>>,
     sink: &dyn FileSink,
 ) -> Result<(Outcome, Option<diff::record::Decision>), Diagnostics> {
-    let doc = load::load_for_generation(spec_text)?;
+    let mut doc = load::load_for_generation(spec_text)?;
     let lines = load::LineIndex::new(spec_text);
-    let (api, ir_warnings) = ir::build(&doc, config).map_err(|mut e| {
+    let (api, ir_warnings) = ir::build_consuming(&mut doc, config).map_err(|mut e| {
         for d in &mut e.0 {
             d.line = d.line.or_else(|| lines.find(&d.pointer));
         }

@@ -184,9 +184,17 @@ impl FeatureGroups {
             .collect();
         let index = FeatureIndex::new(&this.groups);
         let mut reached: HashMap<&str, Reach> = HashMap::default();
+        // One error enum is often shared by every operation (Graph beta: 22,000 of them), its
+        // gate then naming every group: converted once, not cloned and converted per operation.
+        let error_reaches: HashMap<&str, Reach> = this
+            .errors
+            .iter()
+            .map(|(owner, gate)| (owner.as_str(), index.reach(gate)))
+            .collect();
         for op in &api.operations {
             let gate = index.reach(&this.operation(op));
-            let error_gate = index.reach(&this.error_gate(op));
+            let owner = op.error_shared_with.as_ref().unwrap_or(&op.error_type);
+            let error_gate = error_reaches.get(owner.as_str()).unwrap_or(&Reach::Always);
             let mut roots: Vec<(&TypeRef, &Reach)> = Vec::new();
             roots.extend(op.params.iter().map(|p| (&p.ty, &gate)));
             roots.extend(op.body.as_ref().map(|b| (&b.ty, &gate)));
@@ -195,8 +203,8 @@ impl FeatureGroups {
             for case in &op.errors {
                 match &case.body {
                     ErrorBody::None => {}
-                    ErrorBody::Typed { ty, .. } => roots.push((ty, &error_gate)),
-                    ErrorBody::Tagged(t) => roots.push((&t.body, &error_gate)),
+                    ErrorBody::Typed { ty, .. } => roots.push((ty, error_gate)),
+                    ErrorBody::Tagged(t) => roots.push((&t.body, error_gate)),
                 }
             }
             for (ty, gate) in roots {

@@ -110,9 +110,7 @@ pub fn emit_mocks<'a>(
     let gate_of = |g: &[String]| group_gates.get(g).cloned().unwrap_or(Gate::Always);
     let mut items: Vec<ItemJob<'a>> = Vec::new();
     for (group, ops) in groups {
-        let children: Vec<(String, String, Gate)> = group_types
-            .iter()
-            .filter(|(g, _)| g.len() == group.len() + 1 && g.starts_with(&group))
+        let children: Vec<(String, String, Gate)> = super::child_groups(&group_types, &group)
             .map(|(g, name)| {
                 let last = g.last().expect("non-empty group").clone();
                 (last, name.clone(), gate_of(g))

@@ -488,6 +488,20 @@ fn render_all(
     slots
 }
 
+/// The entries of `groups` one level below `group`, in key order. A map's keys sort every group
+/// right before its descendants, so only those are visited (a filter over all groups per group
+/// was quadratic: Graph beta has thousands).
+pub(crate) fn child_groups<'m, V>(
+    groups: &'m std::collections::BTreeMap<Vec<String>, V>,
+    group: &'m [String],
+) -> impl Iterator<Item = (&'m Vec<String>, &'m V)> + 'm {
+    use std::ops::Bound;
+    groups
+        .range::<[String], _>((Bound::Excluded(group), Bound::Unbounded))
+        .take_while(move |(g, _)| g.starts_with(group))
+        .filter(move |(g, _)| g.len() == group.len() + 1)
+}
+
 /// Where an operation stands in the spec, for diagnostics about its generated parts.
 pub(crate) fn operation_pointer(op: &crate::ir::Operation) -> String {
     let path = crate::diagnostic::join("/paths", &op.path);

@@ -64,9 +64,7 @@ pub fn emit_operations<'a>(
     let mut items: Vec<ItemJob<'a>> = Vec::new();
     let mut decoders: Vec<(&'a Operation, String, Gate)> = Vec::new();
     for (group, ops) in groups {
-        let children: Vec<Child> = group_idents
-            .iter()
-            .filter(|(g, _)| g.len() == group.len() + 1 && g.starts_with(&group))
+        let children: Vec<Child> = super::child_groups(&group_idents, &group)
             .map(|(g, name)| Child {
                 last: g.last().expect("non-empty group").clone(),
                 ty: name.clone(),

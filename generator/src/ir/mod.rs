@@ -14,7 +14,7 @@ mod uploads;
 
 use serde::Serialize;
 
-pub use operation::build;
+pub use operation::{build, build_consuming};
 
 /// Everything the emitter needs to know about one spec.
 #[derive(Debug, Clone, Serialize)]
