@@ -24,7 +24,11 @@ pub use locate::LineIndex;
 /// A parsed, upgraded and checked OpenAPI document.
 #[derive(Debug)]
 pub struct Document {
+    /// The typed model. From [`load_for_generation`], its `paths` are empty and the path items
+    /// are in `path_items` (see [`Document::path_items`]).
     pub spec: oas3::Spec,
+    /// The path items [`load_for_generation`] keeps apart from `spec.paths`, boxed.
+    pub(crate) path_items: typed::PathItems,
     /// The document as JSON after the 3.0 -> 3.1 upgrade.
     pub raw: Value,
     /// The `openapi` version the source declared (before any upgrade).
@@ -37,6 +41,41 @@ pub struct Document {
     /// How many JSON objects the document has (the IR's conversion budget grows with it),
     /// counted before [`crate::ir::keep_ref_targets`] may cut `raw` down.
     pub object_count: usize,
+}
+
+impl Document {
+    /// Every path item with its path, in document order, wherever the model keeps it.
+    pub fn path_items(&self) -> impl Iterator<Item = (&str, &oas3::spec::PathItem)> {
+        let typed = self.spec.paths.iter().flatten();
+        let boxed = self.path_items.iter().map(|(path, item)| (path, &**item));
+        typed.chain(boxed).map(|(path, item)| (path.as_str(), item))
+    }
+
+    /// The path items out of the document, in document order, each freed by the caller when done.
+    pub(crate) fn take_path_items(
+        &mut self,
+    ) -> impl Iterator<Item = (String, Box<oas3::spec::PathItem>)> {
+        let typed = self
+            .spec
+            .paths
+            .as_mut()
+            .map(std::mem::take)
+            .into_iter()
+            .flatten();
+        let typed = typed.map(|(path, item)| (path, Box::new(item)));
+        typed.chain(std::mem::take(&mut self.path_items))
+    }
+
+    /// `spec` with its path items in `paths`, as [`load_str`] has it.
+    #[cfg(test)]
+    pub(crate) fn spec_with_paths(&self) -> oas3::Spec {
+        let mut spec = self.spec.clone();
+        if let Some(paths) = spec.paths.as_mut() {
+            let boxed = self.path_items.iter();
+            paths.extend(boxed.map(|(path, item)| (path.clone(), (**item).clone())));
+        }
+        spec
+    }
 }
 
 /// Parses `text` (YAML or JSON; JSON is a subset of YAML, but the JSON parser is faster and
@@ -186,6 +225,7 @@ fn resolve_as(
     match spec {
         Ok(spec) => Ok(Document {
             spec,
+            path_items: Vec::new(),
             source_version,
             sha256,
             warnings: warnings.into_iter().map(with_line).collect(),
@@ -229,8 +269,9 @@ fn resolve_consuming(
     }
     let object_count = count_objects(&raw);
     match typed::typed_spec(raw, threads) {
-        Ok(spec) => Ok(Document {
+        Ok((spec, path_items)) => Ok(Document {
             spec,
+            path_items,
             raw: kept,
             source_version,
             sha256,
