@@ -53,7 +53,8 @@ USAGE:
 COMMANDS:
     generate    Write a standalone client crate (its own [workspace], no dependency on this tool)
                 into DIR. Only files whose contents change are rewritten; Rust files an earlier
-                run generated and this one does not are removed. Over a crate generated before,
+                run generated and this one does not are removed. Files are written as they are
+                generated and moved into place at the end: a refused spec leaves DIR as it was. Over a crate generated before,
                 the API is compared with the one it records (.codegen/api.json): what changed is
                 printed, the version moves by Cargo's semver rules and CHANGELOG.md gets an entry.
 
