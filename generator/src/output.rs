@@ -177,6 +177,11 @@ impl CrateWriter {
                 return Err(io("cannot write", path)(e));
             }
         }
+        // A staged file left by a run that was killed before its commit would stay forever
+        // when this run found its place already right.
+        for path in &staged.paths {
+            let _ = std::fs::remove_file(staged_path(&self.dir.join(path)));
+        }
         remove_stale(&self.dir, |path| staged.paths.contains(path))
     }
 
@@ -242,12 +247,17 @@ fn stage(dir: &Path, file: &GeneratedFile, staged: &mut Staged) -> Result<(), Io
     if same_contents(&path, &file.contents) {
         return Ok(());
     }
-    let mut staged_path = path.clone().into_os_string();
-    staged_path.push(STAGED_SUFFIX);
-    let staged_path = PathBuf::from(staged_path);
+    let staged_path = staged_path(&path);
     std::fs::write(&staged_path, &file.contents).map_err(io("cannot write", &staged_path))?;
     staged.moves.push((staged_path, path));
     Ok(())
+}
+
+/// Where a file is written before it is moved to `path`.
+fn staged_path(path: &Path) -> PathBuf {
+    let mut staged = path.as_os_str().to_owned();
+    staged.push(STAGED_SUFFIX);
+    PathBuf::from(staged)
 }
 
 fn remove_staged(moves: &[(PathBuf, PathBuf)]) {
@@ -478,6 +488,12 @@ mod tests {
         assert_eq!(listing(&dir), ["deep", "models.rs"]);
         let written = std::fs::read_to_string(dir.join("src/models.rs")).unwrap();
         assert_eq!(written, models);
+        // What a killed run left staged goes with the next commit, even when nothing changed.
+        std::fs::write(dir.join("src/models.rs.codegen-new"), "half").unwrap();
+        let writer = CrateWriter::new(&dir);
+        writer.accept(file("src/models.rs", models.clone()));
+        writer.commit().unwrap();
+        assert_eq!(listing(&dir), ["deep", "models.rs"]);
         // A dropped writer is an abandoned one.
         drop({
             let writer = CrateWriter::new(&dir);
