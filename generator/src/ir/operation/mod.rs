@@ -59,44 +59,42 @@ fn build_from<P: std::borrow::Borrow<oas3::spec::PathItem>>(
     }
     for (path, item) in paths {
         let (path, item) = (path.as_ref(), item.borrow());
-        {
-            let path_pointer = join("/paths", path);
-            for (method, op) in item.methods() {
-                let method_str = method.as_str().to_ascii_lowercase();
-                if !config.includes(op.operation_id.as_deref(), &op.tags) {
-                    continue;
-                }
-                // oas3 only yields the methods a path item can hold.
-                let Some(http_method) = HttpMethod::parse(&method_str) else {
-                    continue;
-                };
-                let pointer = join(&path_pointer, &method_str);
-                let b = OperationBuilder {
-                    cx: &mut cx,
-                    shared: &mut shared,
-                    doc,
-                    pointer: pointer.clone(),
-                    has_auth: !auth.is_empty(),
-                };
-                let mut operation = b.build(path, http_method, op, &item.parameters);
-                let ns = method_names
-                    .entry(operation.group.clone())
-                    .or_insert_with(|| {
-                        let mut ns = Namespace::default();
-                        for name in [
-                            "builder", "new", "from_env", "base_url", "clone", "fmt", "client",
-                        ] {
-                            ns.reserve(name);
-                        }
-                        ns
-                    });
-                let companions = companions(&operation);
-                operation.method_name = claim_method(ns, &operation.method_name, &companions);
-                if operation.group.is_empty() {
-                    group_names.reserve(&operation.method_name);
-                }
-                operations.push(operation);
+        let path_pointer = join("/paths", path);
+        for (method, op) in item.methods() {
+            let method_str = method.as_str().to_ascii_lowercase();
+            if !config.includes(op.operation_id.as_deref(), &op.tags) {
+                continue;
             }
+            // oas3 only yields the methods a path item can hold.
+            let Some(http_method) = HttpMethod::parse(&method_str) else {
+                continue;
+            };
+            let pointer = join(&path_pointer, &method_str);
+            let b = OperationBuilder {
+                cx: &mut cx,
+                shared: &mut shared,
+                doc,
+                pointer: pointer.clone(),
+                has_auth: !auth.is_empty(),
+            };
+            let mut operation = b.build(path, http_method, op, &item.parameters);
+            let ns = method_names
+                .entry(operation.group.clone())
+                .or_insert_with(|| {
+                    let mut ns = Namespace::default();
+                    for name in [
+                        "builder", "new", "from_env", "base_url", "clone", "fmt", "client",
+                    ] {
+                        ns.reserve(name);
+                    }
+                    ns
+                });
+            let companions = companions(&operation);
+            operation.method_name = claim_method(ns, &operation.method_name, &companions);
+            if operation.group.is_empty() {
+                group_names.reserve(&operation.method_name);
+            }
+            operations.push(operation);
         }
     }
     share_error_types(&mut operations);
