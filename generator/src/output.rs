@@ -46,7 +46,7 @@ pub fn write_crate(krate: &GeneratedCrate, dir: &Path) -> Result<(), IoError> {
     }
     let write = |file: &GeneratedFile| {
         let path = dir.join(&file.path);
-        if !same_contents(&path, &file.contents) {
+        if !same_contents(&path, std::slice::from_ref(&file.contents)) {
             std::fs::write(&path, &file.contents).map_err(io("cannot write", &path))?;
         }
         Ok(())
@@ -87,30 +87,39 @@ fn remove_stale(dir: &Path, generated: impl Fn(&str) -> bool) -> Result<(), IoEr
     Ok(())
 }
 
-/// Whether the file at `path` holds exactly `contents`, read a megabyte at a time (a large
-/// crate's old files are not held in memory beside the new ones).
-fn same_contents(path: &Path, contents: &str) -> bool {
+/// Whether the file at `path` holds exactly the concatenation of `pieces`, read a megabyte at a
+/// time (a large crate's old files are not held in memory beside the new ones).
+fn same_contents(path: &Path, pieces: &[String]) -> bool {
     use std::io::Read;
+    let len: usize = pieces.iter().map(String::len).sum();
     let Ok(mut file) = std::fs::File::open(path) else {
         return false;
     };
-    if !file
-        .metadata()
-        .is_ok_and(|m| m.len() == contents.len() as u64)
-    {
+    if !file.metadata().is_ok_and(|m| m.len() == len as u64) {
         return false;
     }
-    let mut buffer = vec![0u8; contents.len().clamp(1, 1 << 20)];
-    let mut rest = contents.as_bytes();
+    let mut buffer = vec![0u8; len.clamp(1, 1 << 20)];
+    let mut pieces = pieces.iter().map(String::as_bytes);
+    let mut expected: &[u8] = &[];
     loop {
-        match file.read(&mut buffer) {
-            Ok(0) => return rest.is_empty(),
-            Ok(n) => match rest.split_at_checked(n) {
-                Some((expected, after)) if expected == &buffer[..n] => rest = after,
-                _ => return false,
-            },
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+        let mut read = match file.read(&mut buffer) {
+            Ok(0) => return expected.is_empty() && pieces.all(<[u8]>::is_empty),
+            Ok(n) => &buffer[..n],
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(_) => return false,
+        };
+        while !read.is_empty() {
+            while expected.is_empty() {
+                match pieces.next() {
+                    Some(piece) => expected = piece,
+                    None => return false,
+                }
+            }
+            let n = read.len().min(expected.len());
+            if read[..n] != expected[..n] {
+                return false;
+            }
+            (read, expected) = (&read[n..], &expected[n..]);
         }
     }
 }
@@ -122,7 +131,7 @@ fn same_contents(path: &Path, contents: &str) -> bool {
 /// the crate as it was. Files whose contents are already right are not touched.
 pub struct CrateWriter {
     dir: PathBuf,
-    sender: Option<std::sync::mpsc::Sender<GeneratedFile>>,
+    sender: Option<std::sync::mpsc::Sender<(String, Vec<String>)>>,
     thread: Option<std::thread::JoinHandle<Staged>>,
 }
 
@@ -142,14 +151,14 @@ const STAGED_SUFFIX: &str = ".codegen-new";
 
 impl CrateWriter {
     pub fn new(dir: &Path) -> CrateWriter {
-        let (sender, receiver) = std::sync::mpsc::channel::<GeneratedFile>();
+        let (sender, receiver) = std::sync::mpsc::channel::<(String, Vec<String>)>();
         let root = dir.to_path_buf();
         let thread = std::thread::spawn(move || {
             let mut staged = Staged::default();
-            for file in receiver {
-                staged.paths.insert(file.path.clone());
+            for (path, pieces) in receiver {
+                staged.paths.insert(path.clone());
                 if staged.error.is_none() {
-                    if let Err(e) = stage(&root, &file, &mut staged) {
+                    if let Err(e) = stage(&root, &path, pieces, &mut staged) {
                         staged.error = Some(e);
                     }
                 }
@@ -214,9 +223,13 @@ impl Drop for CrateWriter {
 
 impl FileSink for CrateWriter {
     fn accept(&self, file: GeneratedFile) {
+        self.accept_pieces(file.path, vec![file.contents]);
+    }
+
+    fn accept_pieces(&self, path: String, pieces: Vec<String>) {
         // A send fails only once the thread has stopped, which it does not before `finish`.
         if let Some(sender) = &self.sender {
-            let _ = sender.send(file);
+            let _ = sender.send((path, pieces));
         }
     }
 }
@@ -231,9 +244,16 @@ impl Staged {
     }
 }
 
-/// Writes `file` under its temporary name unless its place already holds it.
-fn stage(dir: &Path, file: &GeneratedFile, staged: &mut Staged) -> Result<(), IoError> {
-    let path = dir.join(&file.path);
+/// Writes the file at `relative` (its text in `pieces`) under its temporary name unless its place
+/// already holds it.
+fn stage(
+    dir: &Path,
+    relative: &str,
+    pieces: Vec<String>,
+    staged: &mut Staged,
+) -> Result<(), IoError> {
+    use std::io::Write;
+    let path = dir.join(relative);
     if let Some(parent) = path.parent().filter(|p| !p.is_dir()) {
         let mut missing: Vec<PathBuf> = parent
             .ancestors()
@@ -244,11 +264,22 @@ fn stage(dir: &Path, file: &GeneratedFile, staged: &mut Staged) -> Result<(), Io
         missing.reverse();
         staged.created.extend(missing);
     }
-    if same_contents(&path, &file.contents) {
+    if same_contents(&path, &pieces) {
         return Ok(());
     }
     let staged_path = staged_path(&path);
-    std::fs::write(&staged_path, &file.contents).map_err(io("cannot write", &staged_path))?;
+    let write = || {
+        let mut out =
+            std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&staged_path)?);
+        // Each piece is freed once written.
+        for piece in pieces {
+            out.write_all(piece.as_bytes())?;
+        }
+        out.into_inner()
+            .map_err(std::io::IntoInnerError::into_error)?;
+        Ok(())
+    };
+    write().map_err(io("cannot write", &staged_path))?;
     staged.moves.push((staged_path, path));
     Ok(())
 }
@@ -475,7 +506,8 @@ mod tests {
         for give_up in [true, false] {
             let writer = CrateWriter::new(&dir);
             writer.accept(file("src/models.rs", models.clone()));
-            writer.accept(file("src/deep/errors.rs", "// e\n".into()));
+            let pieces = ["// ", "", "e\n"].map(str::to_owned).to_vec();
+            writer.accept_pieces("src/deep/errors.rs".into(), pieces);
             if give_up {
                 writer.abandon();
                 assert_eq!(listing(&dir), ["models.rs", "stale.rs"]);
@@ -488,6 +520,8 @@ mod tests {
         assert_eq!(listing(&dir), ["deep", "models.rs"]);
         let written = std::fs::read_to_string(dir.join("src/models.rs")).unwrap();
         assert_eq!(written, models);
+        let joined = std::fs::read_to_string(dir.join("src/deep/errors.rs")).unwrap();
+        assert_eq!(joined, "// e\n");
         // What a killed run left staged goes with the next commit, even when nothing changed.
         std::fs::write(dir.join("src/models.rs.codegen-new"), "half").unwrap();
         let writer = CrateWriter::new(&dir);
@@ -515,14 +549,24 @@ mod tests {
         let path = dir.join("f");
         let long = "ab".repeat(1 << 20);
         std::fs::write(&path, &long).unwrap();
-        assert!(same_contents(&path, &long));
+        let one = |text: &str| vec![text.to_owned()];
+        assert!(same_contents(&path, &one(&long)));
+        // In pieces that do not fall on the reads' boundaries, empty ones among them.
+        let (a, b) = long.split_at(3);
+        let (b, c) = b.split_at((1 << 20) + 5);
+        let pieces = [a, "", b, c, ""].map(str::to_owned);
+        assert!(same_contents(&path, &pieces));
         let mut changed_at_end = long.clone();
         changed_at_end.replace_range(long.len() - 1.., "x");
-        assert!(!same_contents(&path, &changed_at_end));
-        assert!(!same_contents(&path, &long[1..]));
-        assert!(!same_contents(&dir.join("missing"), ""));
+        assert!(!same_contents(&path, &one(&changed_at_end)));
+        let (c, last) = c.split_at(c.len() - 1);
+        assert!(!same_contents(&path, &[a, b, c, "x"].map(str::to_owned)));
+        assert!(same_contents(&path, &[a, b, c, last].map(str::to_owned)));
+        assert!(!same_contents(&path, &one(&long[1..])));
+        assert!(!same_contents(&dir.join("missing"), &[]));
         std::fs::write(&path, "").unwrap();
-        assert!(same_contents(&path, ""));
+        assert!(same_contents(&path, &[]));
+        assert!(same_contents(&path, &one("")));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
