@@ -170,8 +170,8 @@ pub(crate) fn emit_into(
 }
 
 /// Every file of the crate but the record, into `sink`. Each Rust file is printed (its parts on
-/// every core), joined and handed over before the next one is printed. A part that does not
-/// print stops the handing over; the other files are still printed, to report every failure.
+/// every core) and handed over, as its pieces, before the next one is printed. A part that does
+/// not print stops the handing over; the other files are still printed, to report every failure.
 fn emit_files(api: &Api, config: &Config, sink: &dyn FileSink) -> Result<(), Diagnostics> {
     // No spec hash here: a spec change then touches only the lines it affects. The hash is kept
     // once, in the `.codegen/` record.
@@ -454,7 +454,7 @@ fn render_all(
             let Some((job, imports)) = jobs.get(i) else {
                 break;
             };
-            // Every part is kept until its file is joined, so without the slack its buffer grew.
+            // Every part is kept until its file is handed over: without the slack its buffer grew.
             let text = render::render(job, &gates).map(|mut text| {
                 text.shrink_to_fit();
                 let usage = imports.map(|imports| imports.usage(&text));
