@@ -456,18 +456,25 @@ mod tests {
         }
     }
 
+    /// A fresh directory `name` holding a stale generated `src/stale.rs` and an outdated
+    /// `src/models.rs`, as a crate generated before leaves them.
+    fn old_crate(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        let stale = format!("{GENERATED_MARKER} long ago\n");
+        std::fs::write(dir.join("src/stale.rs"), stale).unwrap();
+        std::fs::write(dir.join("src/models.rs"), "old").unwrap();
+        dir
+    }
+
     /// A crate large enough to be written on two threads, over a directory holding a changed
     /// file, a stale generated file and files the generator did not write.
     #[test]
     fn a_large_crate_is_written_whole_and_stale_generated_files_go() {
-        let dir = std::env::temp_dir().join(format!("write-crate-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(dir.join("src/deep")).unwrap();
-        let stale = format!("{GENERATED_MARKER} long ago\n");
-        std::fs::write(dir.join("src/stale.rs"), &stale).unwrap();
+        let dir = old_crate("write-crate");
         std::fs::write(dir.join("src/mine.rs"), "fn mine() {}\n").unwrap();
         std::fs::write(dir.join("src/short.rs"), "//").unwrap();
-        std::fs::write(dir.join("src/models.rs"), "old").unwrap();
         let big = format!("{GENERATED_MARKER}\n{}", "x".repeat(PARALLEL_WRITE_FROM));
         let mut files = vec![
             file("src/models.rs", big),
@@ -488,12 +495,7 @@ mod tests {
     /// dropped) half-way leaves the directory exactly as it was.
     #[test]
     fn a_streamed_crate_lands_whole_on_commit_and_not_at_all_otherwise() {
-        let dir = std::env::temp_dir().join(format!("crate-writer-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(dir.join("src")).unwrap();
-        let stale = format!("{GENERATED_MARKER} long ago\n");
-        std::fs::write(dir.join("src/stale.rs"), &stale).unwrap();
-        std::fs::write(dir.join("src/models.rs"), "old").unwrap();
+        let dir = old_crate("crate-writer");
         let listing = |dir: &Path| {
             let mut all: Vec<String> = std::fs::read_dir(dir.join("src"))
                 .unwrap()
